@@ -1,0 +1,164 @@
+//! Every user action as one enum. Each variant knows its label, tooltip and shortcut, so the
+//! menus, buttons and keyboard stay in step; [`super::CorridorApp::apply`] is the one place
+//! that changes the app's state.
+
+use std::path::PathBuf;
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::render::FeatureRef;
+
+/// The basemap under the layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum BasemapSource {
+    /// The embedded vector atlas basemap: works offline.
+    #[default]
+    OfflineAtlas,
+    /// OpenStreetMap raster tiles, cached on disk.
+    OpenStreetMap,
+}
+
+impl BasemapSource {
+    /// All sources, in chooser order.
+    pub const ALL: [Self; 2] = [Self::OfflineAtlas, Self::OpenStreetMap];
+
+    /// Name in the chooser.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OfflineAtlas => "Offline atlas",
+            Self::OpenStreetMap => "OpenStreetMap (online)",
+        }
+    }
+}
+
+/// A user action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Choose a file and save a PNG of the map.
+    ExportPng,
+    /// Save a PNG of the map at this path.
+    ExportPngTo(PathBuf),
+    /// Zoom in one level.
+    ZoomIn,
+    /// Zoom out one level.
+    ZoomOut,
+    /// Show all of Pakistan.
+    ResetView,
+    /// Pan the map by a fraction of its size (x, y; positive right and down).
+    Pan(f32, f32),
+    /// Forget the selection.
+    ClearSelection,
+    /// Select a feature and show it in the inspector.
+    Select(FeatureRef),
+    /// Several features under a click: list them at this screen position.
+    OpenPickList(egui::Pos2, Vec<FeatureRef>),
+    /// Centre and zoom on a feature.
+    ZoomToFeature(FeatureRef),
+    /// Show or hide a layer.
+    SetLayerVisible(usize, bool),
+    /// Switch the basemap.
+    SetBasemap(BasemapSource),
+    /// Remove a message from the message panel.
+    DismissMessage(usize),
+    /// Close the app.
+    Quit,
+}
+
+impl Command {
+    /// The commands that have a keyboard shortcut.
+    pub const WITH_SHORTCUTS: [Self; 10] = [
+        Self::ExportPng,
+        Self::ZoomIn,
+        Self::ZoomOut,
+        Self::ResetView,
+        Self::ClearSelection,
+        Self::Pan(-0.25, 0.0),
+        Self::Pan(0.25, 0.0),
+        Self::Pan(0.0, -0.25),
+        Self::Pan(0.0, 0.25),
+        Self::Quit,
+    ];
+
+    /// Text on a menu item or button.
+    pub fn label(&self) -> String {
+        match self {
+            Self::ExportPng => "Export PNG…".into(),
+            Self::ExportPngTo(path) => format!("Export PNG to {}", path.display()),
+            Self::ZoomIn => "Zoom in".into(),
+            Self::ZoomOut => "Zoom out".into(),
+            Self::ResetView => "Show all of Pakistan".into(),
+            Self::Pan(..) => "Pan".into(),
+            Self::ClearSelection => "Clear selection".into(),
+            Self::Select(_) => "Select".into(),
+            Self::OpenPickList(..) => "Choose a feature".into(),
+            Self::ZoomToFeature(_) => "Zoom to feature".into(),
+            Self::SetLayerVisible(_, visible) => if *visible { "Show layer" } else { "Hide layer" }.into(),
+            Self::SetBasemap(source) => source.label().into(),
+            Self::DismissMessage(_) => "Dismiss".into(),
+            Self::Quit => "Quit".into(),
+        }
+    }
+
+    /// Longer help on hover.
+    pub fn tooltip(&self) -> &'static str {
+        match self {
+            Self::ExportPng | Self::ExportPngTo(_) => {
+                "Save a PNG of the map exactly as shown, with attribution and disclaimer"
+            }
+            Self::ZoomIn => "Zoom in one level (also: scroll, double-click)",
+            Self::ZoomOut => "Zoom out one level (also: scroll)",
+            Self::ResetView => "Fit Pakistan in the window",
+            Self::Pan(..) => "Move the map",
+            Self::ClearSelection => "Deselect the feature and close the inspector",
+            Self::Select(_) => "Show this feature in the inspector",
+            Self::OpenPickList(..) => "Several features are here: choose one",
+            Self::ZoomToFeature(_) => "Centre the map on this feature",
+            Self::SetLayerVisible(..) => "Show or hide this layer",
+            Self::SetBasemap(BasemapSource::OfflineAtlas) => "The built-in basemap: needs no network",
+            Self::SetBasemap(BasemapSource::OpenStreetMap) => {
+                "OpenStreetMap tiles: need a network the first time, then cached"
+            }
+            Self::DismissMessage(_) => "Remove this message",
+            Self::Quit => "Close Corridor Viewer",
+        }
+    }
+
+    /// The keyboard shortcut, if any.
+    pub fn shortcut(&self) -> Option<KeyboardShortcut> {
+        let key = |k| Some(KeyboardShortcut::new(Modifiers::NONE, k));
+        match self {
+            Self::ExportPng => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E)),
+            Self::ZoomIn => key(Key::Plus),
+            Self::ZoomOut => key(Key::Minus),
+            Self::ResetView => key(Key::Home),
+            Self::ClearSelection => key(Key::Escape),
+            Self::Pan(x, _) if *x < 0.0 => key(Key::ArrowLeft),
+            Self::Pan(x, _) if *x > 0.0 => key(Key::ArrowRight),
+            Self::Pan(_, y) if *y < 0.0 => key(Key::ArrowUp),
+            Self::Pan(_, y) if *y > 0.0 => key(Key::ArrowDown),
+            Self::Quit => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique_and_labelled() {
+        let shortcuts: Vec<KeyboardShortcut> = Command::WITH_SHORTCUTS
+            .iter()
+            .map(|c| c.shortcut().expect("listed commands have shortcuts"))
+            .collect();
+        for (i, a) in shortcuts.iter().enumerate() {
+            assert!(!shortcuts[i + 1..].contains(a), "shortcut {a:?} used twice");
+        }
+        assert!(Command::WITH_SHORTCUTS.iter().all(|c| !c.label().is_empty() && !c.tooltip().is_empty()));
+        assert_eq!(
+            Command::ExportPng.shortcut(),
+            Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E))
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! PNG export of the map area exactly as shown: a screenshot of the window, cropped to the
+//! map, written atomically.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::{Command, CorridorApp, Level, Message, PendingExport};
+use crate::io::png::save_png;
+
+impl CorridorApp {
+    /// Ask for a path with the system file dialog, then export.
+    pub(super) fn export_with_dialog(&mut self) {
+        let picked = rfd::FileDialog::new()
+            .set_title("Export map as PNG")
+            .add_filter("PNG image", &["png"])
+            .set_file_name("corridor-map.png")
+            .save_file();
+        match picked {
+            Some(mut path) => {
+                if path.extension().is_none() {
+                    path.set_extension("png");
+                }
+                self.start_export(path);
+            }
+            None => {
+                // rfd cannot tell "cancelled" from "no dialog on this system": say both, and
+                // offer a place that needs no dialog.
+                let fallback = default_export_path();
+                self.messages.push(Message {
+                    level: Level::Warning,
+                    text: format!(
+                        "No file was chosen, so the map was not exported. If no dialog appeared, this system has no file dialog (install xdg-desktop-portal or zenity); you can save to {} instead.",
+                        fallback.display()
+                    ),
+                    action: Some(Command::ExportPngTo(fallback)),
+                });
+            }
+        }
+    }
+
+    /// Request a screenshot; it is saved to `path` when it arrives (a frame later).
+    pub(super) fn start_export(&mut self, path: PathBuf) {
+        let slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>> = Arc::default();
+        let sink = Arc::clone(&slot);
+        self.ctx.request_screenshot(move |image| {
+            if let Ok(mut s) = sink.lock() {
+                *s = Some(image);
+            }
+        });
+        self.pending_export = Some(PendingExport { path, image: slot });
+        self.ctx.request_repaint();
+    }
+
+    /// Save a screenshot that has arrived.
+    pub(super) fn poll_export(&mut self) {
+        let Some(pending) = &self.pending_export else {
+            return;
+        };
+        let image = pending.image.lock().ok().and_then(|mut s| s.take());
+        let Some(image) = image else {
+            self.ctx.request_repaint();
+            return;
+        };
+        let path = pending.path.clone();
+        self.pending_export = None;
+        let Some(view) = self.last_view else {
+            self.notify(Level::Error, "Export failed: the map has not been drawn yet.");
+            return;
+        };
+        let ppp = self.ctx.pixels_per_point();
+        let (rgba, w, h) = crop(&image, view.rect, ppp);
+        match save_png(&path, w, h, &rgba) {
+            Ok(()) => self.notify(Level::Info, format!("Saved the map ({w}×{h} px) to {}", path.display())),
+            Err(e) => self.notify(Level::Error, format!("Export failed: {e}")),
+        }
+    }
+}
+
+/// Crop a window screenshot to `rect` (in points), returning RGBA bytes and the size.
+pub(crate) fn crop(image: &egui::ColorImage, rect: egui::Rect, pixels_per_point: f32) -> (Vec<u8>, u32, u32) {
+    let [iw, ih] = image.size;
+    let x0 = ((rect.min.x * pixels_per_point).round().max(0.0) as usize).min(iw);
+    let y0 = ((rect.min.y * pixels_per_point).round().max(0.0) as usize).min(ih);
+    let x1 = ((rect.max.x * pixels_per_point).round().max(0.0) as usize).min(iw);
+    let y1 = ((rect.max.y * pixels_per_point).round().max(0.0) as usize).min(ih);
+    let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+    let mut rgba = Vec::with_capacity(w * h * 4);
+    for y in y0..y1 {
+        for px in &image.pixels[y * iw + x0..y * iw + x1] {
+            rgba.extend_from_slice(&px.to_srgba_unmultiplied());
+        }
+    }
+    (rgba, w as u32, h as u32)
+}
+
+/// Where an export goes when no dialog is available: the Pictures folder, else home, else here.
+fn default_export_path() -> PathBuf {
+    let dir = dirs::picture_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    dir.join(format!("corridor-map-{secs}.png"))
+}

@@ -1,0 +1,124 @@
+//! The inspector: every property of the selected feature, figures with units, and its source
+//! and confidence spelled out.
+
+use egui::{RichText, Ui};
+
+use super::{Command, CorridorApp};
+use crate::model::confidence::Confidence;
+use crate::model::measure::geodesic_length_m;
+use crate::model::units::{figure, group_thousands, humanize};
+use crate::render::color32;
+
+/// Properties shown in their own place, not in the general list.
+const HEADLINE_KEYS: &[&str] = &["name", "corridor", "category", "status", "description", "source", "confidence"];
+
+pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let Some(r) = app.selection else { return };
+    let Some((layer, feature)) = app
+        .layers
+        .get(r.layer)
+        .and_then(|l| Some((l, l.features.get(r.feature)?)))
+    else {
+        return;
+    };
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.heading("Inspector");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Close").on_hover_text(Command::ClearSelection.tooltip()).clicked() {
+                commands.push(Command::ClearSelection);
+            }
+        });
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.label(RichText::new(&feature.name).size(17.0).strong());
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, color32(layer.style.color));
+            ui.label(&layer.title);
+        });
+        if feature.is_located() {
+            if ui.button(Command::ZoomToFeature(r).label()).clicked() {
+                commands.push(Command::ZoomToFeature(r));
+            }
+        } else {
+            let site = feature.text("site").unwrap_or("not announced");
+            ui.label(RichText::new(format!("Not on the map: site {site}.")).italics());
+        }
+        ui.add_space(6.0);
+
+        egui::Grid::new("inspector_headline").num_columns(2).striped(true).show(ui, |ui| {
+            for key in ["category", "status"] {
+                if let Some(v) = feature.text(key) {
+                    ui.label(RichText::new(humanize(key)).weak());
+                    ui.label(v);
+                    ui.end_row();
+                }
+            }
+            for (key, value) in &feature.properties {
+                if let Some(f) = figure(key, value) {
+                    ui.label(RichText::new(f.label).weak());
+                    ui.label(RichText::new(f.text).strong());
+                    ui.end_row();
+                }
+            }
+            if let Some(g) = &feature.geometry {
+                let length_m = geodesic_length_m(g);
+                if length_m > 0.0 {
+                    ui.label(RichText::new("Drawn length").weak())
+                        .on_hover_text("Geodesic length of the line as drawn (WGS84); routes drawn through towns run shorter than the real alignment");
+                    ui.label(format!("{} km", group_thousands((length_m / 1000.0).round())));
+                    ui.end_row();
+                }
+            }
+        });
+
+        if let Some(d) = feature.text("description") {
+            ui.add_space(6.0);
+            ui.label(d);
+        }
+
+        ui.add_space(8.0);
+        ui.label(RichText::new("Source").strong());
+        ui.label(feature.text("source").unwrap_or("— no source given —"));
+        ui.add_space(4.0);
+        ui.label(RichText::new("Confidence").strong());
+        match feature.confidence() {
+            Some(c) => {
+                let text = RichText::new(c.describe());
+                let text = if c == Confidence::C {
+                    text.color(ui.visuals().warn_fg_color).strong()
+                } else {
+                    text
+                };
+                ui.label(text);
+            }
+            None => {
+                ui.colored_label(ui.visuals().error_fg_color, "not given — treat the position as unverified");
+            }
+        }
+
+        let others: Vec<(&String, &serde_json::Value)> = feature
+            .properties
+            .iter()
+            .filter(|(k, v)| !HEADLINE_KEYS.contains(&k.as_str()) && figure(k, v).is_none())
+            .collect();
+        if !others.is_empty() {
+            ui.add_space(8.0);
+            ui.label(RichText::new("All other properties").strong());
+            egui::Grid::new("inspector_other").num_columns(2).striped(true).show(ui, |ui| {
+                for (key, value) in others {
+                    ui.label(RichText::new(humanize(key)).weak());
+                    let text = match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => "—".into(),
+                        other => other.to_string(),
+                    };
+                    ui.add(egui::Label::new(text).wrap());
+                    ui.end_row();
+                }
+            });
+        }
+    });
+}

@@ -1,0 +1,130 @@
+//! The layers panel and legend: visibility, colour swatch, title, feature count; the status
+//! categories; the symbols of the basemap; features without a site.
+
+use egui::{Color32, Pos2, Sense, Shape, Stroke, Ui, vec2};
+
+use super::{Command, CorridorApp};
+use crate::model::style::LinePattern;
+use crate::render::{FeatureRef, color32, palette};
+
+/// Size of a legend swatch, in points.
+const SWATCH: egui::Vec2 = vec2(30.0, 16.0);
+
+pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
+    ui.add_space(4.0);
+    ui.heading("Layers");
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        // Top of the draw order first, as in QGIS.
+        for (i, layer) in app.layers.iter().enumerate().rev() {
+            ui.horizontal(|ui| {
+                let mut visible = layer.visible;
+                let response = ui
+                    .checkbox(&mut visible, &layer.title)
+                    .on_hover_text(&layer.description);
+                if response.changed() {
+                    commands.push(Command::SetLayerVisible(i, visible));
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.weak(format!("{}", layer.located_count()))
+                        .on_hover_text("features on the map");
+                    swatch_ui(ui, color32(layer.style.color), LinePattern::Solid, false);
+                });
+            });
+            let unsited: Vec<usize> = (0..layer.features.len())
+                .filter(|&f| !layer.features[f].is_located())
+                .collect();
+            if !unsited.is_empty() {
+                ui.indent(("unsited", &layer.id), |ui| {
+                    egui::CollapsingHeader::new(format!("{} without a site", unsited.len()))
+                        .id_salt(("unsited_list", &layer.id))
+                        .show(ui, |ui| {
+                            for f in unsited {
+                                let r = FeatureRef { layer: i, feature: f };
+                                let name = &layer.features[f].name;
+                                if ui
+                                    .selectable_label(app.selection == Some(r), name)
+                                    .on_hover_text(Command::Select(r).tooltip())
+                                    .clicked()
+                                {
+                                    commands.push(Command::Select(r));
+                                }
+                            }
+                        });
+                });
+            }
+        }
+
+        ui.add_space(10.0);
+        ui.heading("Legend");
+        if let Some(categories) = &app.categories {
+            ui.label(egui::RichText::new("Status (lines and markers)").strong());
+            for class in &categories.classes {
+                ui.horizontal(|ui| {
+                    swatch_ui(ui, Color32::from_gray(70), class.pattern, class.pattern != LinePattern::Solid);
+                    ui.label(&class.label);
+                });
+            }
+        }
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
+            let c = rect.center();
+            ui.painter().extend(Shape::dotted_line(&circle(c, 7.5), palette::MARKER_EDGE, 3.0, 0.8));
+            ui.painter().circle_filled(c, 4.0, Color32::from_gray(120));
+            ui.label("Estimated position (confidence C)");
+        });
+        ui.label(egui::RichText::new("Basemap").strong());
+        for (label, stroke, pattern) in [
+            ("International boundary", Stroke::new(1.4, palette::BORDER), LinePattern::Solid),
+            ("Disputed boundary / line of control", Stroke::new(1.4, palette::BORDER), LinePattern::Dashed),
+            ("Province or territory", Stroke::new(0.9, palette::PROVINCE), LinePattern::Solid),
+            ("River", Stroke::new(1.0, palette::WATER_LINE), LinePattern::Solid),
+        ] {
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
+                let pts = vec![rect.left_center(), rect.right_center()];
+                match pattern {
+                    LinePattern::Dashed => ui.painter().extend(Shape::dashed_line(&pts, stroke, 5.0, 3.0)),
+                    _ => {
+                        ui.painter().line_segment([pts[0], pts[1]], stroke);
+                    }
+                }
+                ui.label(label);
+            });
+        }
+        ui.add_space(6.0);
+        ui.weak(super::map_ui::DISCLAIMER);
+    });
+}
+
+fn circle(c: Pos2, r: f32) -> Vec<Pos2> {
+    (0..=20)
+        .map(|i| {
+            let a = i as f32 / 20.0 * std::f32::consts::TAU;
+            Pos2::new(c.x + r * a.cos(), c.y + r * a.sin())
+        })
+        .collect()
+}
+
+/// A line sample with a marker in the middle.
+fn swatch_ui(ui: &mut Ui, color: Color32, pattern: LinePattern, hollow: bool) {
+    let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
+    let painter = ui.painter();
+    let a = rect.left_center() + vec2(1.0, 0.0);
+    let b = rect.right_center() - vec2(1.0, 0.0);
+    let stroke = Stroke::new(2.5, color);
+    match pattern {
+        LinePattern::Solid => {
+            painter.line_segment([a, b], stroke);
+        }
+        LinePattern::Dashed => painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0)),
+        LinePattern::Dotted => painter.extend(Shape::dotted_line(&[a, b], color, 4.5, 1.3)),
+    }
+    let c = rect.center();
+    if hollow {
+        painter.circle_filled(c, 5.0, Color32::WHITE);
+        painter.circle_stroke(c, 4.0, Stroke::new(2.0, color));
+    } else {
+        painter.circle_filled(c, 5.0, color);
+    }
+    painter.circle_stroke(c, 5.5, Stroke::new(0.8, palette::MARKER_EDGE));
+}

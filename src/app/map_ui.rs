@@ -1,0 +1,206 @@
+//! The map: walkers for panning, zooming and tiles; our draw batches on top; hover, click and
+//! pick-list interaction; scale bar, attribution and disclaimer drawn into the map itself so
+//! they are in every export.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Ui, vec2};
+use walkers::{Map, Tiles};
+
+use super::{BasemapSource, Command, CorridorApp, pakistan_center};
+use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
+use crate::model::index::hit_test_layer;
+use crate::model::layer::Layer;
+use crate::model::view::{LonLat, ScaleBar, ScreenTransform, metres_per_px};
+use crate::render::{FeatureRef, View, basemap_shapes, label_shapes, layer_shapes};
+
+/// Hit tolerance around lines and polygon edges, in points.
+const HIT_TOLERANCE_PT: f64 = 5.0;
+
+/// Disclaimer drawn on the map and every export.
+pub const DISCLAIMER: &str = "Boundaries are not authoritative.";
+
+/// Features under a screen position, top layer first, nearest first within a layer.
+pub fn features_at(layers: &[Layer], view: &View, pos: Pos2) -> Vec<FeatureRef> {
+    let p = view.transform.to_world([f64::from(pos.x), f64::from(pos.y)]);
+    let tol = view.transform.px_to_world(HIT_TOLERANCE_PT);
+    layers
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, l)| l.visible)
+        .flat_map(|(li, layer)| {
+            let radius = view
+                .transform
+                .px_to_world(f64::from(layer.style.point_radius_pt) * 1.4);
+            hit_test_layer(layer, p, tol, radius)
+                .into_iter()
+                .map(move |h| FeatureRef {
+                    layer: li,
+                    feature: h.feature,
+                })
+        })
+        .collect()
+}
+
+/// The name of a feature, for tooltips and lists.
+pub fn feature_name(layers: &[Layer], r: FeatureRef) -> &str {
+    layers
+        .get(r.layer)
+        .and_then(|l| l.features.get(r.feature))
+        .map_or("?", |f| f.name.as_str())
+}
+
+pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
+    app.initialise_view(ui.available_rect_before_wrap());
+    let online = app.basemap_source == BasemapSource::OpenStreetMap;
+    let tiles: Option<&mut dyn Tiles> = if online {
+        app.tiles.as_mut().map(|t| t as &mut dyn Tiles)
+    } else {
+        None
+    };
+    let layers = &app.layers;
+    let basemap = &app.basemap;
+    let categories = app.categories.as_ref();
+    let selection = app.selection;
+    let pick_list = &app.pick_list;
+    let mut view_out = None;
+    let mut cursor = None;
+
+    Map::new(tiles, &mut app.map_memory, pakistan_center())
+        .double_click_to_zoom(true)
+        .show(ui, |ui, response, projector, _memory| {
+            let rect = response.rect;
+            let c = projector.unproject(rect.center().to_vec2());
+            let transform = ScreenTransform::new(
+                LonLat::new(c.x(), c.y()).to_world(),
+                projector.zoom(),
+                [f64::from(rect.center().x), f64::from(rect.center().y)],
+            );
+            let view = View { transform, rect };
+            view_out = Some(view);
+            let painter = ui.painter().with_clip_rect(rect);
+
+            if !online {
+                painter.extend(basemap_shapes(basemap, &view));
+            }
+            let (shapes, marker_boxes) = layer_shapes(layers, categories, &view, selection);
+            painter.extend(shapes);
+            if !online {
+                painter.extend(label_shapes(basemap, &view, &painter, &marker_boxes));
+            }
+
+            // Hover: tooltip with the name(s) under the pointer.
+            if let Some(pos) = response.hover_pos() {
+                let w = transform.to_world([f64::from(pos.x), f64::from(pos.y)]);
+                cursor = Some(LonLat::from_world(w));
+                let hits = features_at(layers, &view, pos);
+                if let Some(&first) = hits.first()
+                    && !response.dragged()
+                {
+                    let mut text = feature_name(layers, first).to_string();
+                    if hits.len() > 1 {
+                        text.push_str(&format!("  (+{} more: click to choose)", hits.len() - 1));
+                    }
+                    response.clone().on_hover_text_at_pointer(text);
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                }
+            }
+            // Click: select, or offer a list when several features are under the pointer.
+            if response.clicked()
+                && let Some(pos) = response.interact_pointer_pos()
+            {
+                let hits = features_at(layers, &view, pos);
+                match hits.as_slice() {
+                    [] => commands.push(Command::ClearSelection),
+                    [one] => commands.push(Command::Select(*one)),
+                    _ => commands.push(Command::OpenPickList(pos, hits)),
+                }
+            }
+
+            overlays_ui(ui, &painter, &view, online, commands);
+            if let Some((pos, refs)) = pick_list {
+                pick_list_ui(ui, layers, *pos, refs, commands);
+            }
+        });
+    app.last_view = view_out;
+    app.cursor_lon_lat = cursor;
+}
+
+fn pick_list_ui(ui: &Ui, layers: &[Layer], pos: Pos2, refs: &[FeatureRef], commands: &mut Vec<Command>) {
+    egui::Area::new(ui.scope_id().with("pick_list"))
+        .fixed_pos(pos + vec2(8.0, 8.0))
+        .order(egui::Order::Foreground)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(egui::RichText::new("Several features here — choose one:").strong());
+                for &r in refs {
+                    let layer_title = layers.get(r.layer).map_or("", |l| l.title.as_str());
+                    if ui
+                        .button(feature_name(layers, r))
+                        .on_hover_text(layer_title)
+                        .clicked()
+                    {
+                        commands.push(Command::Select(r));
+                    }
+                }
+                if ui.small_button("Cancel").clicked() {
+                    commands.push(Command::ClearSelection);
+                }
+            });
+        });
+}
+
+/// Zoom buttons, scale bar, attribution and disclaimer.
+fn overlays_ui(ui: &mut Ui, painter: &egui::Painter, view: &View, online: bool, commands: &mut Vec<Command>) {
+    let rect = view.rect;
+    // Zoom buttons, top right.
+    for (i, command) in [Command::ZoomIn, Command::ZoomOut].into_iter().enumerate() {
+        let text = if i == 0 { "+" } else { "−" };
+        let r = Rect::from_min_size(rect.right_top() + vec2(-42.0, 12.0 + 36.0 * i as f32), vec2(30.0, 30.0));
+        let button = egui::Button::new(egui::RichText::new(text).size(18.0));
+        if ui.put(r, button).on_hover_text(command.tooltip()).clicked() {
+            commands.push(command);
+        }
+    }
+
+    // Scale bar, bottom left, true at the latitude of the map centre.
+    let center = LonLat::from_world(view.transform.to_world([
+        f64::from(rect.center().x),
+        f64::from(rect.center().y),
+    ]));
+    let bar = ScaleBar::fit(metres_per_px(center.lat, view.transform.zoom()), 140.0);
+    let origin = rect.left_bottom() + vec2(14.0, -16.0);
+    let end = origin + vec2(bar.width_px as f32, 0.0);
+    let panel = Rect::from_min_max(origin + vec2(-6.0, -24.0), end + vec2(8.0, 6.0));
+    painter.rect_filled(panel, 3.0, Color32::from_white_alpha(200));
+    let stroke = Stroke::new(2.0, Color32::from_gray(40));
+    painter.line_segment([origin, end], stroke);
+    painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
+    painter.line_segment([end, end + vec2(0.0, -6.0)], stroke);
+    painter.text(origin + vec2(0.0, -8.0), Align2::LEFT_BOTTOM, bar.label(), FontId::proportional(12.0), Color32::from_gray(30));
+
+    // Attribution and disclaimer, bottom right.
+    let attribution = if online {
+        "© OpenStreetMap contributors (openstreetmap.org/copyright)"
+    } else {
+        BASEMAP_ATTRIBUTION
+    };
+    let font = FontId::proportional(11.0);
+    let lines = [DISCLAIMER, "CPEC layers: public sources named per feature", attribution];
+    let galleys: Vec<_> = lines
+        .iter()
+        .map(|t| painter.layout_no_wrap((*t).to_string(), font.clone(), Color32::from_gray(50)))
+        .collect();
+    let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
+    let height: f32 = galleys.iter().map(|g| g.size().y).sum();
+    let box_rect = Rect::from_min_size(
+        rect.right_bottom() - vec2(width + 14.0, height + 10.0),
+        vec2(width + 10.0, height + 6.0),
+    );
+    painter.rect_filled(box_rect, 3.0, Color32::from_white_alpha(210));
+    let mut y = box_rect.min.y + 3.0;
+    for g in galleys {
+        let h = g.size().y;
+        painter.galley(Pos2::new(box_rect.max.x - 5.0 - g.size().x, y), g, Color32::from_gray(50));
+        y += h;
+    }
+}

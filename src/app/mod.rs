@@ -1,0 +1,445 @@
+//! The egui/walkers shell: a thin layer over the model. UI functions read the state and return
+//! [`Command`]s; [`CorridorApp::apply`] is the one place that changes it.
+
+pub mod command;
+mod export;
+mod inspector_ui;
+mod layers_ui;
+mod map_ui;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use walkers::{HttpOptions, HttpTiles, MapMemory, Position};
+
+pub use command::{BasemapSource, Command};
+
+use crate::io::basemap_assets::load_basemap;
+use crate::io::catalog::{find_maps_dir, load_catalog};
+use crate::model::basemap::Basemap;
+use crate::model::layer::Layer;
+use crate::model::style::Categories;
+use crate::model::view::{LonLat, WorldRect, zoom_to_fit};
+use crate::render::{FeatureRef, View};
+
+/// Pakistan with its territories, west-south and east-north corners.
+pub const PAKISTAN_BOUNDS: (LonLat, LonLat) = (LonLat::new(60.8, 23.6), LonLat::new(77.9, 37.1));
+
+/// How sure a message is bad news.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Something happened as asked.
+    Info,
+    /// Something was skipped; the rest works.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// A message in the message panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// Severity.
+    pub level: Level,
+    /// What happened, naming the file and place.
+    pub text: String,
+    /// An action the user can take from the message.
+    pub action: Option<Command>,
+}
+
+/// Start-up options (from the command line).
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// The `maps/` directory; found automatically when `None`.
+    pub maps_dir: Option<PathBuf>,
+}
+
+/// A screenshot on its way, to be cropped to the map and saved.
+struct PendingExport {
+    path: PathBuf,
+    image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+}
+
+/// The application: loaded layers, basemap, view and UI state.
+pub struct CorridorApp {
+    /// Thematic layers, bottom first.
+    pub layers: Vec<Layer>,
+    /// Categories shared by the categorized layers.
+    pub categories: Option<Categories>,
+    /// Title of the loaded catalog.
+    pub title: String,
+    basemap: Basemap,
+    /// walkers' view state (centre, zoom).
+    pub map_memory: MapMemory,
+    /// The chosen basemap.
+    pub basemap_source: BasemapSource,
+    tiles: Option<HttpTiles>,
+    /// The selected feature.
+    pub selection: Option<FeatureRef>,
+    /// Several features under a click: the user picks one.
+    pick_list: Option<(egui::Pos2, Vec<FeatureRef>)>,
+    /// Messages for the user.
+    pub messages: Vec<Message>,
+    pending_export: Option<PendingExport>,
+    /// The map's view in the last frame (for tests and exports).
+    pub last_view: Option<View>,
+    view_initialised: bool,
+    cursor_lon_lat: Option<LonLat>,
+    ctx: egui::Context,
+}
+
+impl CorridorApp {
+    /// Load the catalog and the basemap. Failures become messages; the app always starts.
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        let mut messages = Vec::new();
+        let basemap = load_basemap().unwrap_or_else(|e| {
+            messages.push(Message {
+                level: Level::Error,
+                text: format!("The offline basemap could not be loaded: {e}"),
+                action: None,
+            });
+            Basemap::default()
+        });
+        let (layers, categories, title) = match options.maps_dir.or_else(find_maps_dir) {
+            Some(dir) => match load_catalog(&dir) {
+                Ok(catalog) => {
+                    messages.extend(catalog.problems.into_iter().map(|text| Message {
+                        level: Level::Warning,
+                        text,
+                        action: None,
+                    }));
+                    (
+                        catalog.layers,
+                        catalog.manifest.status_categories,
+                        catalog.manifest.title,
+                    )
+                }
+                Err(e) => {
+                    messages.push(Message {
+                        level: Level::Error,
+                        text: format!("The map layers could not be loaded: {e}"),
+                        action: None,
+                    });
+                    (Vec::new(), None, String::new())
+                }
+            },
+            None => {
+                messages.push(Message {
+                    level: Level::Error,
+                    text: "No maps/ folder with a manifest.json was found (looked in the current folder and beside the program); start with --maps DIR.".into(),
+                    action: None,
+                });
+                (Vec::new(), None, String::new())
+            }
+        };
+        ctx.set_visuals(egui::Visuals::light());
+        let mut map_memory = MapMemory::default();
+        map_memory.center_at(pakistan_center());
+        Self {
+            layers,
+            categories,
+            title,
+            basemap,
+            map_memory,
+            basemap_source: BasemapSource::OfflineAtlas,
+            tiles: None,
+            selection: None,
+            pick_list: None,
+            messages,
+            pending_export: None,
+            last_view: None,
+            view_initialised: false,
+            cursor_lon_lat: None,
+            ctx: ctx.clone(),
+        }
+    }
+
+    /// Add a message for the user.
+    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        match level {
+            Level::Error => log::error!("{text}"),
+            Level::Warning => log::warn!("{text}"),
+            Level::Info => log::info!("{text}"),
+        }
+        self.messages.push(Message {
+            level,
+            text,
+            action: None,
+        });
+    }
+
+    /// The layer index of a layer id.
+    pub fn layer_index(&self, id: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.id == id)
+    }
+
+    /// Apply one user action. The only place that changes the app's state.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::ExportPng => self.export_with_dialog(),
+            Command::ExportPngTo(path) => self.start_export(path),
+            Command::ZoomIn => {
+                let _ = self.map_memory.zoom_in();
+            }
+            Command::ZoomOut => {
+                let _ = self.map_memory.zoom_out();
+            }
+            Command::ResetView => self.view_initialised = false,
+            Command::Pan(fx, fy) => self.pan(fx, fy),
+            Command::ClearSelection => {
+                self.selection = None;
+                self.pick_list = None;
+            }
+            Command::Select(r) => {
+                self.selection = Some(r);
+                self.pick_list = None;
+            }
+            Command::OpenPickList(pos, refs) => self.pick_list = Some((pos, refs)),
+            Command::ZoomToFeature(r) => self.zoom_to_feature(r),
+            Command::SetLayerVisible(i, visible) => {
+                if let Some(layer) = self.layers.get_mut(i) {
+                    layer.visible = visible;
+                }
+            }
+            Command::SetBasemap(source) => self.set_basemap(source),
+            Command::DismissMessage(i) => {
+                if i < self.messages.len() {
+                    self.messages.remove(i);
+                }
+            }
+            Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+        self.ctx.request_repaint();
+    }
+
+    fn current_center(&self) -> LonLat {
+        let p = self.map_memory.detached().unwrap_or_else(pakistan_center);
+        LonLat::new(p.x(), p.y())
+    }
+
+    fn pan(&mut self, fx: f32, fy: f32) {
+        let Some(view) = self.last_view else { return };
+        let center = self.current_center().to_world();
+        let dx = view.transform.px_to_world(f64::from(fx * view.rect.width()));
+        let dy = view.transform.px_to_world(f64::from(fy * view.rect.height()));
+        let moved = LonLat::from_world(crate::model::view::WorldPos::new(center.x + dx, center.y + dy));
+        self.map_memory.center_at(walkers::lon_lat(moved.lon, moved.lat));
+    }
+
+    fn zoom_to_feature(&mut self, r: FeatureRef) {
+        let Some(bbox) = self
+            .layers
+            .get(r.layer)
+            .and_then(|l| l.features.get(r.feature))
+            .and_then(|f| f.bbox)
+        else {
+            return;
+        };
+        self.fit(bbox, 11.0);
+    }
+
+    /// Centre on `rect` at the zoom that fits it, at most `max_zoom`.
+    fn fit(&mut self, rect: WorldRect, max_zoom: f64) {
+        let size = self
+            .last_view
+            .map(|v| [f64::from(v.rect.width()), f64::from(v.rect.height())])
+            .unwrap_or([1000.0, 700.0]);
+        let zoom = zoom_to_fit(rect, size, 40.0).clamp(2.0, max_zoom);
+        let c = LonLat::from_world(rect.center());
+        self.map_memory.center_at(walkers::lon_lat(c.lon, c.lat));
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
+    fn set_basemap(&mut self, source: BasemapSource) {
+        self.basemap_source = source;
+        if source == BasemapSource::OpenStreetMap && self.tiles.is_none() {
+            let cache = dirs::cache_dir().map(|d| d.join("corridor-viewer").join("tiles"));
+            let options = HttpOptions {
+                cache,
+                user_agent: Some(walkers::HeaderValue::from_static(concat!(
+                    "corridor-viewer/",
+                    env!("CARGO_PKG_VERSION"),
+                    " (CPEC briefing map; desktop)"
+                ))),
+                ..HttpOptions::default()
+            };
+            self.tiles = Some(HttpTiles::with_options(
+                walkers::sources::OpenStreetMap,
+                options,
+                self.ctx.clone(),
+            ));
+        }
+    }
+
+    /// Fit Pakistan into the map on the first frame (and after "Show all of Pakistan").
+    fn initialise_view(&mut self, map_rect: egui::Rect) {
+        if self.view_initialised {
+            return;
+        }
+        self.view_initialised = true;
+        let (a, b) = PAKISTAN_BOUNDS;
+        let rect = WorldRect::from_lon_lat(a, b);
+        let size = [f64::from(map_rect.width()), f64::from(map_rect.height())];
+        let zoom = zoom_to_fit(rect, size, 24.0).clamp(2.0, 18.0);
+        let c = LonLat::from_world(rect.center());
+        self.map_memory.center_at(walkers::lon_lat(c.lon, c.lat));
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
+    /// The whole window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
+        for command in Command::WITH_SHORTCUTS {
+            if let Some(shortcut) = command.shortcut()
+                && ui.input_mut(|i| i.consume_shortcut(&shortcut))
+            {
+                commands.push(command);
+            }
+        }
+        // `=` is where `+` is on most keyboards.
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Equals)) {
+            commands.push(Command::ZoomIn);
+        }
+
+        egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui, &mut commands));
+        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui, &mut commands));
+        egui::Panel::left("layers_panel")
+            .resizable(true)
+            .default_size(290.0)
+            .show(ui, |ui| layers_ui::layers_ui(self, ui, &mut commands));
+        if self.selection.is_some() {
+            egui::Panel::right("inspector_panel")
+                .resizable(true)
+                .default_size(340.0)
+                .show(ui, |ui| inspector_ui::inspector_ui(self, ui, &mut commands));
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| map_ui::map_ui(self, ui, &mut commands));
+
+        for command in commands {
+            self.apply(command);
+        }
+    }
+
+    fn menu_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                command_button(ui, Command::ExportPng, commands);
+                ui.separator();
+                command_button(ui, Command::Quit, commands);
+            });
+            ui.menu_button("View", |ui| {
+                command_button(ui, Command::ZoomIn, commands);
+                command_button(ui, Command::ZoomOut, commands);
+                command_button(ui, Command::ResetView, commands);
+                if self.selection.is_some() {
+                    command_button(ui, Command::ClearSelection, commands);
+                }
+            });
+            ui.menu_button("Basemap", |ui| {
+                for source in BasemapSource::ALL {
+                    let command = Command::SetBasemap(source);
+                    if ui
+                        .radio(self.basemap_source == source, source.label())
+                        .on_hover_text(command.tooltip())
+                        .clicked()
+                    {
+                        commands.push(command);
+                        ui.close();
+                    }
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                ui.label(egui::RichText::new("Corridor Viewer").strong());
+                ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+                ui.label(crate::io::basemap_assets::BASEMAP_ATTRIBUTION);
+                ui.label("Boundaries are not authoritative.");
+                ui.label("Keys: arrows pan, + / − zoom, Home shows Pakistan, Esc clears the selection, Ctrl+E exports.");
+            });
+            ui.separator();
+            ui.label(egui::RichText::new(&self.title).strong());
+        });
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        for (i, m) in self.messages.iter().enumerate().rev().take(4) {
+            ui.horizontal(|ui| {
+                let (icon, color) = match m.level {
+                    Level::Info => ("Info:", ui.visuals().text_color()),
+                    Level::Warning => ("Warning:", ui.visuals().warn_fg_color),
+                    Level::Error => ("Error:", ui.visuals().error_fg_color),
+                };
+                if ui.small_button("×").on_hover_text(Command::DismissMessage(i).tooltip()).clicked() {
+                    commands.push(Command::DismissMessage(i));
+                }
+                if let Some(action) = &m.action
+                    && ui.button(action.label()).on_hover_text(action.tooltip()).clicked()
+                {
+                    commands.push(action.clone());
+                    commands.push(Command::DismissMessage(i));
+                }
+                ui.colored_label(color, format!("{icon} {}", m.text));
+            });
+        }
+        if self.messages.len() > 4 {
+            ui.label(format!("… and {} earlier messages", self.messages.len() - 4));
+        }
+        ui.horizontal(|ui| {
+            match self.cursor_lon_lat {
+                Some(p) => ui.monospace(format!("{:.4}° N  {:.4}° E", p.lat, p.lon)),
+                None => ui.monospace(" "),
+            };
+            ui.separator();
+            ui.label(format!("zoom {:.1}", self.map_memory.zoom()));
+        });
+    }
+}
+
+/// A menu item for a command: label, shortcut text, tooltip.
+fn command_button(ui: &mut egui::Ui, command: Command, commands: &mut Vec<Command>) {
+    let mut button = egui::Button::new(command.label());
+    if let Some(shortcut) = command.shortcut() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
+    }
+    if ui.add(button).on_hover_text(command.tooltip()).clicked() {
+        commands.push(command);
+        ui.close();
+    }
+}
+
+fn pakistan_center() -> Position {
+    let (a, b) = PAKISTAN_BOUNDS;
+    let c = LonLat::from_world(WorldRect::from_lon_lat(a, b).center());
+    walkers::lon_lat(c.lon, c.lat)
+}
+
+impl eframe::App for CorridorApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_export();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        CorridorApp::ui(self, ui);
+    }
+}
+
+/// Start the desktop app.
+pub fn run(options: AppOptions) -> anyhow::Result<()> {
+    // walkers builds reqwest/rustls without a crypto provider; install one before any tiles.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let native_options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Corridor Viewer — CPEC phase two")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 420.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "corridor-viewer",
+        native_options,
+        Box::new(move |cc| Ok(Box::new(CorridorApp::new(&cc.egui_ctx, options)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,7 @@
+//! Reading files. Errors name the file, the place in it and the problem.
+
+pub mod basemap_assets;
+pub mod catalog;
+pub mod geojson;
+pub mod info;
+pub mod png;

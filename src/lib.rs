@@ -1,0 +1,15 @@
+//! Corridor Viewer: an offline-first desktop map of CPEC phase two.
+//!
+//! The crate is one library with a thin binary (`main.rs`):
+//! - [`model`] is the pure core (layers, styles, spatial index, hit-testing, view maths, label
+//!   placement, boundary extraction). It never imports egui or walkers.
+//! - [`io`] reads files: the one GeoJSON loader used by the app and the command line.
+//! - [`render`] turns layers and a view into plain egui draw batches.
+//! - [`app`] is the egui/walkers shell: panels, map, commands.
+//! - [`cli`] is the headless command line (`info`).
+
+pub mod app;
+pub mod cli;
+pub mod io;
+pub mod model;
+pub mod render;

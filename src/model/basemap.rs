@@ -1,0 +1,295 @@
+//! The offline atlas basemap, built once from Natural Earth, GSHHG and GeoNames features:
+//! land and countries, Pakistan's provinces and the neighbours' provinces as borders extracted
+//! from shared polygon edges, disputed lines kept apart (drawn dashed), rivers, lakes,
+//! coastline, and cities for labels.
+
+use std::collections::HashSet;
+
+use geo::InteriorPoint;
+use serde_json::{Map, Value};
+
+use super::boundary::{edges_of_lines, shared_boundaries};
+use super::layer::Feature;
+use super::view::{LonLat, WorldPos};
+
+/// The raw datasets the basemap is built from (each already loaded as features).
+#[derive(Debug, Default)]
+pub struct BasemapInputs {
+    /// World land, coarse (1:110m), drawn outside the detailed region.
+    pub world_land: Vec<Feature>,
+    /// Countries of the region, 1:10m, with `name`.
+    pub countries: Vec<Feature>,
+    /// Pakistan's provinces and territories, with `name`.
+    pub pakistan_admin1: Vec<Feature>,
+    /// The neighbours' provinces.
+    pub neighbour_admin1: Vec<Feature>,
+    /// Rivers (lines).
+    pub rivers: Vec<Feature>,
+    /// Lakes (polygons).
+    pub lakes: Vec<Feature>,
+    /// Coastline (lines).
+    pub coastline: Vec<Feature>,
+    /// Disputed boundary lines (Line of Control and others), drawn dashed.
+    pub disputed: Vec<Feature>,
+    /// Populated places with `name`, `population`, `cc`.
+    pub cities: Vec<Feature>,
+}
+
+/// A populated place for labelling.
+#[derive(Clone, Debug, PartialEq)]
+pub struct City {
+    /// Place name.
+    pub name: String,
+    /// Position in world space.
+    pub pos: WorldPos,
+    /// Population (GeoNames).
+    pub population: u64,
+    /// Whether the place is in Pakistan.
+    pub in_pakistan: bool,
+    /// A national or provincial capital: labelled first.
+    pub capital: bool,
+}
+
+/// What an area label names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AreaKind {
+    /// A country.
+    Country,
+    /// A province or territory of Pakistan.
+    Province,
+}
+
+/// A label for an area, placed at a point inside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaLabel {
+    /// Name shown.
+    pub name: String,
+    /// Where the label is centred.
+    pub pos: WorldPos,
+    /// Country or province.
+    pub kind: AreaKind,
+}
+
+/// The built basemap, ready to draw.
+#[derive(Debug, Default)]
+pub struct Basemap {
+    /// World land outside the region (coarse).
+    pub world_land: Vec<Feature>,
+    /// Neighbouring countries (fills).
+    pub neighbours: Vec<Feature>,
+    /// Pakistan (fill).
+    pub pakistan: Vec<Feature>,
+    /// Lakes (fills).
+    pub lakes: Vec<Feature>,
+    /// Rivers.
+    pub rivers: Vec<Feature>,
+    /// Coastline.
+    pub coastline: Vec<Feature>,
+    /// International borders (solid), without the disputed segments.
+    pub borders: Vec<Feature>,
+    /// Disputed boundaries (dashed).
+    pub disputed: Vec<Feature>,
+    /// Borders between Pakistan's provinces and territories.
+    pub provinces: Vec<Feature>,
+    /// Borders between the neighbours' provinces.
+    pub neighbour_provinces: Vec<Feature>,
+    /// Cities, largest first.
+    pub cities: Vec<City>,
+    /// Country and province names.
+    pub area_labels: Vec<AreaLabel>,
+}
+
+/// National and provincial capitals of Pakistan and its neighbours, labelled before larger
+/// places.
+const CAPITALS: &[&str] = &[
+    "Islamabad", "Karachi", "Lahore", "Peshawar", "Quetta", "Gilgit", "Muzaffarabad", "Kabul",
+    "Tehran", "New Delhi", "Kashgar", "Dushanbe", "Muscat",
+];
+
+impl Basemap {
+    /// Build the basemap from its datasets.
+    pub fn build(inputs: BasemapInputs) -> Self {
+        let disputed_edges = edges_of_lines(
+            &inputs
+                .disputed
+                .iter()
+                .flat_map(|f| lines_of(f.geometry.as_ref()))
+                .collect::<Vec<_>>(),
+        );
+        let borders = boundary_features(&inputs.countries, &disputed_edges);
+        let provinces = boundary_features(&inputs.pakistan_admin1, &HashSet::new());
+        let neighbour_provinces = boundary_features(&inputs.neighbour_admin1, &HashSet::new());
+
+        let (pakistan, neighbours): (Vec<Feature>, Vec<Feature>) = inputs
+            .countries
+            .into_iter()
+            .partition(|f| f.text("name") == Some("Pakistan"));
+
+        let mut area_labels: Vec<AreaLabel> = neighbours
+            .iter()
+            .filter(|f| f.text("name") != Some("Siachen Glacier"))
+            .filter_map(|f| area_label(f, AreaKind::Country))
+            .collect();
+        area_labels.extend(
+            inputs
+                .pakistan_admin1
+                .iter()
+                .filter_map(|f| area_label(f, AreaKind::Province)),
+        );
+
+        let mut cities: Vec<City> = inputs.cities.iter().filter_map(city).collect();
+        cities.sort_by(|a, b| b.population.cmp(&a.population));
+
+        Self {
+            world_land: inputs.world_land,
+            neighbours,
+            pakistan,
+            lakes: inputs.lakes,
+            rivers: inputs.rivers,
+            coastline: inputs.coastline,
+            borders,
+            disputed: inputs.disputed,
+            provinces,
+            neighbour_provinces,
+            cities,
+            area_labels,
+        }
+    }
+
+    /// Cities worth a label at `zoom`: fewer, larger places when zoomed out.
+    pub fn min_population_at(zoom: f64) -> u64 {
+        match zoom {
+            z if z < 4.5 => 3_000_000,
+            z if z < 5.5 => 1_000_000,
+            z if z < 6.5 => 250_000,
+            z if z < 7.5 => 80_000,
+            z if z < 8.5 => 30_000,
+            _ => 0,
+        }
+    }
+}
+
+fn lines_of(g: Option<&geo::Geometry<f64>>) -> Vec<Vec<[f64; 2]>> {
+    match g {
+        Some(geo::Geometry::LineString(ls)) => vec![ls.coords().map(|c| [c.x, c.y]).collect()],
+        Some(geo::Geometry::MultiLineString(mls)) => mls
+            .iter()
+            .map(|ls| ls.coords().map(|c| [c.x, c.y]).collect())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn rings_of(g: Option<&geo::Geometry<f64>>) -> Vec<Vec<[f64; 2]>> {
+    let polygon_rings = |p: &geo::Polygon<f64>| -> Vec<Vec<[f64; 2]>> {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .map(|r| r.coords().map(|c| [c.x, c.y]).collect())
+            .collect()
+    };
+    match g {
+        Some(geo::Geometry::Polygon(p)) => polygon_rings(p),
+        Some(geo::Geometry::MultiPolygon(mp)) => mp.iter().flat_map(polygon_rings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn boundary_features(
+    polygons: &[Feature],
+    exclude: &HashSet<super::boundary::EdgeKey>,
+) -> Vec<Feature> {
+    let owners: Vec<Vec<Vec<[f64; 2]>>> = polygons
+        .iter()
+        .map(|f| rings_of(f.geometry.as_ref()))
+        .collect();
+    shared_boundaries(&owners, exclude)
+        .into_iter()
+        .map(|line| {
+            let ls: geo::LineString<f64> = line.into_iter().map(|[x, y]| (x, y)).collect();
+            Feature::new(String::new(), Map::new(), Some(ls.into()))
+        })
+        .collect()
+}
+
+fn area_label(f: &Feature, kind: AreaKind) -> Option<AreaLabel> {
+    let name = f.text("name_en").or_else(|| f.text("name"))?.to_string();
+    // The largest polygon's interior point, so multipolygons label their mainland.
+    let point = match f.geometry.as_ref()? {
+        geo::Geometry::MultiPolygon(mp) => {
+            use geo::Area;
+            mp.iter()
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?
+                .interior_point()?
+        }
+        g => g.interior_point()?,
+    };
+    Some(AreaLabel {
+        name,
+        pos: LonLat::new(point.x(), point.y()).to_world(),
+        kind,
+    })
+}
+
+fn city(f: &Feature) -> Option<City> {
+    let geo::Geometry::Point(p) = f.geometry.as_ref()? else {
+        return None;
+    };
+    let name = f.text("name")?.to_string();
+    let population = f.properties.get("population").and_then(Value::as_u64).unwrap_or(0);
+    let capital = CAPITALS.contains(&name.as_str());
+    Some(City {
+        pos: LonLat::new(p.x(), p.y()).to_world(),
+        population,
+        in_pakistan: f.text("cc") == Some("PK"),
+        capital,
+        name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+    use serde_json::json;
+
+    fn named(name: &str, g: geo::Geometry<f64>) -> Feature {
+        let props: Map<String, Value> = json!({ "name": name }).as_object().cloned().unwrap_or_default();
+        Feature::new(name.into(), props, Some(g))
+    }
+
+    #[test]
+    fn borders_skip_disputed_edges_and_pakistan_is_set_apart() {
+        let west = named(
+            "Pakistan",
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 2.0), (x: 0.0, y: 2.0)].into(),
+        );
+        let east = named(
+            "India",
+            polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 1.0, y: 2.0), (x: 1.0, y: 1.0)]
+                .into(),
+        );
+        let loc: geo::LineString<f64> = vec![(1.0, 1.0), (1.0, 2.0)].into();
+        let basemap = Basemap::build(BasemapInputs {
+            countries: vec![west, east],
+            disputed: vec![named("LoC", loc.into())],
+            ..BasemapInputs::default()
+        });
+        assert_eq!(basemap.pakistan.len(), 1);
+        assert_eq!(basemap.neighbours.len(), 1);
+        // The shared edge x = 1 runs from y = 0 to 2; only 0..1 is an undisputed border.
+        assert_eq!(basemap.borders.len(), 1);
+        let Some(geo::Geometry::LineString(ls)) = &basemap.borders[0].geometry else {
+            panic!("a border line");
+        };
+        let ys: Vec<f64> = ls.coords().map(|c| c.y).collect();
+        assert!(ys.iter().all(|&y| y <= 1.0), "{ys:?}");
+        assert_eq!(basemap.disputed.len(), 1);
+        assert_eq!(basemap.area_labels.len(), 1, "India labelled");
+    }
+
+    #[test]
+    fn fewer_cities_when_zoomed_out() {
+        assert!(Basemap::min_population_at(4.0) > Basemap::min_population_at(6.0));
+        assert_eq!(Basemap::min_population_at(10.0), 0);
+    }
+}

@@ -1,0 +1,164 @@
+//! Hit-testing one feature against a position, with a tolerance in world units (the caller
+//! converts its tolerance in screen pixels with the current scale).
+
+use super::layer::{Feature, Part, WorldPolygon};
+use super::view::WorldPos;
+
+/// Distance from `p` to the feature in world units if it is within `tol` (points count as hit
+/// within `tol + point_radius`); 0 inside a polygon (outside its holes).
+pub fn feature_distance(feature: &Feature, p: WorldPos, tol: f64, point_radius: f64) -> Option<f64> {
+    feature
+        .parts
+        .iter()
+        .filter_map(|part| match part {
+            Part::Point(q) => {
+                let d = distance(p, *q);
+                (d <= tol + point_radius).then_some(d)
+            }
+            Part::Line(line) => {
+                let d = polyline_distance(p, line);
+                (d <= tol).then_some(d)
+            }
+            Part::Polygon(poly) => {
+                if polygon_contains(poly, p) {
+                    Some(0.0)
+                } else {
+                    let d = poly
+                        .rings
+                        .iter()
+                        .map(|r| ring_distance(p, r))
+                        .fold(f64::INFINITY, f64::min);
+                    (d <= tol).then_some(d)
+                }
+            }
+        })
+        .reduce(f64::min)
+}
+
+fn distance(a: WorldPos, b: WorldPos) -> f64 {
+    (a.x - b.x).hypot(a.y - b.y)
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+pub fn segment_distance(p: WorldPos, a: WorldPos, b: WorldPos) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    if len2 == 0.0 {
+        return distance(p, a);
+    }
+    let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0);
+    distance(p, WorldPos::new(a.x + t * dx, a.y + t * dy))
+}
+
+fn polyline_distance(p: WorldPos, line: &[WorldPos]) -> f64 {
+    match line {
+        [] => f64::INFINITY,
+        [only] => distance(p, *only),
+        _ => line
+            .windows(2)
+            .map(|w| segment_distance(p, w[0], w[1]))
+            .fold(f64::INFINITY, f64::min),
+    }
+}
+
+fn ring_distance(p: WorldPos, ring: &[WorldPos]) -> f64 {
+    let closing = match (ring.first(), ring.last()) {
+        (Some(a), Some(b)) => segment_distance(p, *b, *a),
+        _ => f64::INFINITY,
+    };
+    polyline_distance(p, ring).min(closing)
+}
+
+/// Even-odd test over all rings: inside the outer ring and outside every hole.
+pub fn polygon_contains(poly: &WorldPolygon, p: WorldPos) -> bool {
+    poly.rings
+        .iter()
+        .filter(|ring| ring_crossings_odd(ring, p))
+        .count()
+        % 2
+        == 1
+}
+
+fn ring_crossings_odd(ring: &[WorldPos], p: WorldPos) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    for i in 0..n {
+        let a = ring[i];
+        let b = ring[(i + n - 1) % n];
+        if (a.y > p.y) != (b.y > p.y) {
+            let x_cross = a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x);
+            if p.x < x_cross {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::triangulate::triangulate;
+    use serde_json::Map;
+
+    fn w(x: f64, y: f64) -> WorldPos {
+        WorldPos::new(x, y)
+    }
+
+    fn feature_with(part: Part) -> Feature {
+        let mut f = Feature::new("f".into(), Map::new(), None);
+        f.parts = vec![part];
+        f
+    }
+
+    fn square_with_hole() -> Feature {
+        let rings = vec![
+            vec![w(0.0, 0.0), w(4.0, 0.0), w(4.0, 4.0), w(0.0, 4.0)],
+            vec![w(1.0, 1.0), w(3.0, 1.0), w(3.0, 3.0), w(1.0, 3.0)],
+        ];
+        let triangles = triangulate(&rings);
+        feature_with(Part::Polygon(WorldPolygon { rings, triangles }))
+    }
+
+    #[test]
+    fn points_hit_within_tolerance_plus_radius() {
+        let f = feature_with(Part::Point(w(1.0, 1.0)));
+        assert!(feature_distance(&f, w(1.05, 1.0), 0.03, 0.03).is_some());
+        assert!(feature_distance(&f, w(1.07, 1.0), 0.03, 0.03).is_none());
+    }
+
+    #[test]
+    fn lines_hit_near_any_segment() {
+        let f = feature_with(Part::Line(vec![w(0.0, 0.0), w(10.0, 0.0), w(10.0, 10.0)]));
+        let d = feature_distance(&f, w(5.0, 0.4), 0.5, 0.0).expect("near first segment");
+        assert!((d - 0.4).abs() < 1e-12);
+        assert!(feature_distance(&f, w(10.3, 5.0), 0.5, 0.0).is_some());
+        assert!(feature_distance(&f, w(5.0, 5.0), 0.5, 0.0).is_none());
+    }
+
+    #[test]
+    fn polygons_hit_inside_but_not_in_holes() {
+        let f = square_with_hole();
+        assert_eq!(feature_distance(&f, w(0.5, 0.5), 0.01, 0.0), Some(0.0));
+        assert!(feature_distance(&f, w(2.0, 2.0), 0.01, 0.0).is_none(), "hole");
+        assert!(feature_distance(&f, w(2.0, 2.0), 1.5, 0.0).is_some(), "hole edge within tol");
+        assert!(feature_distance(&f, w(5.0, 2.0), 0.5, 0.0).is_none());
+        assert!(feature_distance(&f, w(4.3, 2.0), 0.5, 0.0).is_some(), "outer edge within tol");
+    }
+
+    #[test]
+    fn concave_polygon_notch_is_outside() {
+        let rings = vec![vec![
+            w(0.0, 0.0),
+            w(2.0, 0.0),
+            w(2.0, 1.0),
+            w(1.0, 1.0),
+            w(1.0, 2.0),
+            w(0.0, 2.0),
+        ]];
+        let triangles = triangulate(&rings);
+        let f = feature_with(Part::Polygon(WorldPolygon { rings, triangles }));
+        assert!(feature_distance(&f, w(0.5, 1.5), 0.01, 0.0).is_some());
+        assert!(feature_distance(&f, w(1.5, 1.5), 0.01, 0.0).is_none());
+    }
+}

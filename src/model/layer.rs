@@ -1,0 +1,259 @@
+//! Layers and features: geometry kept in lon/lat (for measurement) and in world space
+//! (projected and triangulated once, for drawing and hit-testing).
+
+use serde_json::{Map, Value};
+
+use super::confidence::Confidence;
+use super::index::FeatureIndex;
+use super::style::LayerStyle;
+use super::triangulate::{open_ring, triangulate};
+use super::view::{LonLat, WorldPos, WorldRect};
+
+/// A polygon in world space, triangulated once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorldPolygon {
+    /// Outer ring then holes, each open (no repeated closing vertex).
+    pub rings: Vec<Vec<WorldPos>>,
+    /// Triangle indices into the concatenation of `rings`.
+    pub triangles: Vec<u32>,
+}
+
+/// One drawable piece of a feature's geometry, in world space.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    /// A point marker.
+    Point(WorldPos),
+    /// A polyline.
+    Line(Vec<WorldPos>),
+    /// A polygon with holes.
+    Polygon(WorldPolygon),
+}
+
+/// One feature of a layer.
+#[derive(Clone, Debug)]
+pub struct Feature {
+    /// Display name (the `name` property, or a fallback).
+    pub name: String,
+    /// All properties as loaded.
+    pub properties: Map<String, Value>,
+    /// The geometry in lon/lat degrees; `None` for a feature without a position
+    /// (e.g. a planned laboratory whose site is not announced).
+    pub geometry: Option<geo::Geometry<f64>>,
+    /// The geometry in world space, ready to draw.
+    pub parts: Vec<Part>,
+    /// World-space bounding box; `None` without geometry.
+    pub bbox: Option<WorldRect>,
+}
+
+impl Feature {
+    /// Build a feature, projecting and triangulating its geometry once.
+    pub fn new(
+        name: String,
+        properties: Map<String, Value>,
+        geometry: Option<geo::Geometry<f64>>,
+    ) -> Self {
+        let mut parts = Vec::new();
+        if let Some(g) = &geometry {
+            collect_parts(g, &mut parts);
+        }
+        let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
+        Self {
+            name,
+            properties,
+            geometry,
+            parts,
+            bbox,
+        }
+    }
+
+    /// A string property, if present.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.properties.get(key).and_then(Value::as_str)
+    }
+
+    /// The feature's confidence grade, if it carries a valid one.
+    pub fn confidence(&self) -> Option<Confidence> {
+        self.text("confidence").and_then(Confidence::parse)
+    }
+
+    /// Whether the feature has a position to draw.
+    pub fn is_located(&self) -> bool {
+        !self.parts.is_empty()
+    }
+
+    /// The name of its geometry type (`"Point"`, `"LineString"`, …, or `"null"`).
+    pub fn geometry_type(&self) -> &'static str {
+        match &self.geometry {
+            None => "null",
+            Some(geo::Geometry::Point(_)) => "Point",
+            Some(geo::Geometry::MultiPoint(_)) => "MultiPoint",
+            Some(geo::Geometry::LineString(_) | geo::Geometry::Line(_)) => "LineString",
+            Some(geo::Geometry::MultiLineString(_)) => "MultiLineString",
+            Some(geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_)) => {
+                "Polygon"
+            }
+            Some(geo::Geometry::MultiPolygon(_)) => "MultiPolygon",
+            Some(geo::Geometry::GeometryCollection(_)) => "GeometryCollection",
+        }
+    }
+}
+
+fn world(c: geo::Coord<f64>) -> WorldPos {
+    LonLat::new(c.x, c.y).to_world()
+}
+
+fn world_polygon(p: &geo::Polygon<f64>) -> Option<WorldPolygon> {
+    let rings: Vec<Vec<WorldPos>> = std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .map(|r| open_ring(r.coords().copied().map(world).collect()))
+        .filter(|r| r.len() >= 3)
+        .collect();
+    if rings.is_empty() {
+        return None;
+    }
+    let triangles = triangulate(&rings);
+    Some(WorldPolygon { rings, triangles })
+}
+
+fn collect_parts(g: &geo::Geometry<f64>, out: &mut Vec<Part>) {
+    use geo::Geometry as G;
+    match g {
+        G::Point(p) => out.push(Part::Point(world(p.0))),
+        G::MultiPoint(mp) => out.extend(mp.iter().map(|p| Part::Point(world(p.0)))),
+        G::Line(l) => out.push(Part::Line(vec![world(l.start), world(l.end)])),
+        G::LineString(ls) => out.push(Part::Line(ls.coords().copied().map(world).collect())),
+        G::MultiLineString(mls) => out.extend(
+            mls.iter()
+                .map(|ls| Part::Line(ls.coords().copied().map(world).collect())),
+        ),
+        G::Polygon(p) => out.extend(world_polygon(p).map(Part::Polygon)),
+        G::MultiPolygon(mp) => out.extend(mp.iter().filter_map(world_polygon).map(Part::Polygon)),
+        G::Rect(r) => out.extend(world_polygon(&r.to_polygon()).map(Part::Polygon)),
+        G::Triangle(t) => out.extend(world_polygon(&t.to_polygon()).map(Part::Polygon)),
+        G::GeometryCollection(gc) => gc.iter().for_each(|g| collect_parts(g, out)),
+    }
+}
+
+/// Every vertex of a part.
+pub fn part_points(part: &Part) -> Box<dyn Iterator<Item = WorldPos> + '_> {
+    match part {
+        Part::Point(p) => Box::new(std::iter::once(*p)),
+        Part::Line(l) => Box::new(l.iter().copied()),
+        Part::Polygon(poly) => Box::new(poly.rings.iter().flatten().copied()),
+    }
+}
+
+/// Where a layer's data came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerOrigin {
+    /// A layer of the `maps/` catalog.
+    Catalog,
+    /// A file the user opened.
+    File(std::path::PathBuf),
+}
+
+/// A thematic layer: features, style, visibility and a spatial index.
+#[derive(Debug)]
+pub struct Layer {
+    /// Stable identifier (manifest id).
+    pub id: String,
+    /// Title in the layers panel and legend.
+    pub title: String,
+    /// Longer description (figures, caveats).
+    pub description: String,
+    /// Where the data came from.
+    pub origin: LayerOrigin,
+    /// The style.
+    pub style: LayerStyle,
+    /// Whether the layer is drawn.
+    pub visible: bool,
+    /// The features, in file order.
+    pub features: Vec<Feature>,
+    /// Bounding boxes of the located features, for culling and hit-testing.
+    pub index: FeatureIndex,
+    /// Bounding box of all located features.
+    pub bbox: Option<WorldRect>,
+}
+
+impl Layer {
+    /// Build a layer and its spatial index.
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        origin: LayerOrigin,
+        style: LayerStyle,
+        features: Vec<Feature>,
+    ) -> Self {
+        let index = FeatureIndex::build(&features);
+        let bbox = features
+            .iter()
+            .filter_map(|f| f.bbox)
+            .reduce(WorldRect::union);
+        Self {
+            id: id.into(),
+            title: title.into(),
+            description: String::new(),
+            origin,
+            style,
+            visible: true,
+            features,
+            index,
+            bbox,
+        }
+    }
+
+    /// Number of features that have a position.
+    pub fn located_count(&self) -> usize {
+        self.features.iter().filter(|f| f.is_located()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{line_string, point, polygon};
+
+    #[test]
+    fn feature_projects_parts_and_bbox() {
+        let f = Feature::new(
+            "line".into(),
+            Map::new(),
+            Some(line_string![(x: 60.0, y: 25.0), (x: 70.0, y: 35.0)].into()),
+        );
+        let bbox = f.bbox.expect("a located feature has a bbox");
+        assert_eq!(bbox.min, LonLat::new(60.0, 35.0).to_world());
+        assert_eq!(bbox.max, LonLat::new(70.0, 25.0).to_world());
+        assert_eq!(f.geometry_type(), "LineString");
+        assert!(f.is_located());
+
+        let unsited = Feature::new("lab".into(), Map::new(), None);
+        assert!(!unsited.is_located() && unsited.bbox.is_none());
+        assert_eq!(unsited.geometry_type(), "null");
+    }
+
+    #[test]
+    fn polygons_are_triangulated_once() {
+        let poly = polygon![
+            exterior: [(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0), (x: 0.0, y: 0.0)],
+            interiors: [[(x: 0.5, y: 0.5), (x: 1.5, y: 0.5), (x: 1.5, y: 1.5), (x: 0.5, y: 1.5), (x: 0.5, y: 0.5)]],
+        ];
+        let f = Feature::new("p".into(), Map::new(), Some(poly.into()));
+        let Some(Part::Polygon(p)) = f.parts.first() else {
+            panic!("expected a polygon part");
+        };
+        assert_eq!(p.rings.len(), 2);
+        assert_eq!(p.rings[0].len(), 4, "closing vertex dropped");
+        assert_eq!(p.triangles.len(), 8 * 3);
+    }
+
+    #[test]
+    fn layer_bbox_covers_located_features() {
+        let a = Feature::new("a".into(), Map::new(), Some(point!(x: 62.0, y: 25.0).into()));
+        let b = Feature::new("b".into(), Map::new(), Some(point!(x: 75.0, y: 36.0).into()));
+        let c = Feature::new("c".into(), Map::new(), None);
+        let layer = Layer::new("t", "T", LayerOrigin::Catalog, LayerStyle::default(), vec![a, b, c]);
+        let bbox = layer.bbox.expect("bbox");
+        assert!(bbox.min.x < bbox.max.x && bbox.min.y < bbox.max.y);
+        assert_eq!(layer.located_count(), 2);
+    }
+}

@@ -1,0 +1,286 @@
+//! Layer styles and their resolution to paint values for one feature.
+//!
+//! A layer has one colour (set in the `maps/` manifest, never in code). Where the layer is
+//! categorized, the feature's status picks a line pattern and a marker fill, so the legend can
+//! show "operational / under construction / planned" at a glance. A feature's own
+//! simplestyle-spec properties (`stroke`, `fill`, `marker-color`, …) win over the layer's.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An sRGB colour with straight (not premultiplied) alpha.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Rgba(pub [u8; 4]);
+
+impl Rgba {
+    /// Opaque colour from its three channels.
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
+        Self([r, g, b, 255])
+    }
+
+    /// Parse `#RGB`, `#RRGGBB` or `#RRGGBBAA` (the `#` is optional, as simplestyle allows).
+    pub fn parse_hex(text: &str) -> Option<Self> {
+        let hex = text.trim().trim_start_matches('#');
+        let nibble = |i: usize| u8::from_str_radix(hex.get(i..i + 1)?, 16).ok();
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        match hex.len() {
+            3 => Some(Self::rgb(nibble(0)? * 17, nibble(1)? * 17, nibble(2)? * 17)),
+            6 => Some(Self::rgb(byte(0)?, byte(2)?, byte(4)?)),
+            8 => Some(Self([byte(0)?, byte(2)?, byte(4)?, byte(6)?])),
+            _ => None,
+        }
+    }
+
+    /// The same colour with its alpha multiplied by `opacity` (0–1).
+    pub fn with_opacity(self, opacity: f64) -> Self {
+        let [r, g, b, a] = self.0;
+        let a = (f64::from(a) * opacity.clamp(0.0, 1.0)).round() as u8;
+        Self([r, g, b, a])
+    }
+
+    /// `#RRGGBB` (or `#RRGGBBAA` when not opaque).
+    pub fn to_hex(self) -> String {
+        let [r, g, b, a] = self.0;
+        if a == 255 {
+            format!("#{r:02X}{g:02X}{b:02X}")
+        } else {
+            format!("#{r:02X}{g:02X}{b:02X}{a:02X}")
+        }
+    }
+
+    /// Relative luminance (0 black … 1 white), for choosing a readable outline.
+    pub fn luminance(self) -> f64 {
+        let [r, g, b, _] = self.0;
+        (0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b)) / 255.0
+    }
+}
+
+impl TryFrom<String> for Rgba {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse_hex(&text).ok_or_else(|| format!("`{text}` is not a #RRGGBB colour"))
+    }
+}
+
+impl From<Rgba> for String {
+    fn from(c: Rgba) -> Self {
+        c.to_hex()
+    }
+}
+
+/// How a line is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinePattern {
+    /// Continuous.
+    #[default]
+    Solid,
+    /// Long dashes.
+    Dashed,
+    /// Dots.
+    Dotted,
+}
+
+/// One class of a categorized style: features whose property equals `value`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryClass {
+    /// Property value that selects the class (compared case-insensitively).
+    pub value: String,
+    /// Label in the legend.
+    pub label: String,
+    /// Line pattern (and marker fill: solid markers are filled, others hollow).
+    pub pattern: LinePattern,
+}
+
+/// Categories by a property, shared by the categorized layers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Categories {
+    /// Property the classes are read from (e.g. `status`).
+    pub property: String,
+    /// The classes, in legend order.
+    pub classes: Vec<CategoryClass>,
+}
+
+impl Categories {
+    /// The class a feature falls in, if any.
+    pub fn class_of(&self, properties: &Map<String, Value>) -> Option<&CategoryClass> {
+        let value = properties.get(&self.property)?.as_str()?.trim();
+        self.classes
+            .iter()
+            .find(|c| c.value.eq_ignore_ascii_case(value))
+    }
+}
+
+/// A layer's style.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LayerStyle {
+    /// The layer colour.
+    pub color: Rgba,
+    /// Line width, in points.
+    pub line_width_pt: f32,
+    /// Point marker radius, in points.
+    pub point_radius_pt: f32,
+    /// Opacity of polygon fills (0–1).
+    pub fill_opacity: f64,
+    /// Whether the status categories style this layer.
+    pub categorized: bool,
+}
+
+impl Default for LayerStyle {
+    fn default() -> Self {
+        Self {
+            color: Rgba::rgb(0x00, 0x72, 0xB2),
+            line_width_pt: 3.0,
+            point_radius_pt: 5.5,
+            fill_opacity: 0.35,
+            categorized: false,
+        }
+    }
+}
+
+/// Everything needed to paint one feature.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Paint {
+    /// Line and outline colour.
+    pub stroke: Rgba,
+    /// Line width, in points.
+    pub stroke_width_pt: f32,
+    /// Polygon fill colour.
+    pub fill: Rgba,
+    /// Marker colour.
+    pub marker: Rgba,
+    /// Marker radius, in points.
+    pub marker_radius_pt: f32,
+    /// Whether the marker is drawn hollow (not yet operational).
+    pub marker_hollow: bool,
+    /// Line pattern.
+    pub pattern: LinePattern,
+}
+
+/// Resolve the paint of one feature: layer style, then its category, then the feature's own
+/// simplestyle-spec properties.
+pub fn resolve(
+    style: &LayerStyle,
+    categories: Option<&Categories>,
+    properties: &Map<String, Value>,
+) -> Paint {
+    let pattern = categories
+        .filter(|_| style.categorized)
+        .and_then(|c| c.class_of(properties))
+        .map(|c| c.pattern)
+        .unwrap_or_default();
+    let color_prop = |key: &str| {
+        properties
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(Rgba::parse_hex)
+    };
+    let number_prop = |key: &str| properties.get(key).and_then(Value::as_f64);
+
+    let stroke = color_prop("stroke")
+        .unwrap_or(style.color)
+        .with_opacity(number_prop("stroke-opacity").unwrap_or(1.0));
+    let fill = color_prop("fill")
+        .unwrap_or(style.color)
+        .with_opacity(number_prop("fill-opacity").unwrap_or(style.fill_opacity));
+    let marker_radius_pt = match properties.get("marker-size").and_then(Value::as_str) {
+        Some("small") => style.point_radius_pt * 0.7,
+        Some("large") => style.point_radius_pt * 1.4,
+        _ => style.point_radius_pt,
+    };
+    Paint {
+        stroke,
+        stroke_width_pt: number_prop("stroke-width")
+            .map(|w| w as f32)
+            .unwrap_or(style.line_width_pt),
+        fill,
+        marker: color_prop("marker-color").unwrap_or(style.color),
+        marker_radius_pt,
+        marker_hollow: pattern != LinePattern::Solid,
+        pattern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn props(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    fn status_categories() -> Categories {
+        Categories {
+            property: "status".into(),
+            classes: vec![
+                CategoryClass {
+                    value: "operational".into(),
+                    label: "Operational".into(),
+                    pattern: LinePattern::Solid,
+                },
+                CategoryClass {
+                    value: "planned".into(),
+                    label: "Planned".into(),
+                    pattern: LinePattern::Dotted,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn parses_hex_colours() {
+        assert_eq!(Rgba::parse_hex("#E69F00"), Some(Rgba::rgb(0xE6, 0x9F, 0x00)));
+        assert_eq!(Rgba::parse_hex("f00"), Some(Rgba::rgb(255, 0, 0)));
+        assert_eq!(Rgba::parse_hex("#00000080"), Some(Rgba([0, 0, 0, 128])));
+        assert_eq!(Rgba::parse_hex("#12345"), None);
+        assert_eq!(Rgba::parse_hex("#GG0000"), None);
+        assert_eq!(Rgba::rgb(0xE6, 0x9F, 0).to_hex(), "#E69F00");
+    }
+
+    #[test]
+    fn status_category_picks_pattern_and_marker_fill() {
+        let style = LayerStyle {
+            categorized: true,
+            ..LayerStyle::default()
+        };
+        let cats = status_categories();
+        let planned = resolve(&style, Some(&cats), &props(json!({"status": "Planned"})));
+        assert_eq!(planned.pattern, LinePattern::Dotted);
+        assert!(planned.marker_hollow);
+        let operational = resolve(&style, Some(&cats), &props(json!({"status": "operational"})));
+        assert_eq!(operational.pattern, LinePattern::Solid);
+        assert!(!operational.marker_hollow);
+        // An uncategorized layer ignores the status.
+        let plain = LayerStyle::default();
+        assert_eq!(
+            resolve(&plain, Some(&cats), &props(json!({"status": "planned"}))).pattern,
+            LinePattern::Solid
+        );
+    }
+
+    #[test]
+    fn simplestyle_properties_override_the_layer_style() {
+        let style = LayerStyle::default();
+        let paint = resolve(
+            &style,
+            None,
+            &props(json!({
+                "stroke": "#ff0000", "stroke-width": 5, "stroke-opacity": 0.5,
+                "fill": "#00ff00", "fill-opacity": 0.25, "marker-color": "#0000ff",
+                "marker-size": "large"
+            })),
+        );
+        assert_eq!(paint.stroke, Rgba([255, 0, 0, 128]));
+        assert_eq!(paint.stroke_width_pt, 5.0);
+        assert_eq!(paint.fill, Rgba([0, 255, 0, 64]));
+        assert_eq!(paint.marker, Rgba::rgb(0, 0, 255));
+        assert!(paint.marker_radius_pt > style.point_radius_pt);
+        // Without them, the layer colour and default fill opacity apply.
+        let paint = resolve(&style, None, &Map::new());
+        assert_eq!(paint.stroke, style.color);
+        assert_eq!(paint.fill, style.color.with_opacity(style.fill_opacity));
+    }
+}

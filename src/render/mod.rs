@@ -1,0 +1,371 @@
+//! Turns the basemap and the layers, seen through a [`ScreenTransform`], into plain egui draw
+//! batches (`Vec<Shape>`). The screen and exports paint the same batches.
+
+pub mod palette;
+
+use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, epaint::Vertex};
+
+use crate::model::basemap::{AreaKind, Basemap};
+use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
+use crate::model::layer::{Feature, Layer, Part, WorldPolygon};
+use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
+use crate::model::view::{ScreenTransform, WorldRect};
+
+/// A frame's view: the transform and the screen rectangle being drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct View {
+    /// World → screen points.
+    pub transform: ScreenTransform,
+    /// The map's rectangle on screen, in points.
+    pub rect: Rect,
+}
+
+impl View {
+    /// The world rectangle the view shows, with a margin in points.
+    pub fn visible_world(&self, margin_pt: f32) -> WorldRect {
+        let r = self.rect.expand(margin_pt);
+        self.transform.visible_world(
+            [f64::from(r.min.x), f64::from(r.min.y)],
+            [f64::from(r.max.x), f64::from(r.max.y)],
+        )
+    }
+
+    /// Screen position of a world position.
+    pub fn pos(&self, w: crate::model::view::WorldPos) -> Pos2 {
+        let [x, y] = self.transform.to_screen(w);
+        Pos2::new(x as f32, y as f32)
+    }
+
+    fn visible(&self, f: &Feature, margin_pt: f32) -> bool {
+        f.bbox.is_some_and(|b| b.intersects(&self.visible_world(margin_pt)))
+    }
+}
+
+/// An egui colour from a model colour.
+pub fn color32(c: Rgba) -> Color32 {
+    let [r, g, b, a] = c.0;
+    Color32::from_rgba_unmultiplied(r, g, b, a)
+}
+
+fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
+    let base = out.vertices.len() as u32;
+    out.vertices.extend(poly.rings.iter().flatten().map(|&w| Vertex {
+        pos: view.pos(w),
+        uv: egui::epaint::WHITE_UV,
+        color,
+    }));
+    out.indices.extend(poly.triangles.iter().map(|i| base + i));
+}
+
+/// Polygon fills of `features` as one mesh.
+fn fills(view: &View, features: &[Feature], color: Color32) -> Shape {
+    let mut mesh = Mesh::default();
+    for f in features.iter().filter(|f| view.visible(f, 0.0)) {
+        for part in &f.parts {
+            if let Part::Polygon(poly) = part {
+                fill_mesh(view, poly, color, &mut mesh);
+            }
+        }
+    }
+    Shape::mesh(mesh)
+}
+
+fn screen_line(view: &View, line: &[crate::model::view::WorldPos]) -> Vec<Pos2> {
+    line.iter().map(|&w| view.pos(w)).collect()
+}
+
+fn closed(mut pts: Vec<Pos2>) -> Vec<Pos2> {
+    if let Some(&first) = pts.first() {
+        pts.push(first);
+    }
+    pts
+}
+
+/// A polyline with a pattern, appended to `out`.
+fn patterned_line(out: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, pattern: LinePattern) {
+    if pts.len() < 2 {
+        return;
+    }
+    match pattern {
+        LinePattern::Solid => out.push(Shape::line(pts, stroke)),
+        LinePattern::Dashed => out.extend(Shape::dashed_line(
+            &pts,
+            stroke,
+            stroke.width * 3.5 + 2.0,
+            stroke.width * 2.0 + 1.5,
+        )),
+        LinePattern::Dotted => out.extend(Shape::dotted_line(
+            &pts,
+            stroke.color,
+            stroke.width * 1.8 + 1.0,
+            stroke.width * 0.55,
+        )),
+    }
+}
+
+/// Lines (and polygon outlines) of `features`, one style for all.
+fn lines(view: &View, features: &[Feature], stroke: Stroke, pattern: LinePattern, out: &mut Vec<Shape>) {
+    for f in features.iter().filter(|f| view.visible(f, stroke.width)) {
+        for part in &f.parts {
+            match part {
+                Part::Line(l) => patterned_line(out, screen_line(view, l), stroke, pattern),
+                Part::Polygon(p) => {
+                    for ring in &p.rings {
+                        patterned_line(out, closed(screen_line(view, ring)), stroke, pattern);
+                    }
+                }
+                Part::Point(_) => {}
+            }
+        }
+    }
+}
+
+/// The basemap's areas and lines (no labels), bottom to top.
+pub fn basemap_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
+    use palette::*;
+    let mut out = vec![Shape::rect_filled(view.rect, 0.0, SEA)];
+    out.push(fills(view, &basemap.world_land, LAND));
+    out.push(fills(view, &basemap.neighbours, LAND));
+    out.push(fills(view, &basemap.pakistan, LAND_PAKISTAN));
+    out.push(fills(view, &basemap.lakes, WATER));
+    lines(view, &basemap.lakes, Stroke::new(0.6, WATER_LINE), LinePattern::Solid, &mut out);
+    lines(view, &basemap.rivers, Stroke::new(1.0, WATER_LINE), LinePattern::Solid, &mut out);
+    lines(view, &basemap.coastline, Stroke::new(0.8, COAST), LinePattern::Solid, &mut out);
+    lines(view, &basemap.neighbour_provinces, Stroke::new(0.6, NEIGHBOUR_PROVINCE), LinePattern::Solid, &mut out);
+    lines(view, &basemap.provinces, Stroke::new(0.9, PROVINCE), LinePattern::Solid, &mut out);
+    lines(view, &basemap.borders, Stroke::new(1.4, BORDER), LinePattern::Solid, &mut out);
+    lines(view, &basemap.disputed, Stroke::new(1.4, BORDER), LinePattern::Dashed, &mut out);
+    out
+}
+
+/// Marker radius of a point feature, in points.
+pub fn marker_radius(paint: &Paint) -> f32 {
+    paint.marker_radius_pt
+}
+
+fn paint_of(layer: &Layer, categories: Option<&Categories>, f: &Feature) -> Paint {
+    resolve(&layer.style, categories, &f.properties)
+}
+
+/// One feature's lines and fills (no markers).
+fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
+    for part in &f.parts {
+        match part {
+            Part::Polygon(poly) => {
+                let mut mesh = Mesh::default();
+                fill_mesh(view, poly, color32(paint.fill), &mut mesh);
+                out.push(Shape::mesh(mesh));
+                for ring in &poly.rings {
+                    let pts = closed(screen_line(view, ring));
+                    if selected {
+                        out.push(Shape::line(pts.clone(), Stroke::new(paint.stroke_width_pt + 6.0, palette::SELECTION)));
+                    }
+                    patterned_line(out, pts, Stroke::new(paint.stroke_width_pt * 0.6, color32(paint.stroke)), paint.pattern);
+                }
+            }
+            Part::Line(l) => {
+                let pts = screen_line(view, l);
+                let w = paint.stroke_width_pt;
+                if selected {
+                    out.push(Shape::line(pts.clone(), Stroke::new(w + 9.0, palette::SELECTION_EDGE)));
+                    out.push(Shape::line(pts.clone(), Stroke::new(w + 6.0, palette::SELECTION)));
+                }
+                // A light casing keeps dotted and dashed lines readable on any background.
+                out.push(Shape::line(pts.clone(), Stroke::new(w + 2.0, palette::CASING)));
+                patterned_line(out, pts, Stroke::new(w, color32(paint.stroke)), paint.pattern);
+            }
+            Part::Point(_) => {}
+        }
+    }
+}
+
+/// One feature's point markers.
+fn feature_markers(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
+    let r = marker_radius(paint);
+    let estimated = f.confidence().is_some_and(|c| c.is_estimate());
+    let color = color32(paint.marker);
+    for part in &f.parts {
+        let Part::Point(w) = part else { continue };
+        let c = view.pos(*w);
+        if selected {
+            out.push(Shape::circle_filled(c, r + 6.0, palette::SELECTION));
+            out.push(Shape::circle_stroke(c, r + 6.0, Stroke::new(1.5, palette::SELECTION_EDGE)));
+        }
+        if estimated {
+            // A faint dotted halo: the position is an estimate, not a survey.
+            out.extend(Shape::dotted_line(&circle_path(c, r + 4.0), palette::MARKER_EDGE, 3.0, 0.8));
+        }
+        if paint.marker_hollow {
+            out.push(Shape::circle_filled(c, r, Color32::WHITE));
+            out.push(Shape::circle_stroke(c, r - 1.0, Stroke::new(2.5, color)));
+            out.push(Shape::circle_stroke(c, r + 0.5, Stroke::new(0.8, palette::MARKER_EDGE)));
+        } else {
+            out.push(Shape::circle_filled(c, r, color));
+            out.push(Shape::circle_stroke(c, r, Stroke::new(1.0, palette::MARKER_EDGE)));
+        }
+    }
+}
+
+fn circle_path(c: Pos2, r: f32) -> Vec<Pos2> {
+    (0..=24)
+        .map(|i| {
+            let a = i as f32 / 24.0 * std::f32::consts::TAU;
+            Pos2::new(c.x + r * a.cos(), c.y + r * a.sin())
+        })
+        .collect()
+}
+
+/// A reference to one feature: layer index and feature index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FeatureRef {
+    /// Index into the layer list.
+    pub layer: usize,
+    /// Index into the layer's features.
+    pub feature: usize,
+}
+
+/// The visible layers' features: all lines and areas first, then all markers on top, so a
+/// later layer's line never hides an earlier layer's point. Returns the shapes and the boxes of
+/// the markers (for label placement).
+pub fn layer_shapes(
+    layers: &[Layer],
+    categories: Option<&Categories>,
+    view: &View,
+    selected: Option<FeatureRef>,
+) -> (Vec<Shape>, Vec<BoxPx>) {
+    let visible_world = view.visible_world(20.0);
+    let mut out = Vec::new();
+    let mut marker_boxes = Vec::new();
+    for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
+        for (r, f) in visible_features(li, layer, visible_world) {
+            feature_lines(view, f, &paint_of(layer, categories, f), selected == Some(r), &mut out);
+        }
+    }
+    for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
+        for (r, f) in visible_features(li, layer, visible_world) {
+            let paint = paint_of(layer, categories, f);
+            feature_markers(view, f, &paint, selected == Some(r), &mut out);
+            let rad = marker_radius(&paint) + 1.0;
+            marker_boxes.extend(f.parts.iter().filter_map(|p| match p {
+                Part::Point(w) => {
+                    let c = view.pos(*w);
+                    Some(BoxPx {
+                        min: [c.x - rad, c.y - rad],
+                        max: [c.x + rad, c.y + rad],
+                    })
+                }
+                _ => None,
+            }));
+        }
+    }
+    // The selection is drawn again on top so nothing hides it.
+    if let Some(r) = selected
+        && let Some(layer) = layers.get(r.layer).filter(|l| l.visible)
+        && let Some(f) = layer.features.get(r.feature)
+    {
+        let paint = paint_of(layer, categories, f);
+        feature_lines(view, f, &paint, true, &mut out);
+        feature_markers(view, f, &paint, true, &mut out);
+    }
+    (out, marker_boxes)
+}
+
+/// The features of `layer` whose boxes meet `visible`, in file order.
+fn visible_features(
+    li: usize,
+    layer: &Layer,
+    visible: WorldRect,
+) -> impl Iterator<Item = (FeatureRef, &Feature)> {
+    let mut idx: Vec<usize> = layer.index.query(visible).collect();
+    idx.sort_unstable();
+    idx.into_iter().map(move |fi| (FeatureRef { layer: li, feature: fi }, &layer.features[fi]))
+}
+
+/// City and area labels: chosen by population and zoom, placed without overlaps and away from
+/// the thematic markers.
+pub fn label_shapes(basemap: &Basemap, view: &View, painter: &egui::Painter, reserved: &[BoxPx]) -> Vec<Shape> {
+    use palette::*;
+    let zoom = view.transform.zoom();
+    let min_pop = Basemap::min_population_at(zoom);
+    let visible = view.visible_world(0.0);
+    let bounds = BoxPx {
+        min: [view.rect.min.x + 2.0, view.rect.min.y + 2.0],
+        max: [view.rect.max.x - 2.0, view.rect.max.y - 2.0],
+    };
+    let mut out = Vec::new();
+
+    // Area names first, as reserved boxes for the city labels.
+    let mut reserved = reserved.to_vec();
+    let area_font = egui::FontId::proportional(if zoom < 5.5 { 11.0 } else { 13.0 });
+    for label in basemap.area_labels.iter().filter(|l| {
+        let p = l.pos;
+        p.x >= visible.min.x && p.x <= visible.max.x && p.y >= visible.min.y && p.y <= visible.max.y
+    }) {
+        let (text, color) = match label.kind {
+            AreaKind::Country if zoom < 7.5 => (label.name.to_uppercase(), AREA_LABEL),
+            AreaKind::Province if (5.0..9.0).contains(&zoom) => (label.name.clone(), PROVINCE_LABEL),
+            _ => continue,
+        };
+        let galley = painter.layout_no_wrap(text, area_font.clone(), color);
+        let c = view.pos(label.pos);
+        let min = c - galley.size() / 2.0;
+        let b = BoxPx {
+            min: [min.x, min.y],
+            max: [min.x + galley.size().x, min.y + galley.size().y],
+        };
+        if b.inside(&bounds) && !reserved.iter().any(|r| r.overlaps(&b)) {
+            reserved.push(b);
+            out.push(Shape::galley(min, galley, color));
+        }
+    }
+
+    let cities: Vec<&crate::model::basemap::City> = basemap
+        .cities
+        .iter()
+        .filter(|c| (c.population >= min_pop || (c.capital && zoom >= 4.5)) && {
+            let p = c.pos;
+            p.x >= visible.min.x && p.x <= visible.max.x && p.y >= visible.min.y && p.y <= visible.max.y
+        })
+        .take(400)
+        .collect();
+    let galleys: Vec<_> = cities
+        .iter()
+        .map(|c| {
+            let size = if c.capital || c.population >= 1_000_000 { 13.0 } else { 11.5 };
+            let color = if c.in_pakistan { CITY_LABEL } else { CITY_LABEL_FOREIGN };
+            painter.layout_no_wrap(c.name.clone(), egui::FontId::proportional(size), color)
+        })
+        .collect();
+    let candidates: Vec<LabelCandidate> = cities
+        .iter()
+        .zip(&galleys)
+        .map(|(c, g)| LabelCandidate {
+            anchor_px: {
+                let p = view.pos(c.pos);
+                [p.x, p.y]
+            },
+            size_px: [g.size().x, g.size().y],
+            priority: c.population as f64 * if c.capital { 10.0 } else { 1.0 },
+            essential: c.capital && c.in_pakistan,
+        })
+        .collect();
+    for placed in place_labels(&candidates, &reserved, bounds) {
+        let city = cities[placed.candidate];
+        let galley = galleys[placed.candidate].clone();
+        let dot = view.pos(city.pos);
+        out.push(Shape::circle_filled(dot, if city.capital { 3.0 } else { 2.2 }, CITY_DOT));
+        if city.capital {
+            out.push(Shape::circle_stroke(dot, 4.5, Stroke::new(1.0, CITY_DOT)));
+        }
+        let pos = Pos2::new(placed.pos_px[0], placed.pos_px[1]);
+        for d in [[-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]] {
+            out.push(Shape::galley_with_override_text_color(
+                pos + egui::vec2(d[0], d[1]),
+                galley.clone(),
+                HALO,
+            ));
+        }
+        out.push(Shape::galley(pos, galley, CITY_LABEL));
+    }
+    out
+}
