@@ -31,15 +31,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Cmd::Info { files }) => {
-            let code = corridor_viewer::cli::info(&files, &mut std::io::stdout(), &mut std::io::stderr());
+            let code =
+                corridor_viewer::cli::info(&files, &mut std::io::stdout(), &mut std::io::stderr());
             ExitCode::from(code as u8)
         }
-        None => match corridor_viewer::app::run(corridor_viewer::app::AppOptions { maps_dir: cli.maps }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                ExitCode::FAILURE
+        None => {
+            match corridor_viewer::app::run(corridor_viewer::app::AppOptions { maps_dir: cli.maps })
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
     }
 }

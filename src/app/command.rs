@@ -92,7 +92,9 @@ impl Command {
             Self::Select(_) => "Select".into(),
             Self::OpenPickList(..) => "Choose a feature".into(),
             Self::ZoomToFeature(_) => "Zoom to feature".into(),
-            Self::SetLayerVisible(_, visible) => if *visible { "Show layer" } else { "Hide layer" }.into(),
+            Self::SetLayerVisible(_, visible) => {
+                if *visible { "Show layer" } else { "Hide layer" }.into()
+            }
             Self::SetBasemap(source) => source.label().into(),
             Self::DismissMessage(_) => "Dismiss".into(),
             Self::Quit => "Quit".into(),
@@ -114,7 +116,9 @@ impl Command {
             Self::OpenPickList(..) => "Several features are here: choose one",
             Self::ZoomToFeature(_) => "Centre the map on this feature",
             Self::SetLayerVisible(..) => "Show or hide this layer",
-            Self::SetBasemap(BasemapSource::OfflineAtlas) => "The built-in basemap: needs no network",
+            Self::SetBasemap(BasemapSource::OfflineAtlas) => {
+                "The built-in basemap: needs no network"
+            }
             Self::SetBasemap(BasemapSource::OpenStreetMap) => {
                 "OpenStreetMap tiles: need a network the first time, then cached"
             }
@@ -155,7 +159,11 @@ mod tests {
         for (i, a) in shortcuts.iter().enumerate() {
             assert!(!shortcuts[i + 1..].contains(a), "shortcut {a:?} used twice");
         }
-        assert!(Command::WITH_SHORTCUTS.iter().all(|c| !c.label().is_empty() && !c.tooltip().is_empty()));
+        assert!(
+            Command::WITH_SHORTCUTS
+                .iter()
+                .all(|c| !c.label().is_empty() && !c.tooltip().is_empty())
+        );
         assert_eq!(
             Command::ExportPng.shortcut(),
             Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E))

@@ -64,20 +64,30 @@ impl CorridorApp {
         let path = pending.path.clone();
         self.pending_export = None;
         let Some(view) = self.last_view else {
-            self.notify(Level::Error, "Export failed: the map has not been drawn yet.");
+            self.notify(
+                Level::Error,
+                "Export failed: the map has not been drawn yet.",
+            );
             return;
         };
         let ppp = self.ctx.pixels_per_point();
         let (rgba, w, h) = crop(&image, view.rect, ppp);
         match save_png(&path, w, h, &rgba) {
-            Ok(()) => self.notify(Level::Info, format!("Saved the map ({w}×{h} px) to {}", path.display())),
+            Ok(()) => self.notify(
+                Level::Info,
+                format!("Saved the map ({w}×{h} px) to {}", path.display()),
+            ),
             Err(e) => self.notify(Level::Error, format!("Export failed: {e}")),
         }
     }
 }
 
 /// Crop a window screenshot to `rect` (in points), returning RGBA bytes and the size.
-pub(crate) fn crop(image: &egui::ColorImage, rect: egui::Rect, pixels_per_point: f32) -> (Vec<u8>, u32, u32) {
+pub(crate) fn crop(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> (Vec<u8>, u32, u32) {
     let [iw, ih] = image.size;
     let x0 = ((rect.min.x * pixels_per_point).round().max(0.0) as usize).min(iw);
     let y0 = ((rect.min.y * pixels_per_point).round().max(0.0) as usize).min(ih);

@@ -10,7 +10,15 @@ use crate::model::units::{figure, group_thousands, humanize};
 use crate::render::color32;
 
 /// Properties shown in their own place, not in the general list.
-const HEADLINE_KEYS: &[&str] = &["name", "corridor", "category", "status", "description", "source", "confidence"];
+const HEADLINE_KEYS: &[&str] = &[
+    "name",
+    "corridor",
+    "category",
+    "status",
+    "description",
+    "source",
+    "confidence",
+];
 
 pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
     let Some(r) = app.selection else { return };
@@ -25,7 +33,11 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
     ui.horizontal(|ui| {
         ui.heading("Inspector");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Close").on_hover_text(Command::ClearSelection.tooltip()).clicked() {
+            if ui
+                .button("Close")
+                .on_hover_text(Command::ClearSelection.tooltip())
+                .clicked()
+            {
                 commands.push(Command::ClearSelection);
             }
         });

@@ -39,7 +39,10 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
                         .id_salt(("unsited_list", &layer.id))
                         .show(ui, |ui| {
                             for f in unsited {
-                                let r = FeatureRef { layer: i, feature: f };
+                                let r = FeatureRef {
+                                    layer: i,
+                                    feature: f,
+                                };
                                 let name = &layer.features[f].name;
                                 if ui
                                     .selectable_label(app.selection == Some(r), name)
@@ -60,7 +63,12 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
             ui.label(egui::RichText::new("Status (lines and markers)").strong());
             for class in &categories.classes {
                 ui.horizontal(|ui| {
-                    swatch_ui(ui, Color32::from_gray(70), class.pattern, class.pattern != LinePattern::Solid);
+                    swatch_ui(
+                        ui,
+                        Color32::from_gray(70),
+                        class.pattern,
+                        class.pattern != LinePattern::Solid,
+                    );
                     ui.label(&class.label);
                 });
             }
@@ -68,22 +76,45 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
             let c = rect.center();
-            ui.painter().extend(Shape::dotted_line(&circle(c, 7.5), palette::MARKER_EDGE, 3.0, 0.8));
+            ui.painter().extend(Shape::dotted_line(
+                &circle(c, 7.5),
+                palette::MARKER_EDGE,
+                3.0,
+                0.8,
+            ));
             ui.painter().circle_filled(c, 4.0, Color32::from_gray(120));
             ui.label("Estimated position (confidence C)");
         });
         ui.label(egui::RichText::new("Basemap").strong());
         for (label, stroke, pattern) in [
-            ("International boundary", Stroke::new(1.4, palette::BORDER), LinePattern::Solid),
-            ("Disputed boundary / line of control", Stroke::new(1.4, palette::BORDER), LinePattern::Dashed),
-            ("Province or territory", Stroke::new(0.9, palette::PROVINCE), LinePattern::Solid),
-            ("River", Stroke::new(1.0, palette::WATER_LINE), LinePattern::Solid),
+            (
+                "International boundary",
+                Stroke::new(1.4, palette::BORDER),
+                LinePattern::Solid,
+            ),
+            (
+                "Disputed boundary / line of control",
+                Stroke::new(1.4, palette::BORDER),
+                LinePattern::Dashed,
+            ),
+            (
+                "Province or territory",
+                Stroke::new(0.9, palette::PROVINCE),
+                LinePattern::Solid,
+            ),
+            (
+                "River",
+                Stroke::new(1.0, palette::WATER_LINE),
+                LinePattern::Solid,
+            ),
         ] {
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
                 let pts = vec![rect.left_center(), rect.right_center()];
                 match pattern {
-                    LinePattern::Dashed => ui.painter().extend(Shape::dashed_line(&pts, stroke, 5.0, 3.0)),
+                    LinePattern::Dashed => ui
+                        .painter()
+                        .extend(Shape::dashed_line(&pts, stroke, 5.0, 3.0)),
                     _ => {
                         ui.painter().line_segment([pts[0], pts[1]], stroke);
                     }

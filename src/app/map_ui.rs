@@ -20,7 +20,9 @@ pub const DISCLAIMER: &str = "Boundaries are not authoritative.";
 
 /// Features under a screen position, top layer first, nearest first within a layer.
 pub fn features_at(layers: &[Layer], view: &View, pos: Pos2) -> Vec<FeatureRef> {
-    let p = view.transform.to_world([f64::from(pos.x), f64::from(pos.y)]);
+    let p = view
+        .transform
+        .to_world([f64::from(pos.x), f64::from(pos.y)]);
     let tol = view.transform.px_to_world(HIT_TOLERANCE_PT);
     layers
         .iter()
@@ -125,7 +127,13 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     app.cursor_lon_lat = cursor;
 }
 
-fn pick_list_ui(ui: &Ui, layers: &[Layer], pos: Pos2, refs: &[FeatureRef], commands: &mut Vec<Command>) {
+fn pick_list_ui(
+    ui: &Ui,
+    layers: &[Layer],
+    pos: Pos2,
+    refs: &[FeatureRef],
+    commands: &mut Vec<Command>,
+) {
     egui::Area::new(ui.scope_id().with("pick_list"))
         .fixed_pos(pos + vec2(8.0, 8.0))
         .order(egui::Order::Foreground)
@@ -150,12 +158,21 @@ fn pick_list_ui(ui: &Ui, layers: &[Layer], pos: Pos2, refs: &[FeatureRef], comma
 }
 
 /// Zoom buttons, scale bar, attribution and disclaimer.
-fn overlays_ui(ui: &mut Ui, painter: &egui::Painter, view: &View, online: bool, commands: &mut Vec<Command>) {
+fn overlays_ui(
+    ui: &mut Ui,
+    painter: &egui::Painter,
+    view: &View,
+    online: bool,
+    commands: &mut Vec<Command>,
+) {
     let rect = view.rect;
     // Zoom buttons, top right.
     for (i, command) in [Command::ZoomIn, Command::ZoomOut].into_iter().enumerate() {
         let text = if i == 0 { "+" } else { "−" };
-        let r = Rect::from_min_size(rect.right_top() + vec2(-42.0, 12.0 + 36.0 * i as f32), vec2(30.0, 30.0));
+        let r = Rect::from_min_size(
+            rect.right_top() + vec2(-42.0, 12.0 + 36.0 * i as f32),
+            vec2(30.0, 30.0),
+        );
         let button = egui::Button::new(egui::RichText::new(text).size(18.0));
         if ui.put(r, button).on_hover_text(command.tooltip()).clicked() {
             commands.push(command);
@@ -163,10 +180,10 @@ fn overlays_ui(ui: &mut Ui, painter: &egui::Painter, view: &View, online: bool, 
     }
 
     // Scale bar, bottom left, true at the latitude of the map centre.
-    let center = LonLat::from_world(view.transform.to_world([
-        f64::from(rect.center().x),
-        f64::from(rect.center().y),
-    ]));
+    let center = LonLat::from_world(
+        view.transform
+            .to_world([f64::from(rect.center().x), f64::from(rect.center().y)]),
+    );
     let bar = ScaleBar::fit(metres_per_px(center.lat, view.transform.zoom()), 140.0);
     let origin = rect.left_bottom() + vec2(14.0, -16.0);
     let end = origin + vec2(bar.width_px as f32, 0.0);
@@ -176,7 +193,13 @@ fn overlays_ui(ui: &mut Ui, painter: &egui::Painter, view: &View, online: bool, 
     painter.line_segment([origin, end], stroke);
     painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
     painter.line_segment([end, end + vec2(0.0, -6.0)], stroke);
-    painter.text(origin + vec2(0.0, -8.0), Align2::LEFT_BOTTOM, bar.label(), FontId::proportional(12.0), Color32::from_gray(30));
+    painter.text(
+        origin + vec2(0.0, -8.0),
+        Align2::LEFT_BOTTOM,
+        bar.label(),
+        FontId::proportional(12.0),
+        Color32::from_gray(30),
+    );
 
     // Attribution and disclaimer, bottom right.
     let attribution = if online {
@@ -185,7 +208,11 @@ fn overlays_ui(ui: &mut Ui, painter: &egui::Painter, view: &View, online: bool, 
         BASEMAP_ATTRIBUTION
     };
     let font = FontId::proportional(11.0);
-    let lines = [DISCLAIMER, "CPEC layers: public sources named per feature", attribution];
+    let lines = [
+        DISCLAIMER,
+        "CPEC layers: public sources named per feature",
+        attribution,
+    ];
     let galleys: Vec<_> = lines
         .iter()
         .map(|t| painter.layout_no_wrap((*t).to_string(), font.clone(), Color32::from_gray(50)))
@@ -200,7 +227,11 @@ fn overlays_ui(ui: &mut Ui, painter: &egui::Painter, view: &View, online: bool, 
     let mut y = box_rect.min.y + 3.0;
     for g in galleys {
         let h = g.size().y;
-        painter.galley(Pos2::new(box_rect.max.x - 5.0 - g.size().x, y), g, Color32::from_gray(50));
+        painter.galley(
+            Pos2::new(box_rect.max.x - 5.0 - g.size().x, y),
+            g,
+            Color32::from_gray(50),
+        );
         y += h;
     }
 }

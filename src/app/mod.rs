@@ -221,10 +221,18 @@ impl CorridorApp {
     fn pan(&mut self, fx: f32, fy: f32) {
         let Some(view) = self.last_view else { return };
         let center = self.current_center().to_world();
-        let dx = view.transform.px_to_world(f64::from(fx * view.rect.width()));
-        let dy = view.transform.px_to_world(f64::from(fy * view.rect.height()));
-        let moved = LonLat::from_world(crate::model::view::WorldPos::new(center.x + dx, center.y + dy));
-        self.map_memory.center_at(walkers::lon_lat(moved.lon, moved.lat));
+        let dx = view
+            .transform
+            .px_to_world(f64::from(fx * view.rect.width()));
+        let dy = view
+            .transform
+            .px_to_world(f64::from(fy * view.rect.height()));
+        let moved = LonLat::from_world(crate::model::view::WorldPos::new(
+            center.x + dx,
+            center.y + dy,
+        ));
+        self.map_memory
+            .center_at(walkers::lon_lat(moved.lon, moved.lat));
     }
 
     fn zoom_to_feature(&mut self, r: FeatureRef) {
@@ -371,11 +379,18 @@ impl CorridorApp {
                     Level::Warning => ("Warning:", ui.visuals().warn_fg_color),
                     Level::Error => ("Error:", ui.visuals().error_fg_color),
                 };
-                if ui.small_button("×").on_hover_text(Command::DismissMessage(i).tooltip()).clicked() {
+                if ui
+                    .small_button("×")
+                    .on_hover_text(Command::DismissMessage(i).tooltip())
+                    .clicked()
+                {
                     commands.push(Command::DismissMessage(i));
                 }
                 if let Some(action) = &m.action
-                    && ui.button(action.label()).on_hover_text(action.tooltip()).clicked()
+                    && ui
+                        .button(action.label())
+                        .on_hover_text(action.tooltip())
+                        .clicked()
                 {
                     commands.push(action.clone());
                     commands.push(Command::DismissMessage(i));
@@ -384,7 +399,10 @@ impl CorridorApp {
             });
         }
         if self.messages.len() > 4 {
-            ui.label(format!("… and {} earlier messages", self.messages.len() - 4));
+            ui.label(format!(
+                "… and {} earlier messages",
+                self.messages.len() - 4
+            ));
         }
         ui.horizontal(|ui| {
             match self.cursor_lon_lat {

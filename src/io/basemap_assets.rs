@@ -16,7 +16,12 @@ macro_rules! asset {
     ($file:literal) => {
         (
             $file,
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/basemap/", $file)).as_slice(),
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/basemap/",
+                $file
+            ))
+            .as_slice(),
         )
     };
 }

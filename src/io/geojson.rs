@@ -96,17 +96,10 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: crate::model::json_error_text(&e),
         excerpt: excerpt(bytes, e.line(), e.column()),
     })?;
     from_value(value, path)
-}
-
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
 }
 
 /// Up to 60 characters of the offending line around the column, with a caret.
@@ -133,9 +126,11 @@ fn not_geojson(path: &Path, reason: impl Into<String>) -> LoadError {
 /// What a JSON document that is not GeoJSON looks like, for the message.
 fn describe_foreign(obj: &Map<String, Value>) -> String {
     if obj.get("type").and_then(Value::as_str) == Some("Topology") || obj.contains_key("arcs") {
-        "this is TopoJSON; convert it to GeoJSON first (e.g. with mapshaper or topojson-client)".into()
+        "this is TopoJSON; convert it to GeoJSON first (e.g. with mapshaper or topojson-client)"
+            .into()
     } else if obj.contains_key("spatialReference") || obj.contains_key("geometryType") {
-        "this is Esri JSON; export it as GeoJSON from ArcGIS or convert it with GDAL's ogr2ogr".into()
+        "this is Esri JSON; export it as GeoJSON from ArcGIS or convert it with GDAL's ogr2ogr"
+            .into()
     } else if obj.contains_key("elements") && obj.contains_key("osm3s") {
         "this is raw Overpass API JSON; ask Overpass for `out geom` and convert it with osmtogeojson".into()
     } else {
@@ -157,7 +152,10 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
     let features = match kind.as_deref() {
         Some("FeatureCollection") => {
             let Some(Value::Array(items)) = obj.remove("features") else {
-                return Err(not_geojson(path, "the FeatureCollection has no \"features\" array"));
+                return Err(not_geojson(
+                    path,
+                    "the FeatureCollection has no \"features\" array",
+                ));
             };
             items
                 .into_iter()
@@ -174,7 +172,9 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
                 })
                 .collect()
         }
-        Some("Feature") => vec![read_feature(Value::Object(obj), 0).map_err(|m| not_geojson(path, m))?],
+        Some("Feature") => {
+            vec![read_feature(Value::Object(obj), 0).map_err(|m| not_geojson(path, m))?]
+        }
         Some(
             "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
             | "GeometryCollection",
@@ -261,13 +261,23 @@ mod tests {
 
     #[test]
     fn syntax_error_has_line_column_and_excerpt() {
-        let err = parse("{\"type\": \"FeatureCollection\",\n \"features\": [1,, 2]}").expect_err("bad");
-        let LoadError::Syntax { line, column, ref excerpt, .. } = err else {
+        let err =
+            parse("{\"type\": \"FeatureCollection\",\n \"features\": [1,, 2]}").expect_err("bad");
+        let LoadError::Syntax {
+            line,
+            column,
+            ref excerpt,
+            ..
+        } = err
+        else {
             panic!("expected a syntax error, got {err}");
         };
         assert_eq!((line, column), (2, 17));
         assert!(excerpt.contains("[1,, 2]"), "{excerpt}");
-        assert!(err.to_string().starts_with("test.geojson, line 2, column 17: invalid JSON"));
+        assert!(
+            err.to_string()
+                .starts_with("test.geojson, line 2, column 17: invalid JSON")
+        );
     }
 
     #[test]
@@ -283,7 +293,11 @@ mod tests {
         assert_eq!(f.warnings.len(), 2);
         assert_eq!(f.warnings[0].feature_index, 1);
         assert!(f.warnings[0].to_string().contains("\"strings\""));
-        assert!(f.warnings[1].message.contains("projected"), "{}", f.warnings[1]);
+        assert!(
+            f.warnings[1].message.contains("projected"),
+            "{}",
+            f.warnings[1]
+        );
     }
 
     #[test]
@@ -305,7 +319,8 @@ mod tests {
             .expect("feature with BOM");
         assert_eq!(f.features.len(), 1);
         assert_eq!(f.features[0].name, "Feature 1");
-        let g = parse(r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#).expect("geometry");
+        let g = parse(r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#)
+            .expect("geometry");
         assert_eq!(g.features[0].geometry_type(), "Polygon");
     }
 }

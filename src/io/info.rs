@@ -35,7 +35,12 @@ impl FileSummary {
                 let b = [r.min().x, r.min().y, r.max().x, r.max().y];
                 bbox = Some(match bbox {
                     None => b,
-                    Some(a) => [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])],
+                    Some(a) => [
+                        a[0].min(b[0]),
+                        a[1].min(b[1]),
+                        a[2].max(b[2]),
+                        a[3].max(b[3]),
+                    ],
                 });
             }
         }
@@ -56,7 +61,9 @@ impl fmt::Display for FileSummary {
             writeln!(f, "    {kind}: {n}")?;
         }
         match self.bbox {
-            Some([w, s, e, n]) => writeln!(f, "  bbox: {w:.5}, {s:.5}, {e:.5}, {n:.5} (W, S, E, N)")?,
+            Some([w, s, e, n]) => {
+                writeln!(f, "  bbox: {w:.5}, {s:.5}, {e:.5}, {n:.5} (W, S, E, N)")?
+            }
             None => writeln!(f, "  bbox: none (no feature has a position)")?,
         }
         let names: Vec<&str> = self.property_names.iter().map(String::as_str).collect();

@@ -47,7 +47,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let file_name = path
         .file_name()
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -73,13 +77,20 @@ mod tests {
         let img = image::open(&path).expect("decodes").to_rgba8();
         assert_eq!(img.dimensions(), (3, 2));
         assert_eq!(img.as_raw(), &pixels);
-        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1, "no temp file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]
     fn unwritable_path_is_an_error_naming_it() {
         let err = save_png(Path::new("/nonexistent-dir/map.png"), 1, 1, &[0, 0, 0, 255])
             .expect_err("cannot write there");
-        assert!(err.to_string().contains("/nonexistent-dir/map.png"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent-dir/map.png"),
+            "{err}"
+        );
     }
 }

@@ -102,8 +102,19 @@ pub struct Basemap {
 /// National and provincial capitals of Pakistan and its neighbours, labelled before larger
 /// places.
 const CAPITALS: &[&str] = &[
-    "Islamabad", "Karachi", "Lahore", "Peshawar", "Quetta", "Gilgit", "Muzaffarabad", "Kabul",
-    "Tehran", "New Delhi", "Kashgar", "Dushanbe", "Muscat",
+    "Islamabad",
+    "Karachi",
+    "Lahore",
+    "Peshawar",
+    "Quetta",
+    "Gilgit",
+    "Muzaffarabad",
+    "Kabul",
+    "Tehran",
+    "New Delhi",
+    "Kashgar",
+    "Dushanbe",
+    "Muscat",
 ];
 
 impl Basemap {
@@ -138,7 +149,7 @@ impl Basemap {
         );
 
         let mut cities: Vec<City> = inputs.cities.iter().filter_map(city).collect();
-        cities.sort_by(|a, b| b.population.cmp(&a.population));
+        cities.sort_by_key(|c| std::cmp::Reverse(c.population));
 
         Self {
             world_land: inputs.world_land,
@@ -235,7 +246,11 @@ fn city(f: &Feature) -> Option<City> {
         return None;
     };
     let name = f.text("name")?.to_string();
-    let population = f.properties.get("population").and_then(Value::as_u64).unwrap_or(0);
+    let population = f
+        .properties
+        .get("population")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
     let capital = CAPITALS.contains(&name.as_str());
     Some(City {
         pos: LonLat::new(p.x(), p.y()).to_world(),
@@ -253,7 +268,10 @@ mod tests {
     use serde_json::json;
 
     fn named(name: &str, g: geo::Geometry<f64>) -> Feature {
-        let props: Map<String, Value> = json!({ "name": name }).as_object().cloned().unwrap_or_default();
+        let props: Map<String, Value> = json!({ "name": name })
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         Feature::new(name.into(), props, Some(g))
     }
 

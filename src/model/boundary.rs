@@ -94,8 +94,20 @@ mod tests {
     // Two unit squares side by side share the edge x = 1.
     fn two_squares() -> Vec<Vec<Vec<[f64; 2]>>> {
         vec![
-            vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]],
-            vec![vec![[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0], [1.0, 0.0]]],
+            vec![vec![
+                [0.0, 0.0],
+                [1.0, 0.0],
+                [1.0, 1.0],
+                [0.0, 1.0],
+                [0.0, 0.0],
+            ]],
+            vec![vec![
+                [1.0, 0.0],
+                [2.0, 0.0],
+                [2.0, 1.0],
+                [1.0, 1.0],
+                [1.0, 0.0],
+            ]],
         ]
     }
 
@@ -119,7 +131,14 @@ mod tests {
         // An L-shaped neighbour sharing two consecutive edges with the unit square.
         let owners = vec![
             vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]],
-            vec![vec![[1.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0], [0.0, 1.0], [1.0, 1.0]]],
+            vec![vec![
+                [1.0, 0.0],
+                [2.0, 0.0],
+                [2.0, 2.0],
+                [0.0, 2.0],
+                [0.0, 1.0],
+                [1.0, 1.0],
+            ]],
         ];
         let lines = shared_boundaries(&owners, &HashSet::new());
         assert_eq!(lines.len(), 1, "{lines:?}");

@@ -118,7 +118,7 @@ impl Manifest {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: super::json_error_text(&e),
         })?;
         let invalid = |message: String| CatalogError::Invalid {
             path: path.to_path_buf(),
@@ -130,7 +130,10 @@ impl Manifest {
         let mut ids = HashSet::new();
         for layer in &manifest.layers {
             if layer.id.trim().is_empty() {
-                return Err(invalid(format!("layer \"{}\" has an empty id", layer.title)));
+                return Err(invalid(format!(
+                    "layer \"{}\" has an empty id",
+                    layer.title
+                )));
             }
             if !ids.insert(layer.id.as_str()) {
                 return Err(invalid(format!("layer id \"{}\" appears twice", layer.id)));
@@ -164,7 +167,11 @@ mod tests {
     #[test]
     fn parses_layers_in_draw_order_with_styles() {
         let m = Manifest::parse(GOOD, Path::new("maps/manifest.json")).expect("valid manifest");
-        let order: Vec<&str> = m.layers_in_draw_order().iter().map(|l| l.id.as_str()).collect();
+        let order: Vec<&str> = m
+            .layers_in_draw_order()
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
         assert_eq!(order, ["a", "b"]);
         let a = m.layers_in_draw_order()[0];
         assert!(!a.visible && a.categorized);
@@ -178,7 +185,15 @@ mod tests {
         let bad = GOOD.replace("#0072B2", "blue");
         let err = Manifest::parse(&bad, Path::new("maps/manifest.json")).expect_err("bad colour");
         let text = err.to_string();
-        assert!(text.contains("maps/manifest.json, line 5"), "{text}");
+        assert!(
+            text.contains("maps/manifest.json, line 6, column"),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("line").count(),
+            1,
+            "position given once: {text}"
+        );
         assert!(text.contains("blue"), "{text}");
     }
 

@@ -6,7 +6,12 @@ use super::view::WorldPos;
 
 /// Distance from `p` to the feature in world units if it is within `tol` (points count as hit
 /// within `tol + point_radius`); 0 inside a polygon (outside its holes).
-pub fn feature_distance(feature: &Feature, p: WorldPos, tol: f64, point_radius: f64) -> Option<f64> {
+pub fn feature_distance(
+    feature: &Feature,
+    p: WorldPos,
+    tol: f64,
+    point_radius: f64,
+) -> Option<f64> {
     feature
         .parts
         .iter()
@@ -140,10 +145,19 @@ mod tests {
     fn polygons_hit_inside_but_not_in_holes() {
         let f = square_with_hole();
         assert_eq!(feature_distance(&f, w(0.5, 0.5), 0.01, 0.0), Some(0.0));
-        assert!(feature_distance(&f, w(2.0, 2.0), 0.01, 0.0).is_none(), "hole");
-        assert!(feature_distance(&f, w(2.0, 2.0), 1.5, 0.0).is_some(), "hole edge within tol");
+        assert!(
+            feature_distance(&f, w(2.0, 2.0), 0.01, 0.0).is_none(),
+            "hole"
+        );
+        assert!(
+            feature_distance(&f, w(2.0, 2.0), 1.5, 0.0).is_some(),
+            "hole edge within tol"
+        );
         assert!(feature_distance(&f, w(5.0, 2.0), 0.5, 0.0).is_none());
-        assert!(feature_distance(&f, w(4.3, 2.0), 0.5, 0.0).is_some(), "outer edge within tol");
+        assert!(
+            feature_distance(&f, w(4.3, 2.0), 0.5, 0.0).is_some(),
+            "outer edge within tol"
+        );
     }
 
     #[test]

@@ -61,11 +61,17 @@ pub fn hit_test_layer(layer: &Layer, p: WorldPos, tol: f64, point_radius: f64) -
         .index
         .query(probe)
         .filter_map(|i| {
-            feature_distance(&layer.features[i], p, tol, point_radius)
-                .map(|distance| Hit { feature: i, distance })
+            feature_distance(&layer.features[i], p, tol, point_radius).map(|distance| Hit {
+                feature: i,
+                distance,
+            })
         })
         .collect();
-    hits.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.feature.cmp(&b.feature)));
+    hits.sort_by(|a, b| {
+        a.distance
+            .total_cmp(&b.distance)
+            .then(a.feature.cmp(&b.feature))
+    });
     hits
 }
 
@@ -80,9 +86,21 @@ mod tests {
 
     fn layer() -> Layer {
         let features = vec![
-            Feature::new("Gwadar Port".into(), Map::new(), Some(point!(x: 62.3396, y: 25.1105).into())),
-            Feature::new("Gwadar city".into(), Map::new(), Some(point!(x: 62.3225, y: 25.12639).into())),
-            Feature::new("Karachi".into(), Map::new(), Some(point!(x: 67.0104, y: 24.8608).into())),
+            Feature::new(
+                "Gwadar Port".into(),
+                Map::new(),
+                Some(point!(x: 62.3396, y: 25.1105).into()),
+            ),
+            Feature::new(
+                "Gwadar city".into(),
+                Map::new(),
+                Some(point!(x: 62.3225, y: 25.12639).into()),
+            ),
+            Feature::new(
+                "Karachi".into(),
+                Map::new(),
+                Some(point!(x: 67.0104, y: 24.8608).into()),
+            ),
             Feature::new(
                 "road".into(),
                 Map::new(),
@@ -90,7 +108,13 @@ mod tests {
             ),
             Feature::new("unsited".into(), Map::new(), None),
         ];
-        Layer::new("t", "T", LayerOrigin::Catalog, LayerStyle::default(), features)
+        Layer::new(
+            "t",
+            "T",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            features,
+        )
     }
 
     #[test]
@@ -99,7 +123,10 @@ mod tests {
         let p = LonLat::new(62.335, 25.115).to_world();
         let tol = 0.05 / 360.0; // about 5 km
         let hits = hit_test_layer(&layer, p, tol, 0.0);
-        let names: Vec<&str> = hits.iter().map(|h| layer.features[h.feature].name.as_str()).collect();
+        let names: Vec<&str> = hits
+            .iter()
+            .map(|h| layer.features[h.feature].name.as_str())
+            .collect();
         assert_eq!(names, ["Gwadar Port", "Gwadar city"]);
     }
 
@@ -109,7 +136,10 @@ mod tests {
         for (lon, lat) in [(62.33, 25.12), (64.0, 25.5), (67.0, 24.86), (70.0, 30.0)] {
             let p = LonLat::new(lon, lat).to_world();
             let tol = 0.2 / 360.0;
-            let indexed: Vec<usize> = hit_test_layer(&layer, p, tol, 0.0).iter().map(|h| h.feature).collect();
+            let indexed: Vec<usize> = hit_test_layer(&layer, p, tol, 0.0)
+                .iter()
+                .map(|h| h.feature)
+                .collect();
             let mut scanned: Vec<(f64, usize)> = layer
                 .features
                 .iter()

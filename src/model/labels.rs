@@ -86,7 +86,9 @@ pub fn place_labels(
             min: pos,
             max: [pos[0] + w, pos[1] + h],
         };
-        let free = |b: &BoxPx, against: &[BoxPx]| b.inside(&bounds) && !against.iter().any(|t| t.overlaps(b));
+        let free = |b: &BoxPx, against: &[BoxPx]| {
+            b.inside(&bounds) && !against.iter().any(|t| t.overlaps(b))
+        };
         let fit = options
             .into_iter()
             .map(|pos| (pos, boxed(pos)))
@@ -94,7 +96,12 @@ pub fn place_labels(
             .or_else(|| {
                 // An essential label may cover markers, never another label.
                 c.essential
-                    .then(|| options.into_iter().map(|pos| (pos, boxed(pos))).find(|(_, b)| free(b, &labels)))
+                    .then(|| {
+                        options
+                            .into_iter()
+                            .map(|pos| (pos, boxed(pos)))
+                            .find(|(_, b)| free(b, &labels))
+                    })
                     .flatten()
             });
         if let Some((pos_px, b)) = fit {
@@ -143,7 +150,13 @@ mod tests {
     #[test]
     fn labels_never_overlap_and_big_places_win() {
         let c: Vec<LabelCandidate> = (0..50)
-            .map(|i| cand(100.0 + (i % 10) as f32 * 12.0, 100.0 + (i / 10) as f32 * 9.0, i as f64))
+            .map(|i| {
+                cand(
+                    100.0 + (i % 10) as f32 * 12.0,
+                    100.0 + (i / 10) as f32 * 9.0,
+                    i as f64,
+                )
+            })
             .collect();
         let placed = place_labels(&c, &[], BOUNDS);
         assert!(!placed.is_empty() && placed.len() < c.len());

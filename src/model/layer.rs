@@ -89,9 +89,9 @@ impl Feature {
             Some(geo::Geometry::MultiPoint(_)) => "MultiPoint",
             Some(geo::Geometry::LineString(_) | geo::Geometry::Line(_)) => "LineString",
             Some(geo::Geometry::MultiLineString(_)) => "MultiLineString",
-            Some(geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_)) => {
-                "Polygon"
-            }
+            Some(
+                geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_),
+            ) => "Polygon",
             Some(geo::Geometry::MultiPolygon(_)) => "MultiPolygon",
             Some(geo::Geometry::GeometryCollection(_)) => "GeometryCollection",
         }
@@ -248,10 +248,24 @@ mod tests {
 
     #[test]
     fn layer_bbox_covers_located_features() {
-        let a = Feature::new("a".into(), Map::new(), Some(point!(x: 62.0, y: 25.0).into()));
-        let b = Feature::new("b".into(), Map::new(), Some(point!(x: 75.0, y: 36.0).into()));
+        let a = Feature::new(
+            "a".into(),
+            Map::new(),
+            Some(point!(x: 62.0, y: 25.0).into()),
+        );
+        let b = Feature::new(
+            "b".into(),
+            Map::new(),
+            Some(point!(x: 75.0, y: 36.0).into()),
+        );
         let c = Feature::new("c".into(), Map::new(), None);
-        let layer = Layer::new("t", "T", LayerOrigin::Catalog, LayerStyle::default(), vec![a, b, c]);
+        let layer = Layer::new(
+            "t",
+            "T",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            vec![a, b, c],
+        );
         let bbox = layer.bbox.expect("bbox");
         assert!(bbox.min.x < bbox.max.x && bbox.min.y < bbox.max.y);
         assert_eq!(layer.located_count(), 2);

@@ -13,3 +13,13 @@ pub mod style;
 pub mod triangulate;
 pub mod units;
 pub mod view;
+
+/// A serde_json error's message without its trailing "at line L column C" (callers report the
+/// position in their own words).
+pub(crate) fn json_error_text(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}

@@ -232,7 +232,10 @@ mod tests {
 
     #[test]
     fn parses_hex_colours() {
-        assert_eq!(Rgba::parse_hex("#E69F00"), Some(Rgba::rgb(0xE6, 0x9F, 0x00)));
+        assert_eq!(
+            Rgba::parse_hex("#E69F00"),
+            Some(Rgba::rgb(0xE6, 0x9F, 0x00))
+        );
         assert_eq!(Rgba::parse_hex("f00"), Some(Rgba::rgb(255, 0, 0)));
         assert_eq!(Rgba::parse_hex("#00000080"), Some(Rgba([0, 0, 0, 128])));
         assert_eq!(Rgba::parse_hex("#12345"), None);
@@ -250,7 +253,11 @@ mod tests {
         let planned = resolve(&style, Some(&cats), &props(json!({"status": "Planned"})));
         assert_eq!(planned.pattern, LinePattern::Dotted);
         assert!(planned.marker_hollow);
-        let operational = resolve(&style, Some(&cats), &props(json!({"status": "operational"})));
+        let operational = resolve(
+            &style,
+            Some(&cats),
+            &props(json!({"status": "operational"})),
+        );
         assert_eq!(operational.pattern, LinePattern::Solid);
         assert!(!operational.marker_hollow);
         // An uncategorized layer ignores the status.

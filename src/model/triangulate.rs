@@ -86,6 +86,9 @@ mod tests {
     fn degenerate_input_gives_no_triangles() {
         assert!(triangulate(&[ring(&[(0.0, 0.0), (1.0, 1.0)])]).is_empty());
         assert!(triangulate(&[]).is_empty());
-        assert_eq!(open_ring(ring(&[(0.0, 0.0), (1.0, 0.0), (0.0, 0.0)])).len(), 2);
+        assert_eq!(
+            open_ring(ring(&[(0.0, 0.0), (1.0, 0.0), (0.0, 0.0)])).len(),
+            2
+        );
     }
 }

@@ -88,11 +88,27 @@ mod tests {
     fn figures_carry_their_units() {
         let f = figure("length_km", &json!(1726)).expect("a figure");
         assert_eq!((f.label.as_str(), f.text.as_str()), ("Length", "1,726 km"));
-        assert_eq!(figure("capacity_mw", &json!(49.5)).map(|f| f.text), Some("49.5 MW".into()));
-        assert_eq!(figure("cost_usd_bn", &json!(6.66)).map(|f| f.text), Some("US$ 6.66 bn".into()));
-        assert_eq!(figure("runway_length_m", &json!(3658)).map(|f| f.label), Some("Runway length".into()));
-        assert_eq!(figure("area_acres", &json!(3217)).map(|f| f.text), Some("3,217 acres".into()));
-        assert_eq!(figure("length_km", &json!("820")), None, "text is not a figure");
+        assert_eq!(
+            figure("capacity_mw", &json!(49.5)).map(|f| f.text),
+            Some("49.5 MW".into())
+        );
+        assert_eq!(
+            figure("cost_usd_bn", &json!(6.66)).map(|f| f.text),
+            Some("US$ 6.66 bn".into())
+        );
+        assert_eq!(
+            figure("runway_length_m", &json!(3658)).map(|f| f.label),
+            Some("Runway length".into())
+        );
+        assert_eq!(
+            figure("area_acres", &json!(3217)).map(|f| f.text),
+            Some("3,217 acres".into())
+        );
+        assert_eq!(
+            figure("length_km", &json!("820")),
+            None,
+            "text is not a figure"
+        );
         assert_eq!(figure("name", &json!(3)), None);
     }
 

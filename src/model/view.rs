@@ -260,7 +260,12 @@ mod tests {
 
     #[test]
     fn lon_lat_round_trips_through_world_space() {
-        for (lon, lat) in [(62.3396, 25.1105), (75.4228, 36.8333), (-120.0, -40.0), (0.0, 0.0)] {
+        for (lon, lat) in [
+            (62.3396, 25.1105),
+            (75.4228, 36.8333),
+            (-120.0, -40.0),
+            (0.0, 0.0),
+        ] {
             let back = LonLat::from_world(LonLat::new(lon, lat).to_world());
             assert!((back.lon - lon).abs() < 1e-9 && (back.lat - lat).abs() < 1e-9);
         }

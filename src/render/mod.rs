@@ -37,7 +37,8 @@ impl View {
     }
 
     fn visible(&self, f: &Feature, margin_pt: f32) -> bool {
-        f.bbox.is_some_and(|b| b.intersects(&self.visible_world(margin_pt)))
+        f.bbox
+            .is_some_and(|b| b.intersects(&self.visible_world(margin_pt)))
     }
 }
 
@@ -49,11 +50,12 @@ pub fn color32(c: Rgba) -> Color32 {
 
 fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
     let base = out.vertices.len() as u32;
-    out.vertices.extend(poly.rings.iter().flatten().map(|&w| Vertex {
-        pos: view.pos(w),
-        uv: egui::epaint::WHITE_UV,
-        color,
-    }));
+    out.vertices
+        .extend(poly.rings.iter().flatten().map(|&w| Vertex {
+            pos: view.pos(w),
+            uv: egui::epaint::WHITE_UV,
+            color,
+        }));
     out.indices.extend(poly.triangles.iter().map(|i| base + i));
 }
 
@@ -104,7 +106,13 @@ fn patterned_line(out: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, pattern:
 }
 
 /// Lines (and polygon outlines) of `features`, one style for all.
-fn lines(view: &View, features: &[Feature], stroke: Stroke, pattern: LinePattern, out: &mut Vec<Shape>) {
+fn lines(
+    view: &View,
+    features: &[Feature],
+    stroke: Stroke,
+    pattern: LinePattern,
+    out: &mut Vec<Shape>,
+) {
     for f in features.iter().filter(|f| view.visible(f, stroke.width)) {
         for part in &f.parts {
             match part {
@@ -128,13 +136,55 @@ pub fn basemap_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
     out.push(fills(view, &basemap.neighbours, LAND));
     out.push(fills(view, &basemap.pakistan, LAND_PAKISTAN));
     out.push(fills(view, &basemap.lakes, WATER));
-    lines(view, &basemap.lakes, Stroke::new(0.6, WATER_LINE), LinePattern::Solid, &mut out);
-    lines(view, &basemap.rivers, Stroke::new(1.0, WATER_LINE), LinePattern::Solid, &mut out);
-    lines(view, &basemap.coastline, Stroke::new(0.8, COAST), LinePattern::Solid, &mut out);
-    lines(view, &basemap.neighbour_provinces, Stroke::new(0.6, NEIGHBOUR_PROVINCE), LinePattern::Solid, &mut out);
-    lines(view, &basemap.provinces, Stroke::new(0.9, PROVINCE), LinePattern::Solid, &mut out);
-    lines(view, &basemap.borders, Stroke::new(1.4, BORDER), LinePattern::Solid, &mut out);
-    lines(view, &basemap.disputed, Stroke::new(1.4, BORDER), LinePattern::Dashed, &mut out);
+    lines(
+        view,
+        &basemap.lakes,
+        Stroke::new(0.6, WATER_LINE),
+        LinePattern::Solid,
+        &mut out,
+    );
+    lines(
+        view,
+        &basemap.rivers,
+        Stroke::new(1.0, WATER_LINE),
+        LinePattern::Solid,
+        &mut out,
+    );
+    lines(
+        view,
+        &basemap.coastline,
+        Stroke::new(0.8, COAST),
+        LinePattern::Solid,
+        &mut out,
+    );
+    lines(
+        view,
+        &basemap.neighbour_provinces,
+        Stroke::new(0.6, NEIGHBOUR_PROVINCE),
+        LinePattern::Solid,
+        &mut out,
+    );
+    lines(
+        view,
+        &basemap.provinces,
+        Stroke::new(0.9, PROVINCE),
+        LinePattern::Solid,
+        &mut out,
+    );
+    lines(
+        view,
+        &basemap.borders,
+        Stroke::new(1.4, BORDER),
+        LinePattern::Solid,
+        &mut out,
+    );
+    lines(
+        view,
+        &basemap.disputed,
+        Stroke::new(1.4, BORDER),
+        LinePattern::Dashed,
+        &mut out,
+    );
     out
 }
 
@@ -158,21 +208,43 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                 for ring in &poly.rings {
                     let pts = closed(screen_line(view, ring));
                     if selected {
-                        out.push(Shape::line(pts.clone(), Stroke::new(paint.stroke_width_pt + 6.0, palette::SELECTION)));
+                        out.push(Shape::line(
+                            pts.clone(),
+                            Stroke::new(paint.stroke_width_pt + 6.0, palette::SELECTION),
+                        ));
                     }
-                    patterned_line(out, pts, Stroke::new(paint.stroke_width_pt * 0.6, color32(paint.stroke)), paint.pattern);
+                    patterned_line(
+                        out,
+                        pts,
+                        Stroke::new(paint.stroke_width_pt * 0.6, color32(paint.stroke)),
+                        paint.pattern,
+                    );
                 }
             }
             Part::Line(l) => {
                 let pts = screen_line(view, l);
                 let w = paint.stroke_width_pt;
                 if selected {
-                    out.push(Shape::line(pts.clone(), Stroke::new(w + 9.0, palette::SELECTION_EDGE)));
-                    out.push(Shape::line(pts.clone(), Stroke::new(w + 6.0, palette::SELECTION)));
+                    out.push(Shape::line(
+                        pts.clone(),
+                        Stroke::new(w + 9.0, palette::SELECTION_EDGE),
+                    ));
+                    out.push(Shape::line(
+                        pts.clone(),
+                        Stroke::new(w + 6.0, palette::SELECTION),
+                    ));
                 }
                 // A light casing keeps dotted and dashed lines readable on any background.
-                out.push(Shape::line(pts.clone(), Stroke::new(w + 2.0, palette::CASING)));
-                patterned_line(out, pts, Stroke::new(w, color32(paint.stroke)), paint.pattern);
+                out.push(Shape::line(
+                    pts.clone(),
+                    Stroke::new(w + 2.0, palette::CASING),
+                ));
+                patterned_line(
+                    out,
+                    pts,
+                    Stroke::new(w, color32(paint.stroke)),
+                    paint.pattern,
+                );
             }
             Part::Point(_) => {}
         }
@@ -189,19 +261,36 @@ fn feature_markers(view: &View, f: &Feature, paint: &Paint, selected: bool, out:
         let c = view.pos(*w);
         if selected {
             out.push(Shape::circle_filled(c, r + 6.0, palette::SELECTION));
-            out.push(Shape::circle_stroke(c, r + 6.0, Stroke::new(1.5, palette::SELECTION_EDGE)));
+            out.push(Shape::circle_stroke(
+                c,
+                r + 6.0,
+                Stroke::new(1.5, palette::SELECTION_EDGE),
+            ));
         }
         if estimated {
             // A faint dotted halo: the position is an estimate, not a survey.
-            out.extend(Shape::dotted_line(&circle_path(c, r + 4.0), palette::MARKER_EDGE, 3.0, 0.8));
+            out.extend(Shape::dotted_line(
+                &circle_path(c, r + 4.0),
+                palette::MARKER_EDGE,
+                3.0,
+                0.8,
+            ));
         }
         if paint.marker_hollow {
             out.push(Shape::circle_filled(c, r, Color32::WHITE));
             out.push(Shape::circle_stroke(c, r - 1.0, Stroke::new(2.5, color)));
-            out.push(Shape::circle_stroke(c, r + 0.5, Stroke::new(0.8, palette::MARKER_EDGE)));
+            out.push(Shape::circle_stroke(
+                c,
+                r + 0.5,
+                Stroke::new(0.8, palette::MARKER_EDGE),
+            ));
         } else {
             out.push(Shape::circle_filled(c, r, color));
-            out.push(Shape::circle_stroke(c, r, Stroke::new(1.0, palette::MARKER_EDGE)));
+            out.push(Shape::circle_stroke(
+                c,
+                r,
+                Stroke::new(1.0, palette::MARKER_EDGE),
+            ));
         }
     }
 }
@@ -238,7 +327,13 @@ pub fn layer_shapes(
     let mut marker_boxes = Vec::new();
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
         for (r, f) in visible_features(li, layer, visible_world) {
-            feature_lines(view, f, &paint_of(layer, categories, f), selected == Some(r), &mut out);
+            feature_lines(
+                view,
+                f,
+                &paint_of(layer, categories, f),
+                selected == Some(r),
+                &mut out,
+            );
         }
     }
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
@@ -278,12 +373,25 @@ fn visible_features(
 ) -> impl Iterator<Item = (FeatureRef, &Feature)> {
     let mut idx: Vec<usize> = layer.index.query(visible).collect();
     idx.sort_unstable();
-    idx.into_iter().map(move |fi| (FeatureRef { layer: li, feature: fi }, &layer.features[fi]))
+    idx.into_iter().map(move |fi| {
+        (
+            FeatureRef {
+                layer: li,
+                feature: fi,
+            },
+            &layer.features[fi],
+        )
+    })
 }
 
 /// City and area labels: chosen by population and zoom, placed without overlaps and away from
 /// the thematic markers.
-pub fn label_shapes(basemap: &Basemap, view: &View, painter: &egui::Painter, reserved: &[BoxPx]) -> Vec<Shape> {
+pub fn label_shapes(
+    basemap: &Basemap,
+    view: &View,
+    painter: &egui::Painter,
+    reserved: &[BoxPx],
+) -> Vec<Shape> {
     use palette::*;
     let zoom = view.transform.zoom();
     let min_pop = Basemap::min_population_at(zoom);
@@ -303,7 +411,9 @@ pub fn label_shapes(basemap: &Basemap, view: &View, painter: &egui::Painter, res
     }) {
         let (text, color) = match label.kind {
             AreaKind::Country if zoom < 7.5 => (label.name.to_uppercase(), AREA_LABEL),
-            AreaKind::Province if (5.0..9.0).contains(&zoom) => (label.name.clone(), PROVINCE_LABEL),
+            AreaKind::Province if (5.0..9.0).contains(&zoom) => {
+                (label.name.clone(), PROVINCE_LABEL)
+            }
             _ => continue,
         };
         let galley = painter.layout_no_wrap(text, area_font.clone(), color);
@@ -322,17 +432,30 @@ pub fn label_shapes(basemap: &Basemap, view: &View, painter: &egui::Painter, res
     let cities: Vec<&crate::model::basemap::City> = basemap
         .cities
         .iter()
-        .filter(|c| (c.population >= min_pop || (c.capital && zoom >= 4.5)) && {
-            let p = c.pos;
-            p.x >= visible.min.x && p.x <= visible.max.x && p.y >= visible.min.y && p.y <= visible.max.y
+        .filter(|c| {
+            (c.population >= min_pop || (c.capital && zoom >= 4.5)) && {
+                let p = c.pos;
+                p.x >= visible.min.x
+                    && p.x <= visible.max.x
+                    && p.y >= visible.min.y
+                    && p.y <= visible.max.y
+            }
         })
         .take(400)
         .collect();
     let galleys: Vec<_> = cities
         .iter()
         .map(|c| {
-            let size = if c.capital || c.population >= 1_000_000 { 13.0 } else { 11.5 };
-            let color = if c.in_pakistan { CITY_LABEL } else { CITY_LABEL_FOREIGN };
+            let size = if c.capital || c.population >= 1_000_000 {
+                13.0
+            } else {
+                11.5
+            };
+            let color = if c.in_pakistan {
+                CITY_LABEL
+            } else {
+                CITY_LABEL_FOREIGN
+            };
             painter.layout_no_wrap(c.name.clone(), egui::FontId::proportional(size), color)
         })
         .collect();
@@ -353,7 +476,11 @@ pub fn label_shapes(basemap: &Basemap, view: &View, painter: &egui::Painter, res
         let city = cities[placed.candidate];
         let galley = galleys[placed.candidate].clone();
         let dot = view.pos(city.pos);
-        out.push(Shape::circle_filled(dot, if city.capital { 3.0 } else { 2.2 }, CITY_DOT));
+        out.push(Shape::circle_filled(
+            dot,
+            if city.capital { 3.0 } else { 2.2 },
+            CITY_DOT,
+        ));
         if city.capital {
             out.push(Shape::circle_stroke(dot, 4.5, Stroke::new(1.0, CITY_DOT)));
         }

@@ -1,0 +1,166 @@
+//! UI tests with egui_kittest: no display, no GPU. They drive the real app through its
+//! widgets and the pointer, as a user would.
+
+use std::path::PathBuf;
+
+use corridor_viewer::app::{AppOptions, CorridorApp};
+use corridor_viewer::model::layer::Part;
+use egui::{Event, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness() -> Harness<'static, Option<CorridorApp>> {
+    let options = AppOptions {
+        maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(64)
+        .build_ui_state(
+            move |ui, app: &mut Option<CorridorApp>| {
+                app.get_or_insert_with(|| CorridorApp::new(ui.ctx(), options.clone()))
+                    .ui(ui);
+            },
+            None,
+        );
+    harness.run();
+    harness
+}
+
+fn app<'a>(h: &'a Harness<'static, Option<CorridorApp>>) -> &'a CorridorApp {
+    h.state().as_ref().expect("the app was created")
+}
+
+/// Where a point feature is drawn now.
+fn screen_pos_of(h: &Harness<'static, Option<CorridorApp>>, layer_id: &str, name: &str) -> Pos2 {
+    let app = app(h);
+    let layer = &app.layers[app.layer_index(layer_id).expect("layer")];
+    let feature = layer
+        .features
+        .iter()
+        .find(|f| f.name == name)
+        .expect("feature");
+    let Some(Part::Point(w)) = feature.parts.first() else {
+        panic!("{name} is a point");
+    };
+    app.last_view.expect("the map was drawn").pos(*w)
+}
+
+fn click_at(h: &mut Harness<'static, Option<CorridorApp>>, pos: Pos2) {
+    h.event(Event::PointerMoved(pos));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+}
+
+#[test]
+fn app_starts_and_lists_every_layer() {
+    let h = harness();
+    let app = app(&h);
+    assert_eq!(app.layers.len(), 7);
+    assert!(
+        app.messages.is_empty(),
+        "no load problems: {:?}",
+        app.messages
+    );
+    for title in [
+        "Growth corridor",
+        "Innovation corridor",
+        "Green corridor",
+        "Livelihood corridor",
+        "Regional Connectivity corridor",
+        "Chagai–Gwadar mining corridor",
+        "Border markets",
+    ] {
+        h.get_by_label(title);
+    }
+    // The map opens on Pakistan.
+    let view = app.last_view.expect("map drawn");
+    let islamabad = view.pos(corridor_viewer::model::view::LonLat::new(73.04, 33.72).to_world());
+    let gwadar = view.pos(corridor_viewer::model::view::LonLat::new(62.33, 25.12).to_world());
+    assert!(view.rect.contains(islamabad) && view.rect.contains(gwadar));
+}
+
+#[test]
+fn clicking_a_feature_shows_it_in_the_inspector() {
+    let mut h = harness();
+    assert!(h.query_by_label("Inspector").is_none());
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    click_at(&mut h, pos);
+    h.get_by_label("Inspector");
+    h.get_by_label("Torkham border market (Afghanistan)");
+    h.get_by_label("C — estimated position, ±5–15 km");
+}
+
+#[test]
+fn overlapping_features_offer_a_list_and_gwadar_port_shows_its_facts() {
+    let mut h = harness();
+    let pos = screen_pos_of(&h, "connectivity", "Gwadar Port");
+    click_at(&mut h, pos);
+    h.get_by_label("Several features here — choose one:");
+    h.get_by_label("Gwadar Port").click();
+    h.run();
+    h.get_by_label("Inspector");
+    h.get_by_label("A — position and figures as printed on the source");
+    h.get_by_label_contains("wiki.studentb.eu");
+    h.get_by_label_contains("4 berths");
+    assert!(
+        h.query_by_label("Several features here — choose one:")
+            .is_none(),
+        "list closed"
+    );
+}
+
+#[test]
+fn unticking_a_layer_hides_it_from_the_map_and_from_clicks() {
+    let mut h = harness();
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    h.get_by_label("Border markets").click();
+    h.run();
+    let app_ref = app(&h);
+    let i = app_ref.layer_index("border_markets").expect("layer");
+    assert!(!app_ref.layers[i].visible);
+    click_at(&mut h, pos);
+    assert!(
+        h.query_by_label("Torkham border market (Afghanistan)")
+            .is_none()
+    );
+    // Ticking it again brings it back.
+    h.get_by_label("Border markets").click();
+    h.run();
+    click_at(&mut h, pos);
+    h.get_by_label("Torkham border market (Afghanistan)");
+}
+
+#[test]
+fn escape_clears_the_selection_and_keyboard_zooms() {
+    let mut h = harness();
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    click_at(&mut h, pos);
+    h.get_by_label("Inspector");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.query_by_label("Inspector").is_none());
+    let before = app(&h).map_memory.zoom();
+    h.key_press(egui::Key::Plus);
+    h.run();
+    assert!((app(&h).map_memory.zoom() - before - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn unsited_features_are_listed_and_inspectable() {
+    let mut h = harness();
+    h.get_by_label("7 without a site").click();
+    h.run();
+    h.get_by_label("Huawei National Data & Cloud Centre")
+        .click();
+    h.run();
+    h.get_by_label("Not on the map: site not announced.");
+}
