@@ -20,13 +20,20 @@ const HEADLINE_KEYS: &[&str] = &[
     "confidence",
 ];
 
+/// Shown while nothing is selected.
+pub const INSPECTOR_HINT: &str =
+    "Click a feature on the map to read its facts, its source and how sure its position is.";
+
 pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
-    let Some(r) = app.selection else { return };
-    let Some((layer, feature)) = app
-        .layers
-        .get(r.layer)
-        .and_then(|l| Some((l, l.features.get(r.feature)?)))
-    else {
+    let selected = app.selection.and_then(|r| {
+        let layer = app.layers.get(r.layer)?;
+        Some((r, layer, layer.features.get(r.feature)?))
+    });
+    let Some((r, layer, feature)) = selected else {
+        ui.add_space(4.0);
+        ui.heading("Inspector");
+        ui.separator();
+        ui.label(RichText::new(INSPECTOR_HINT).weak());
         return;
     };
     ui.add_space(4.0);

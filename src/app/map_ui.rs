@@ -52,8 +52,27 @@ pub fn feature_name(layers: &[Layer], r: FeatureRef) -> &str {
 }
 
 pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
-    app.initialise_view(ui.available_rect_before_wrap());
+    let map_rect = ui.available_rect_before_wrap();
+    app.initialise_view(map_rect);
     let online = app.basemap_source == BasemapSource::OpenStreetMap;
+    if online {
+        // Under the tiles, the offline basemap: what shows where tiles are missing (offline).
+        let c = app.current_center().to_world();
+        let view = View {
+            transform: ScreenTransform::new(
+                c,
+                app.map_memory.zoom(),
+                [
+                    f64::from(map_rect.center().x),
+                    f64::from(map_rect.center().y),
+                ],
+            ),
+            rect: map_rect,
+        };
+        ui.painter()
+            .with_clip_rect(map_rect)
+            .extend(basemap_shapes(&app.basemap, &view));
+    }
     let tiles: Option<&mut dyn Tiles> = if online {
         app.tiles.as_mut().map(|t| t as &mut dyn Tiles)
     } else {

@@ -316,12 +316,11 @@ impl CorridorApp {
             .resizable(true)
             .default_size(290.0)
             .show(ui, |ui| layers_ui::layers_ui(self, ui, &mut commands));
-        if self.selection.is_some() {
-            egui::Panel::right("inspector_panel")
-                .resizable(true)
-                .default_size(340.0)
-                .show(ui, |ui| inspector_ui::inspector_ui(self, ui, &mut commands));
-        }
+        // Always docked, so the map does not jump when a feature is selected.
+        egui::Panel::right("inspector_panel")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| inspector_ui::inspector_ui(self, ui, &mut commands));
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| map_ui::map_ui(self, ui, &mut commands));
@@ -395,7 +394,12 @@ impl CorridorApp {
                     commands.push(action.clone());
                     commands.push(Command::DismissMessage(i));
                 }
-                ui.colored_label(color, format!("{icon} {}", m.text));
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(format!("{icon} {}", m.text)).color(color),
+                    )
+                    .wrap(),
+                );
             });
         }
         if self.messages.len() > 4 {
