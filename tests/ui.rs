@@ -95,7 +95,10 @@ fn app_starts_and_lists_every_layer() {
 fn clicking_a_feature_shows_it_in_the_inspector() {
     let mut h = harness();
     h.get_by_label_contains("Click a feature on the map");
-    assert!(h.query_by_label("Torkham border market (Afghanistan)").is_none());
+    assert!(
+        h.query_by_label("Torkham border market (Afghanistan)")
+            .is_none()
+    );
     let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
     click_at(&mut h, pos);
     h.get_by_label("Torkham border market (Afghanistan)");
@@ -150,7 +153,10 @@ fn escape_clears_the_selection_and_keyboard_zooms() {
     h.get_by_label("Torkham border market (Afghanistan)");
     h.key_press(egui::Key::Escape);
     h.run();
-    assert!(h.query_by_label("Torkham border market (Afghanistan)").is_none());
+    assert!(
+        h.query_by_label("Torkham border market (Afghanistan)")
+            .is_none()
+    );
     h.get_by_label_contains("Click a feature on the map");
     let before = app(&h).map_memory.zoom();
     h.key_press(egui::Key::Plus);

@@ -63,6 +63,11 @@ impl CorridorApp {
         };
         let path = pending.path.clone();
         self.pending_export = None;
+        self.finish_export(&image, &path);
+    }
+
+    /// Crop a window screenshot to the map and save it; the outcome becomes a message.
+    pub(crate) fn finish_export(&mut self, image: &egui::ColorImage, path: &std::path::Path) {
         let Some(view) = self.last_view else {
             self.notify(
                 Level::Error,
@@ -71,8 +76,8 @@ impl CorridorApp {
             return;
         };
         let ppp = self.ctx.pixels_per_point();
-        let (rgba, w, h) = crop(&image, view.rect, ppp);
-        match save_png(&path, w, h, &rgba) {
+        let (rgba, w, h) = crop(image, view.rect, ppp);
+        match save_png(path, w, h, &rgba) {
             Ok(()) => self.notify(
                 Level::Info,
                 format!("Saved the map ({w}×{h} px) to {}", path.display()),
@@ -113,4 +118,60 @@ fn default_export_path() -> PathBuf {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     dir.join(format!("corridor-map-{secs}.png"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AppOptions;
+    use crate::model::view::{ScreenTransform, WorldPos};
+    use crate::render::View;
+
+    fn app_with_map_at(rect: egui::Rect) -> CorridorApp {
+        let ctx = egui::Context::default();
+        let mut app = CorridorApp::new(
+            &ctx,
+            AppOptions {
+                maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+            },
+        );
+        app.last_view = Some(View {
+            transform: ScreenTransform::new(WorldPos::new(0.5, 0.5), 3.0, [0.0, 0.0]),
+            rect,
+        });
+        app
+    }
+
+    #[test]
+    fn export_saves_exactly_the_map_area() {
+        let rect = egui::Rect::from_min_size(egui::pos2(10.0, 20.0), egui::vec2(30.0, 40.0));
+        let mut app = app_with_map_at(rect);
+        let mut window = egui::ColorImage::filled([100, 100], egui::Color32::WHITE);
+        window.pixels[20 * 100 + 10] = egui::Color32::RED; // the map's top-left pixel
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("map.png");
+        app.finish_export(&window, &path);
+        let img = image::open(&path).expect("a PNG").to_rgba8();
+        assert_eq!(img.dimensions(), (30, 40));
+        assert_eq!(img.get_pixel(0, 0).0, [255, 0, 0, 255]);
+        assert_eq!(img.get_pixel(1, 0).0, [255, 255, 255, 255]);
+        let last = app.messages.last().expect("a message");
+        assert_eq!(last.level, Level::Info);
+        assert!(last.text.contains("30×40"), "{}", last.text);
+    }
+
+    #[test]
+    fn unwritable_export_path_is_a_message_in_the_ui() {
+        let rect = egui::Rect::from_min_size(egui::pos2(0.0, 0.0), egui::vec2(8.0, 8.0));
+        let mut app = app_with_map_at(rect);
+        let window = egui::ColorImage::filled([16, 16], egui::Color32::WHITE);
+        app.finish_export(&window, std::path::Path::new("/nonexistent-folder/map.png"));
+        let last = app.messages.last().expect("a message");
+        assert_eq!(last.level, Level::Error);
+        assert!(
+            last.text.contains("/nonexistent-folder/map.png"),
+            "{}",
+            last.text
+        );
+    }
 }
