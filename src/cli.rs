@@ -1,10 +1,238 @@
-//! The headless command line: `corridor-viewer info FILE…`.
+//! The command line: the app (no subcommand), `info FILE…` and `export …`, all headless but
+//! the first.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::io::geojson::load_file;
+use clap::{Args, Parser, Subcommand};
+
+use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
+use crate::io::basemap_assets::{BASEMAP_ATTRIBUTION, load_basemap};
+use crate::io::catalog::{find_maps_dir, layer_from_file, load_catalog};
+use crate::io::geojson::{LoadError, load_file};
 use crate::io::info::FileSummary;
+use crate::io::png::{SaveError, save_png};
+use crate::model::catalog::CatalogError;
+use crate::model::layout::Composition;
+use crate::model::views::{ViewError, parse_view};
+use crate::render::Scene;
+
+/// Corridor Viewer: an offline-first map of CPEC phase two.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+pub struct Cli {
+    /// Folder with the layer manifest (manifest.json) and GeoJSON layers [default: ./maps]
+    #[arg(long, global = true)]
+    pub maps: Option<PathBuf>,
+    /// What to do; without one, the desktop app opens.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+/// The headless commands.
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Check GeoJSON files with the app's loader: features by geometry type, bbox, properties
+    Info {
+        /// GeoJSON files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a composed briefing image (PNG) with no window and no display
+    Export(ExportArgs),
+}
+
+/// Options of `corridor-viewer export`.
+#[derive(Args, Debug, Clone)]
+#[command(
+    after_help = "Views: Pakistan, \"Northern gateway\" (Khunjerab), Gwadar, Chagai–Gwadar \
+(also Chagai-Gwadar); names match case-insensitively.\n\nExample:\n  corridor-viewer export --view Gwadar --size 1200x800 --scale 4 --out gwadar.png"
+)]
+pub struct ExportArgs {
+    /// Area to show: a view name, LON,LAT,ZOOM, or W,S,E,N (degrees)
+    #[arg(long, default_value = "Pakistan", allow_hyphen_values = true)]
+    pub view: String,
+    /// Page size in points, WIDTHxHEIGHT; the image is this times --scale in pixels
+    #[arg(long, default_value = "1600x1000")]
+    pub size: String,
+    /// Resolution: 1 to 4 pixels per point (4 for print)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub scale: u8,
+    /// Title at the top of the image
+    #[arg(long, default_value = "CPEC phase two")]
+    pub title: String,
+    /// Subtitle [default: the visible layers]
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// Layers to show, by id, comma-separated [default: those visible by default]
+    #[arg(long, value_delimiter = ',')]
+    pub layers: Option<Vec<String>>,
+    /// Basemap: "offline" (the embedded atlas basemap)
+    #[arg(long, default_value = "offline")]
+    pub basemap: String,
+    /// Classification line at top and bottom, e.g. RESTRICTED
+    #[arg(long)]
+    pub classification: Option<String>,
+    /// Leave out the legend
+    #[arg(long)]
+    pub no_legend: bool,
+    /// Leave out the date
+    #[arg(long)]
+    pub no_date: bool,
+    /// Output PNG file
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Extra GeoJSON files, drawn as layers on top
+    pub files: Vec<PathBuf>,
+}
+
+/// Why an export could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// `--size` is not WIDTHxHEIGHT.
+    #[error("--size \"{0}\": expected WIDTHxHEIGHT in points, e.g. 1600x1000")]
+    BadSize(String),
+    /// The image would be too large.
+    #[error("the image would be {0}×{1} px; the largest side allowed is {MAX_SIDE_PX} px")]
+    TooLarge(u32, u32),
+    /// `--view` is not understood.
+    #[error("--view: {0}")]
+    View(#[from] ViewError),
+    /// A layer id that the catalog does not have.
+    #[error("--layers: no layer \"{id}\"; the layers are: {known}")]
+    UnknownLayer {
+        /// The id given.
+        id: String,
+        /// The ids there are.
+        known: String,
+    },
+    /// A basemap that exports cannot draw.
+    #[error("--basemap \"{0}\": exports can use \"offline\" (the embedded atlas basemap)")]
+    Basemap(String),
+    /// The output folder does not exist.
+    #[error("{}: the folder does not exist", .0.display())]
+    NoFolder(PathBuf),
+    /// The catalog could not be read.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// No maps/ folder.
+    #[error("no maps/ folder with a manifest.json was found; give one with --maps DIR")]
+    NoMaps,
+    /// An extra file or the basemap could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The PNG could not be written.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// Parse `WIDTHxHEIGHT`.
+pub fn parse_size(text: &str) -> Result<[f32; 2], ExportError> {
+    let bad = || ExportError::BadSize(text.to_string());
+    let (w, h) = text.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if w < 200 || h < 150 {
+        return Err(bad());
+    }
+    Ok([w as f32, h as f32])
+}
+
+/// Run `export`: write the PNG and return a one-line summary.
+pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportError> {
+    let size_pt = parse_size(&args.size)?;
+    let scale = f32::from(args.scale);
+    let (w_px, h_px) = ((size_pt[0] * scale) as u32, (size_pt[1] * scale) as u32);
+    if w_px > MAX_SIDE_PX || h_px > MAX_SIDE_PX {
+        return Err(ExportError::TooLarge(w_px, h_px));
+    }
+    let view = parse_view(&args.view)?;
+    if !args.basemap.eq_ignore_ascii_case("offline") {
+        return Err(ExportError::Basemap(args.basemap.clone()));
+    }
+    let parent = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(ExportError::NoFolder(parent.to_path_buf()));
+    }
+
+    let dir = maps
+        .map(Path::to_path_buf)
+        .or_else(find_maps_dir)
+        .ok_or(ExportError::NoMaps)?;
+    let mut catalog = load_catalog(&dir)?;
+    for problem in &catalog.problems {
+        eprintln!("warning: {problem}");
+    }
+    if let Some(ids) = &args.layers {
+        let known: Vec<&str> = catalog.layers.iter().map(|l| l.id.as_str()).collect();
+        if let Some(bad) = ids.iter().find(|id| !known.contains(&id.as_str())) {
+            return Err(ExportError::UnknownLayer {
+                id: bad.clone(),
+                known: known.join(", "),
+            });
+        }
+        for layer in &mut catalog.layers {
+            layer.visible = ids.contains(&layer.id);
+        }
+    }
+    for (i, path) in args.files.iter().enumerate() {
+        let (layer, warnings) = layer_from_file(path, i)?;
+        for w in warnings {
+            eprintln!("warning: {}: {w} (skipped)", path.display());
+        }
+        catalog.layers.push(layer);
+    }
+    let basemap = load_basemap()?;
+    let scene = Scene {
+        basemap: &basemap,
+        layers: &catalog.layers,
+        categories: catalog.manifest.status_categories.as_ref(),
+    };
+    let subtitle = args.subtitle.clone().unwrap_or_else(|| {
+        catalog
+            .layers
+            .iter()
+            .filter(|l| l.visible)
+            .map(|l| l.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    });
+    let request = BriefingRequest {
+        view,
+        size_pt,
+        scale,
+        composition: Composition {
+            title: args.title.clone(),
+            subtitle,
+            legend: !args.no_legend,
+            date: !args.no_date,
+            classification: args.classification.clone().unwrap_or_default(),
+            ..Composition::default()
+        },
+        attribution: vec![BASEMAP_ATTRIBUTION.to_string()],
+        date: today(),
+    };
+    let image = render_briefing(&scene, &request);
+    save_png(&args.out, image.width, image.height, &image.rgba)?;
+    let legend: Vec<&str> = image
+        .info
+        .legend
+        .layers
+        .iter()
+        .map(|l| l.title.as_str())
+        .collect();
+    Ok(format!(
+        "Wrote {}: {}×{} px; legend: {}",
+        args.out.display(),
+        image.width,
+        image.height,
+        legend.join(", ")
+    ))
+}
 
 /// Print a summary of each GeoJSON file to `out`, errors to `err`. Returns the process exit
 /// code: 0 when every file loaded, 1 otherwise.

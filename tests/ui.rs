@@ -92,6 +92,25 @@ fn app_starts_and_lists_every_layer() {
 }
 
 #[test]
+fn hovering_a_feature_shows_its_name_in_a_tooltip() {
+    let mut h = harness();
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    assert!(
+        h.query_by_label("Torkham border market (Afghanistan)")
+            .is_none()
+    );
+    h.event(Event::PointerMoved(pos));
+    // Tooltips appear after a short delay: step through it in real time.
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    h.get_by_label("Torkham border market (Afghanistan)");
+    // Nothing is selected by hovering.
+    h.get_by_label_contains("Click a feature on the map");
+}
+
+#[test]
 fn clicking_a_feature_shows_it_in_the_inspector() {
     let mut h = harness();
     h.get_by_label_contains("Click a feature on the map");

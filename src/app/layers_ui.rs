@@ -1,11 +1,13 @@
 //! The layers panel and legend: visibility, colour swatch, title, feature count; the status
 //! categories; the symbols of the basemap; features without a site.
 
-use egui::{Color32, Pos2, Sense, Shape, Stroke, Ui, vec2};
+use egui::{Color32, Sense, Stroke, Ui, vec2};
 
 use super::{Command, CorridorApp};
 use crate::model::style::LinePattern;
-use crate::render::{FeatureRef, color32, palette};
+use crate::render::{
+    FeatureRef, color32, estimate_swatch_shapes, line_swatch_shapes, palette, swatch_shapes,
+};
 
 /// Size of a legend swatch, in points.
 const SWATCH: egui::Vec2 = vec2(30.0, 16.0);
@@ -75,14 +77,7 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
         }
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
-            let c = rect.center();
-            ui.painter().extend(Shape::dotted_line(
-                &circle(c, 7.5),
-                palette::MARKER_EDGE,
-                3.0,
-                0.8,
-            ));
-            ui.painter().circle_filled(c, 4.0, Color32::from_gray(120));
+            ui.painter().extend(estimate_swatch_shapes(rect.center()));
             ui.label("Estimated position (confidence C)");
         });
         ui.label(egui::RichText::new("Basemap").strong());
@@ -110,15 +105,8 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
         ] {
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
-                let pts = vec![rect.left_center(), rect.right_center()];
-                match pattern {
-                    LinePattern::Dashed => ui
-                        .painter()
-                        .extend(Shape::dashed_line(&pts, stroke, 5.0, 3.0)),
-                    _ => {
-                        ui.painter().line_segment([pts[0], pts[1]], stroke);
-                    }
-                }
+                ui.painter()
+                    .extend(line_swatch_shapes(rect, stroke, pattern));
                 ui.label(label);
             });
         }
@@ -127,35 +115,9 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
     });
 }
 
-fn circle(c: Pos2, r: f32) -> Vec<Pos2> {
-    (0..=20)
-        .map(|i| {
-            let a = i as f32 / 20.0 * std::f32::consts::TAU;
-            Pos2::new(c.x + r * a.cos(), c.y + r * a.sin())
-        })
-        .collect()
-}
-
 /// A line sample with a marker in the middle.
 fn swatch_ui(ui: &mut Ui, color: Color32, pattern: LinePattern, hollow: bool) {
     let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
-    let painter = ui.painter();
-    let a = rect.left_center() + vec2(1.0, 0.0);
-    let b = rect.right_center() - vec2(1.0, 0.0);
-    let stroke = Stroke::new(2.5, color);
-    match pattern {
-        LinePattern::Solid => {
-            painter.line_segment([a, b], stroke);
-        }
-        LinePattern::Dashed => painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0)),
-        LinePattern::Dotted => painter.extend(Shape::dotted_line(&[a, b], color, 4.5, 1.3)),
-    }
-    let c = rect.center();
-    if hollow {
-        painter.circle_filled(c, 5.0, Color32::WHITE);
-        painter.circle_stroke(c, 4.0, Stroke::new(2.0, color));
-    } else {
-        painter.circle_filled(c, 5.0, color);
-    }
-    painter.circle_stroke(c, 5.5, Stroke::new(0.8, palette::MARKER_EDGE));
+    ui.painter()
+        .extend(swatch_shapes(rect, color, pattern, hollow));
 }

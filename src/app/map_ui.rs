@@ -2,15 +2,15 @@
 //! pick-list interaction; scale bar, attribution and disclaimer drawn into the map itself so
 //! they are in every export.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Ui, vec2};
+use egui::{Color32, FontId, Pos2, Rect, Ui, vec2};
 use walkers::{Map, Tiles};
 
 use super::{BasemapSource, Command, CorridorApp, pakistan_center};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::model::index::hit_test_layer;
 use crate::model::layer::Layer;
-use crate::model::view::{LonLat, ScaleBar, ScreenTransform, metres_per_px};
-use crate::render::{FeatureRef, View, basemap_shapes, label_shapes, layer_shapes};
+use crate::model::view::{LonLat, ScreenTransform};
+use crate::render::{FeatureRef, Scene, View, basemap_shapes, paint_map, scale_bar_shapes};
 
 /// Hit tolerance around lines and polygon edges, in points.
 const HIT_TOLERANCE_PT: f64 = 5.0;
@@ -99,15 +99,12 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             let view = View { transform, rect };
             view_out = Some(view);
             let painter = ui.painter().with_clip_rect(rect);
-
-            if !online {
-                painter.extend(basemap_shapes(basemap, &view));
-            }
-            let (shapes, marker_boxes) = layer_shapes(layers, categories, &view, selection);
-            painter.extend(shapes);
-            if !online {
-                painter.extend(label_shapes(basemap, &view, &painter, &marker_boxes));
-            }
+            let scene = Scene {
+                basemap,
+                layers,
+                categories,
+            };
+            paint_map(&painter, &scene, &view, selection, !online);
 
             // Hover: tooltip with the name(s) under the pointer.
             if let Some(pos) = response.hover_pos() {
@@ -199,26 +196,9 @@ fn overlays_ui(
     }
 
     // Scale bar, bottom left, true at the latitude of the map centre.
-    let center = LonLat::from_world(
-        view.transform
-            .to_world([f64::from(rect.center().x), f64::from(rect.center().y)]),
-    );
-    let bar = ScaleBar::fit(metres_per_px(center.lat, view.transform.zoom()), 140.0);
-    let origin = rect.left_bottom() + vec2(14.0, -16.0);
-    let end = origin + vec2(bar.width_px as f32, 0.0);
-    let panel = Rect::from_min_max(origin + vec2(-6.0, -24.0), end + vec2(8.0, 6.0));
-    painter.rect_filled(panel, 3.0, Color32::from_white_alpha(200));
-    let stroke = Stroke::new(2.0, Color32::from_gray(40));
-    painter.line_segment([origin, end], stroke);
-    painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
-    painter.line_segment([end, end + vec2(0.0, -6.0)], stroke);
-    painter.text(
-        origin + vec2(0.0, -8.0),
-        Align2::LEFT_BOTTOM,
-        bar.label(),
-        FontId::proportional(12.0),
-        Color32::from_gray(30),
-    );
+    let (shapes, _) =
+        scale_bar_shapes(painter, view, rect.left_bottom() + vec2(14.0, -16.0), 140.0);
+    painter.extend(shapes);
 
     // Attribution and disclaimer, bottom right.
     let attribution = if online {

@@ -71,3 +71,35 @@ pub fn find_maps_dir() -> Option<PathBuf> {
         .flatten()
         .find(|d| has_manifest(d))
 }
+
+/// Colours for layers opened from files (the Okabe–Ito colours the catalog does not use first).
+const FILE_LAYER_COLORS: [&str; 4] = ["#56B4E9", "#882255", "#44AA99", "#999933"];
+
+/// A layer from a GeoJSON file the user gave: titled by the collection's name or the file name,
+/// coloured from a colour-blind-safe set. Returns the skipped features' warnings too.
+pub fn layer_from_file(
+    path: &Path,
+    index: usize,
+) -> Result<(Layer, Vec<crate::io::geojson::LoadWarning>), crate::io::geojson::LoadError> {
+    let file = load_file(path)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("file{}", index + 1));
+    let title = file.name.clone().unwrap_or_else(|| stem.clone());
+    let color =
+        crate::model::style::Rgba::parse_hex(FILE_LAYER_COLORS[index % FILE_LAYER_COLORS.len()])
+            .unwrap_or(crate::model::style::LayerStyle::default().color);
+    let style = crate::model::style::LayerStyle {
+        color,
+        ..crate::model::style::LayerStyle::default()
+    };
+    let layer = Layer::new(
+        format!("file:{stem}"),
+        title,
+        LayerOrigin::File(path.to_path_buf()),
+        style,
+        file.features,
+    );
+    Ok((layer, file.warnings))
+}

@@ -152,7 +152,7 @@ impl Basemap {
         cities.sort_by_key(|c| std::cmp::Reverse(c.population));
 
         Self {
-            world_land: inputs.world_land,
+            world_land: outside_region(inputs.world_land),
             neighbours,
             pakistan,
             lakes: inputs.lakes,
@@ -178,6 +178,31 @@ impl Basemap {
             _ => 0,
         }
     }
+}
+
+/// The area the detailed (1:10m) datasets cover; the coarse world land is cut away inside it so
+/// its rough coast never shows past the detailed one.
+pub const DETAILED_REGION: ([f64; 2], [f64; 2]) = ([55.0, 20.0], [85.0, 42.0]);
+
+fn outside_region(world_land: Vec<Feature>) -> Vec<Feature> {
+    use geo::BooleanOps;
+    let ([w, s], [e, n]) = DETAILED_REGION;
+    let region =
+        geo::Rect::new(geo::coord! { x: w, y: s }, geo::coord! { x: e, y: n }).to_polygon();
+    world_land
+        .into_iter()
+        .map(|f| {
+            let cut = match &f.geometry {
+                Some(geo::Geometry::Polygon(p)) => Some(p.difference(&region)),
+                Some(geo::Geometry::MultiPolygon(mp)) => Some(mp.difference(&region)),
+                _ => None,
+            };
+            match cut {
+                Some(mp) => Feature::new(f.name, f.properties, Some(mp.into())),
+                None => f,
+            }
+        })
+        .collect()
 }
 
 fn lines_of(g: Option<&geo::Geometry<f64>>) -> Vec<Vec<[f64; 2]>> {
@@ -303,6 +328,28 @@ mod tests {
         assert!(ys.iter().all(|&y| y <= 1.0), "{ys:?}");
         assert_eq!(basemap.disputed.len(), 1);
         assert_eq!(basemap.area_labels.len(), 1, "India labelled");
+    }
+
+    #[test]
+    fn coarse_world_land_is_cut_away_inside_the_detailed_region() {
+        let land = named(
+            "land",
+            polygon![(x: 50.0, y: 10.0), (x: 90.0, y: 10.0), (x: 90.0, y: 50.0), (x: 50.0, y: 50.0)].into(),
+        );
+        let basemap = Basemap::build(BasemapInputs {
+            world_land: vec![land],
+            ..BasemapInputs::default()
+        });
+        use geo::{Area, Contains};
+        let Some(geo::Geometry::MultiPolygon(mp)) = &basemap.world_land[0].geometry else {
+            panic!("a multipolygon");
+        };
+        assert!(
+            !mp.contains(&geo::point!(x: 70.0, y: 30.0)),
+            "inside the region"
+        );
+        assert!(mp.contains(&geo::point!(x: 52.0, y: 30.0)), "outside it");
+        assert!((mp.unsigned_area() - (1600.0 - 660.0)).abs() < 1e-6);
     }
 
     #[test]

@@ -8,11 +8,14 @@ pub mod hit_test;
 pub mod index;
 pub mod labels;
 pub mod layer;
+pub mod layout;
+pub mod legend;
 pub mod measure;
 pub mod style;
 pub mod triangulate;
 pub mod units;
 pub mod view;
+pub mod views;
 
 /// A serde_json error's message without its trailing "at line L column C" (callers report the
 /// position in their own words).

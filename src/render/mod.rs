@@ -496,3 +496,145 @@ pub fn label_shapes(
     }
     out
 }
+
+/// What a map shows: the basemap and the thematic layers with their categories.
+#[derive(Clone, Copy)]
+pub struct Scene<'a> {
+    /// The offline basemap.
+    pub basemap: &'a Basemap,
+    /// Thematic layers, bottom first.
+    pub layers: &'a [Layer],
+    /// Categories of the categorized layers.
+    pub categories: Option<&'a Categories>,
+}
+
+/// Paint the map into `painter` (clipped to the view): the offline basemap unless tiles lie
+/// under it, the layers, then labels placed around the markers. The screen and every export
+/// draw through here.
+pub fn paint_map(
+    painter: &egui::Painter,
+    scene: &Scene<'_>,
+    view: &View,
+    selected: Option<FeatureRef>,
+    with_basemap: bool,
+) {
+    let painter = painter.with_clip_rect(view.rect);
+    if with_basemap {
+        painter.extend(basemap_shapes(scene.basemap, view));
+    }
+    let (shapes, marker_boxes) = layer_shapes(scene.layers, scene.categories, view, selected);
+    painter.extend(shapes);
+    if with_basemap {
+        painter.extend(label_shapes(scene.basemap, view, &painter, &marker_boxes));
+    }
+}
+
+/// A legend swatch: a line sample with a marker in its middle.
+pub fn swatch_shapes(rect: Rect, color: Color32, pattern: LinePattern, hollow: bool) -> Vec<Shape> {
+    let mut out = Vec::new();
+    let a = rect.left_center() + egui::vec2(1.0, 0.0);
+    let b = rect.right_center() - egui::vec2(1.0, 0.0);
+    let width = (rect.height() / 6.0).clamp(1.5, 3.0);
+    patterned_line(&mut out, vec![a, b], Stroke::new(width, color), pattern);
+    let c = rect.center();
+    let r = (rect.height() / 3.0).clamp(3.0, 6.0);
+    if hollow {
+        out.push(Shape::circle_filled(c, r, Color32::WHITE));
+        out.push(Shape::circle_stroke(c, r - 1.0, Stroke::new(2.0, color)));
+    } else {
+        out.push(Shape::circle_filled(c, r, color));
+    }
+    out.push(Shape::circle_stroke(
+        c,
+        r + 0.5,
+        Stroke::new(0.8, palette::MARKER_EDGE),
+    ));
+    out
+}
+
+/// A basemap line sample for legends.
+pub fn line_swatch_shapes(rect: Rect, stroke: Stroke, pattern: LinePattern) -> Vec<Shape> {
+    let mut out = Vec::new();
+    patterned_line(
+        &mut out,
+        vec![rect.left_center(), rect.right_center()],
+        stroke,
+        pattern,
+    );
+    out
+}
+
+/// The "estimated position" symbol: a marker in a dotted halo.
+pub fn estimate_swatch_shapes(center: Pos2) -> Vec<Shape> {
+    let mut out = Shape::dotted_line(&circle_path(center, 7.5), palette::MARKER_EDGE, 3.0, 0.8);
+    out.push(Shape::circle_filled(center, 4.0, Color32::from_gray(120)));
+    out
+}
+
+/// A scale bar with its label whose left end is at `origin` (bottom-left of the bar), true at
+/// the latitude of the view's centre. Returns the shapes and the bar.
+pub fn scale_bar_shapes(
+    painter: &egui::Painter,
+    view: &View,
+    origin: Pos2,
+    max_width_pt: f64,
+) -> (Vec<Shape>, crate::model::view::ScaleBar) {
+    use crate::model::view::{LonLat, ScaleBar, metres_per_px};
+    let c = view.rect.center();
+    let center = LonLat::from_world(view.transform.to_world([f64::from(c.x), f64::from(c.y)]));
+    let bar = ScaleBar::fit(
+        metres_per_px(center.lat, view.transform.zoom()),
+        max_width_pt,
+    );
+    let end = origin + egui::vec2(bar.width_px as f32, 0.0);
+    let label = painter.layout_no_wrap(
+        bar.label(),
+        egui::FontId::proportional(12.0),
+        Color32::from_gray(30),
+    );
+    let panel = Rect::from_min_max(
+        origin + egui::vec2(-6.0, -10.0 - label.size().y),
+        end + egui::vec2(8.0, 6.0),
+    );
+    let stroke = Stroke::new(2.0, Color32::from_gray(40));
+    let shapes = vec![
+        Shape::rect_filled(panel, 3.0, Color32::from_white_alpha(210)),
+        Shape::line_segment([origin, end], stroke),
+        Shape::line_segment([origin, origin + egui::vec2(0.0, -6.0)], stroke),
+        Shape::line_segment([end, end + egui::vec2(0.0, -6.0)], stroke),
+        Shape::galley(
+            origin + egui::vec2(0.0, -8.0 - label.size().y),
+            label,
+            Color32::from_gray(30),
+        ),
+    ];
+    (shapes, bar)
+}
+
+/// A north arrow centred at `center` (north is up in Web Mercator).
+pub fn north_arrow_shapes(painter: &egui::Painter, center: Pos2, size: f32) -> Vec<Shape> {
+    let dark = Color32::from_gray(40);
+    let tip = center + egui::vec2(0.0, -size / 2.0);
+    let left = center + egui::vec2(-size / 4.0, size / 2.0);
+    let right = center + egui::vec2(size / 4.0, size / 2.0);
+    let notch = center + egui::vec2(0.0, size / 4.0);
+    let n = painter.layout_no_wrap("N".into(), egui::FontId::proportional(size * 0.45), dark);
+    vec![
+        Shape::circle_filled(
+            center + egui::vec2(0.0, -size * 0.1),
+            size * 0.75,
+            Color32::from_white_alpha(210),
+        ),
+        Shape::convex_polygon(vec![tip, notch, left], dark, Stroke::NONE),
+        Shape::convex_polygon(
+            vec![tip, right, notch],
+            Color32::WHITE,
+            Stroke::new(1.0, dark),
+        ),
+        Shape::galley(
+            tip - egui::vec2(n.size().x / 2.0, n.size().y + 1.0),
+            n,
+            dark,
+        ),
+    ]
+}

@@ -1,0 +1,324 @@
+//! The composed briefing image, drawn with egui's painter: classification lines, title and
+//! subtitle, the map (through the same [`paint_map`] as the screen), scale bar, north arrow,
+//! legend, and a footer with sources, attribution, disclaimer and date.
+
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
+
+use crate::model::layout::{Composition, PageLayout, RectPt, layout};
+use crate::model::legend::{Legend, legend_for};
+use crate::model::style::LinePattern;
+use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
+use crate::model::views::ViewSpec;
+use crate::render::{
+    Scene, View, color32, estimate_swatch_shapes, line_swatch_shapes, north_arrow_shapes,
+    paint_map, palette, scale_bar_shapes, swatch_shapes,
+};
+
+/// What to compose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BriefingRequest {
+    /// The area the map shows.
+    pub view: ViewSpec,
+    /// Page size in points (the image is `size_pt × scale` pixels).
+    pub size_pt: [f32; 2],
+    /// Pixels per point: 1–4.
+    pub scale: f32,
+    /// Title, subtitle and what to show.
+    pub composition: Composition,
+    /// Attribution lines of every source drawn (basemap data, tiles).
+    pub attribution: Vec<String>,
+    /// The date line, e.g. "29 November 2026".
+    pub date: String,
+}
+
+/// What the composition ended up showing (for messages and tests).
+#[derive(Clone, Debug)]
+pub struct ComposeInfo {
+    /// The map's view.
+    pub view: View,
+    /// The page layout, in points.
+    pub layout: PageLayout,
+    /// The legend and footnote content.
+    pub legend: Legend,
+    /// The scale bar drawn, if any.
+    pub scale_bar: Option<ScaleBar>,
+}
+
+const INK: Color32 = Color32::from_rgb(0x22, 0x22, 0x26);
+const MUTED: Color32 = Color32::from_rgb(0x5A, 0x5A, 0x62);
+const CLASSIFICATION: Color32 = Color32::from_rgb(0xA0, 0x10, 0x10);
+
+fn rect(r: RectPt) -> Rect {
+    Rect::from_min_size(Pos2::new(r.x, r.y), vec2(r.w, r.h))
+}
+
+/// The map's view for a request, in a map frame of `map`.
+pub fn map_view(spec: ViewSpec, map: Rect) -> View {
+    let (center, zoom) = match spec {
+        ViewSpec::Fit(r) => (
+            r.center(),
+            zoom_to_fit(r, [f64::from(map.width()), f64::from(map.height())], 8.0).clamp(1.0, 18.0),
+        ),
+        ViewSpec::Center { center, zoom } => (center.to_world(), zoom),
+    };
+    View {
+        transform: ScreenTransform::new(
+            center,
+            zoom,
+            [f64::from(map.center().x), f64::from(map.center().y)],
+        ),
+        rect: map,
+    }
+}
+
+/// The footnote lines, top to bottom.
+fn footnote(legend: &Legend, c: &Composition, req: &BriefingRequest) -> Vec<(String, Color32)> {
+    let mut lines = Vec::new();
+    if c.attribution {
+        const SHOWN: usize = 12;
+        let pubs = &legend.publications;
+        if !pubs.is_empty() {
+            let mut text = pubs
+                .iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if pubs.len() > SHOWN {
+                text.push_str(&format!(" and {} more", pubs.len() - SHOWN));
+            }
+            lines.push((
+                format!(
+                    "Sources of the {} features shown: {text}.",
+                    legend.feature_count()
+                ),
+                MUTED,
+            ));
+        }
+        if legend.has_estimates() {
+            lines.push((
+                format!(
+                    "{} of the positions shown are estimates (confidence C, ±5–15 km), drawn with a dotted halo; none is a survey.",
+                    legend.by_confidence[2]
+                ),
+                CLASSIFICATION,
+            ));
+        }
+        for a in &req.attribution {
+            lines.push((a.clone(), MUTED));
+        }
+    }
+    let mut last = Vec::new();
+    if c.disclaimer {
+        last.push("Boundaries are not authoritative.".to_string());
+    }
+    if c.date {
+        last.push(format!("Produced {} with Corridor Viewer.", req.date));
+    }
+    if !last.is_empty() {
+        lines.push((last.join("  "), INK));
+    }
+    lines
+}
+
+/// Draw the whole page.
+pub fn compose(painter: &Painter, scene: &Scene<'_>, req: &BriefingRequest) -> ComposeInfo {
+    let c = &req.composition;
+    let [w, h] = req.size_pt;
+    painter.rect_filled(
+        Rect::from_min_size(Pos2::ZERO, vec2(w, h)),
+        0.0,
+        Color32::WHITE,
+    );
+
+    // The footer's height depends on its text; the legend on what the map shows. Lay out with
+    // a provisional footer to find the map, then again with the real one.
+    let small = FontId::proportional(10.5);
+    let footer_w = w - 2.0 * crate::model::layout::MARGIN_PT;
+    // Header: title, then the subtitle wrapped to the page width.
+    let title = painter.layout_no_wrap(c.title.clone(), FontId::proportional(22.0), INK);
+    let subtitle = (!c.subtitle.trim().is_empty()).then(|| {
+        painter.layout(
+            c.subtitle.clone(),
+            FontId::proportional(13.0),
+            MUTED,
+            footer_w,
+        )
+    });
+    let header_h = title.size().y + subtitle.as_ref().map_or(0.0, |g| g.size().y + 4.0);
+    let provisional = layout(req.size_pt, c, header_h, 40.0);
+    let legend = legend_for(
+        scene.layers,
+        scene.categories,
+        map_view(req.view, rect(provisional.map)).visible_world(0.0),
+    );
+    let galleys: Vec<_> = footnote(&legend, c, req)
+        .into_iter()
+        .map(|(text, color)| painter.layout(text, small.clone(), color, footer_w))
+        .collect();
+    let footer_h: f32 = galleys
+        .iter()
+        .map(|g| g.size().y + 1.0)
+        .sum::<f32>()
+        .max(4.0);
+    let l = layout(req.size_pt, c, header_h, footer_h);
+    let view = map_view(req.view, rect(l.map));
+    let legend = legend_for(scene.layers, scene.categories, view.visible_world(0.0));
+
+    for band in [l.classification_top, l.classification_bottom]
+        .into_iter()
+        .flatten()
+    {
+        let r = rect(band);
+        painter.rect_filled(r, 0.0, Color32::from_rgb(0xFB, 0xEE, 0xEE));
+        painter.text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            c.classification.trim(),
+            FontId::proportional(13.0),
+            CLASSIFICATION,
+        );
+    }
+
+    // Header.
+    let header = rect(l.header);
+    let title_h = title.size().y;
+    painter.galley(header.left_top(), title, INK);
+    if let Some(sub) = subtitle {
+        painter.galley(header.left_top() + vec2(0.0, title_h + 4.0), sub, MUTED);
+    }
+
+    // Map.
+    paint_map(painter, scene, &view, None, true);
+    let map = view.rect;
+    let mut scale_bar = None;
+    if c.scale_bar {
+        let (shapes, bar) = scale_bar_shapes(
+            painter,
+            &view,
+            map.left_bottom() + vec2(14.0, -12.0),
+            (f64::from(map.width()) * 0.25).min(180.0),
+        );
+        painter.with_clip_rect(map).extend(shapes);
+        scale_bar = Some(bar);
+    }
+    if c.north_arrow {
+        painter.with_clip_rect(map).extend(north_arrow_shapes(
+            painter,
+            map.right_top() + vec2(-26.0, 34.0),
+            28.0,
+        ));
+    }
+    painter.rect_stroke(
+        map,
+        0.0,
+        Stroke::new(1.0, Color32::from_gray(110)),
+        egui::StrokeKind::Inside,
+    );
+
+    if let Some(panel) = l.legend {
+        legend_panel(painter, rect(panel), &legend);
+    }
+
+    // Footer.
+    let mut y = l.footer.y;
+    for g in galleys {
+        let gh = g.size().y;
+        painter.galley(Pos2::new(l.footer.x, y), g, MUTED);
+        y += gh + 1.0;
+    }
+
+    ComposeInfo {
+        view,
+        layout: l,
+        legend,
+        scale_bar,
+    }
+}
+
+fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
+    let painter = painter.with_clip_rect(panel);
+    let swatch = vec2(28.0, 14.0);
+    let font = FontId::proportional(12.0);
+    let mut y = panel.top() + 2.0;
+    let heading = |text: &str, y: &mut f32| {
+        painter.text(
+            Pos2::new(panel.left(), *y),
+            Align2::LEFT_TOP,
+            text,
+            FontId::proportional(13.5),
+            INK,
+        );
+        *y += 20.0;
+    };
+    let row = |shapes: Vec<Shape>, text: &str, y: &mut f32| {
+        painter.extend(shapes);
+        let g = painter.layout(
+            text.to_string(),
+            font.clone(),
+            INK,
+            panel.width() - swatch.x - 8.0,
+        );
+        let gh = g.size().y;
+        painter.galley(Pos2::new(panel.left() + swatch.x + 8.0, *y), g, INK);
+        *y += gh.max(swatch.y) + 5.0;
+    };
+    let slot = |y: f32| Rect::from_min_size(Pos2::new(panel.left(), y), swatch);
+
+    heading("Legend", &mut y);
+    for layer in &legend.layers {
+        row(
+            swatch_shapes(slot(y), color32(layer.color), LinePattern::Solid, false),
+            &layer.title,
+            &mut y,
+        );
+    }
+    if !legend.classes.is_empty() {
+        y += 4.0;
+        heading("Status", &mut y);
+        for class in &legend.classes {
+            let hollow = class.pattern != LinePattern::Solid;
+            row(
+                swatch_shapes(slot(y), Color32::from_gray(70), class.pattern, hollow),
+                &class.label,
+                &mut y,
+            );
+        }
+    }
+    if legend.has_estimates() {
+        row(
+            estimate_swatch_shapes(slot(y).center()),
+            "Estimated position (C)",
+            &mut y,
+        );
+    }
+    y += 4.0;
+    heading("Basemap", &mut y);
+    row(
+        line_swatch_shapes(
+            slot(y),
+            Stroke::new(1.4, palette::BORDER),
+            LinePattern::Solid,
+        ),
+        "International boundary",
+        &mut y,
+    );
+    row(
+        line_swatch_shapes(
+            slot(y),
+            Stroke::new(1.4, palette::BORDER),
+            LinePattern::Dashed,
+        ),
+        "Disputed boundary / line of control",
+        &mut y,
+    );
+    row(
+        line_swatch_shapes(
+            slot(y),
+            Stroke::new(0.9, palette::PROVINCE),
+            LinePattern::Solid,
+        ),
+        "Province or territory",
+        &mut y,
+    );
+}
