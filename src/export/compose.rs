@@ -237,22 +237,35 @@ pub fn compose(painter: &Painter, scene: &Scene<'_>, req: &BriefingRequest) -> C
 }
 
 fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
+    // Draw at full size if it fits, else shrink everything by the same factor (not below 60 %).
+    let needed = legend_rows(painter, panel, legend, 1.0, false);
+    let k = if needed > panel.height() {
+        (panel.height() / needed).max(0.6)
+    } else {
+        1.0
+    };
+    legend_rows(painter, panel, legend, k, true);
+}
+
+/// Lay out (and, if `draw`, paint) the legend at size factor `k`; returns its height.
+fn legend_rows(painter: &Painter, panel: Rect, legend: &Legend, k: f32, draw: bool) -> f32 {
     let painter = painter.with_clip_rect(panel);
-    let swatch = vec2(28.0, 14.0);
-    let font = FontId::proportional(12.0);
+    let swatch = vec2(28.0, 14.0) * k;
+    let font = FontId::proportional(12.0 * k);
     let mut y = panel.top() + 2.0;
     let heading = |text: &str, y: &mut f32| {
-        painter.text(
-            Pos2::new(panel.left(), *y),
-            Align2::LEFT_TOP,
-            text,
-            FontId::proportional(13.5),
-            INK,
-        );
-        *y += 20.0;
+        if draw {
+            painter.text(
+                Pos2::new(panel.left(), *y),
+                Align2::LEFT_TOP,
+                text,
+                FontId::proportional(13.5 * k),
+                INK,
+            );
+        }
+        *y += 20.0 * k;
     };
     let row = |shapes: Vec<Shape>, text: &str, y: &mut f32| {
-        painter.extend(shapes);
         let g = painter.layout(
             text.to_string(),
             font.clone(),
@@ -260,8 +273,11 @@ fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
             panel.width() - swatch.x - 8.0,
         );
         let gh = g.size().y;
-        painter.galley(Pos2::new(panel.left() + swatch.x + 8.0, *y), g, INK);
-        *y += gh.max(swatch.y) + 5.0;
+        if draw {
+            painter.extend(shapes);
+            painter.galley(Pos2::new(panel.left() + swatch.x + 8.0, *y), g, INK);
+        }
+        *y += gh.max(swatch.y) + 5.0 * k;
     };
     let slot = |y: f32| Rect::from_min_size(Pos2::new(panel.left(), y), swatch);
 
@@ -274,7 +290,7 @@ fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
         );
     }
     if !legend.classes.is_empty() {
-        y += 4.0;
+        y += 4.0 * k;
         heading("Status", &mut y);
         for class in &legend.classes {
             let hollow = class.pattern != LinePattern::Solid;
@@ -292,23 +308,16 @@ fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
             &mut y,
         );
     }
-    y += 4.0;
+    y += 4.0 * k;
     heading("Basemap", &mut y);
+    let border = Stroke::new(1.4, palette::BORDER);
     row(
-        line_swatch_shapes(
-            slot(y),
-            Stroke::new(1.4, palette::BORDER),
-            LinePattern::Solid,
-        ),
+        line_swatch_shapes(slot(y), border, LinePattern::Solid),
         "International boundary",
         &mut y,
     );
     row(
-        line_swatch_shapes(
-            slot(y),
-            Stroke::new(1.4, palette::BORDER),
-            LinePattern::Dashed,
-        ),
+        line_swatch_shapes(slot(y), border, LinePattern::Dashed),
         "Disputed boundary / line of control",
         &mut y,
     );
@@ -321,4 +330,5 @@ fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
         "Province or territory",
         &mut y,
     );
+    y - panel.top()
 }

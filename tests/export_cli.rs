@@ -1,0 +1,144 @@
+//! `corridor-viewer export` from the command line, with no display.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_corridor-viewer"))
+        .arg("export")
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().expect("exited, not killed"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_png(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
+}
+
+#[test]
+fn writes_the_requested_pixel_size_at_1x_and_4x_without_a_display() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (scale, expected) in [("1", (800, 600)), ("4", (3200, 2400))] {
+        let out = temp_png(&dir, &format!("gwadar{scale}.png"));
+        let (code, stdout, stderr) = run(&[
+            "--view",
+            "gwadar",
+            "--size",
+            "800x600",
+            "--scale",
+            scale,
+            "--title",
+            "Gwadar",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stdout.contains(&format!("{}×{} px", expected.0, expected.1)),
+            "{stdout}"
+        );
+        let img = image::open(&out).expect("a PNG").to_rgba8();
+        assert_eq!(img.dimensions(), expected);
+    }
+}
+
+#[test]
+fn layers_choose_the_legend_and_extra_files_are_drawn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = temp_png(&dir, "l.png");
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good.geojson");
+    let (code, stdout, stderr) = run(&[
+        "--view",
+        "62,24,68,27",
+        "--size",
+        "600x400",
+        "--layers",
+        "growth,green",
+        "--out",
+        out.to_str().expect("utf-8"),
+        fixture.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("legend: good, Green corridor, Growth corridor"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = temp_png(&dir, "x.png");
+    let out = out.to_str().expect("utf-8");
+    for (args, expected) in [
+        (
+            vec!["--size", "10x10", "--out", out],
+            "--size \"10x10\": expected WIDTHxHEIGHT",
+        ),
+        (vec!["--size", "wide", "--out", out], "--size \"wide\""),
+        (
+            vec!["--view", "Atlantis", "--out", out],
+            "unknown view \"Atlantis\"; use one of: Pakistan",
+        ),
+        (vec!["--view", "70,40,60,30", "--out", out], "west < east"),
+        (
+            vec!["--layers", "growth,nope", "--out", out],
+            "no layer \"nope\"; the layers are: growth",
+        ),
+        (
+            vec!["--basemap", "satellite", "--out", out],
+            "--basemap \"satellite\"",
+        ),
+        (
+            vec!["--size", "9000x9000", "--scale", "4", "--out", out],
+            "largest side allowed",
+        ),
+        (
+            vec!["--out", "/nonexistent-folder/x.png"],
+            "/nonexistent-folder: the folder does not exist",
+        ),
+        (
+            vec!["--out", "/proc/briefing.png"],
+            "/proc/briefing.png: cannot write the image",
+        ),
+        (vec!["--scale", "5", "--out", out], "5 is not in 1..=4"),
+        (vec!["--view", "Gwadar"], "--out <OUT>"),
+    ] {
+        let (code, _, stderr) = run(&args);
+        assert!(code == 1 || code == 2, "{args:?}: exit {code}, {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    assert!(
+        !std::path::Path::new(out).exists(),
+        "nothing written on failure"
+    );
+}
+
+#[test]
+fn help_documents_views_sizes_and_options() {
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for needle in [
+        "--view",
+        "LON,LAT,ZOOM",
+        "W,S,E,N",
+        "--size",
+        "--scale",
+        "--title",
+        "--layers",
+        "--basemap",
+        "--out",
+        "Northern gateway",
+        "Chagai-Gwadar",
+    ] {
+        assert!(stdout.contains(needle), "help mentions {needle}:\n{stdout}");
+    }
+}
