@@ -198,3 +198,31 @@ fn unsited_features_are_listed_and_inspectable() {
     h.run();
     h.get_by_label("Not on the map: site not announced.");
 }
+
+#[test]
+fn briefing_dialog_previews_and_saves_the_composed_image() {
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Export briefing image…").click();
+    h.run();
+    h.get_by_label("Export briefing image");
+    h.get_by_label_contains("1920 × 1080 px, page 960 × 540 pt");
+    h.get_by_label("Preview: the saved image is drawn at full resolution.");
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Legend").click(); // untick the legend
+    h.run();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("briefing.png");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(corridor_viewer::app::Command::SaveBriefingTo(path.clone()));
+    h.run();
+    let img = image::open(&path).expect("the briefing image").to_rgba8();
+    assert_eq!(img.dimensions(), (1920, 1080));
+    h.get_by_label_contains("Saved the briefing image (1920×1080 px)");
+    assert!(
+        h.query_by_label("Export briefing image").is_none(),
+        "dialog closed after saving"
+    );
+}

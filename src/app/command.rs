@@ -38,6 +38,14 @@ pub enum Command {
     ExportPng,
     /// Save a PNG of the map at this path.
     ExportPngTo(PathBuf),
+    /// Open the briefing export dialog on the current view.
+    OpenBriefingDialog,
+    /// Choose a file and save the composed briefing image.
+    SaveBriefing,
+    /// Save the composed briefing image at this path.
+    SaveBriefingTo(PathBuf),
+    /// Close the briefing export dialog.
+    CloseBriefingDialog,
     /// Zoom in one level.
     ZoomIn,
     /// Zoom out one level.
@@ -66,7 +74,9 @@ pub enum Command {
 
 impl Command {
     /// The commands that have a keyboard shortcut.
-    pub const WITH_SHORTCUTS: [Self; 10] = [
+    /// More specific shortcuts (with Shift) come first: egui matches them logically.
+    pub const WITH_SHORTCUTS: [Self; 11] = [
+        Self::OpenBriefingDialog,
         Self::ExportPng,
         Self::ZoomIn,
         Self::ZoomOut,
@@ -84,6 +94,10 @@ impl Command {
         match self {
             Self::ExportPng => "Export PNG…".into(),
             Self::ExportPngTo(path) => format!("Export PNG to {}", path.display()),
+            Self::OpenBriefingDialog => "Export briefing image…".into(),
+            Self::SaveBriefing => "Save PNG…".into(),
+            Self::SaveBriefingTo(path) => format!("Save briefing image to {}", path.display()),
+            Self::CloseBriefingDialog => "Close".into(),
             Self::ZoomIn => "Zoom in".into(),
             Self::ZoomOut => "Zoom out".into(),
             Self::ResetView => "Show all of Pakistan".into(),
@@ -107,6 +121,13 @@ impl Command {
             Self::ExportPng | Self::ExportPngTo(_) => {
                 "Save a PNG of the map exactly as shown, with attribution and disclaimer"
             }
+            Self::OpenBriefingDialog => {
+                "Compose an image for a briefing: title, legend, scale bar, north arrow, sources, at 1–4×"
+            }
+            Self::SaveBriefing | Self::SaveBriefingTo(_) => {
+                "Render the composed image at full resolution and save it as PNG"
+            }
+            Self::CloseBriefingDialog => "Close the dialog without saving",
             Self::ZoomIn => "Zoom in one level (also: scroll, double-click)",
             Self::ZoomOut => "Zoom out one level (also: scroll)",
             Self::ResetView => "Fit Pakistan in the window",
@@ -132,6 +153,10 @@ impl Command {
         let key = |k| Some(KeyboardShortcut::new(Modifiers::NONE, k));
         match self {
             Self::ExportPng => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E)),
+            Self::OpenBriefingDialog => Some(KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::E,
+            )),
             Self::ZoomIn => key(Key::Plus),
             Self::ZoomOut => key(Key::Minus),
             Self::ResetView => key(Key::Home),

@@ -1,6 +1,7 @@
 //! The egui/walkers shell: a thin layer over the model. UI functions read the state and return
 //! [`Command`]s; [`CorridorApp::apply`] is the one place that changes it.
 
+mod briefing_ui;
 pub mod command;
 mod export;
 mod inspector_ui;
@@ -81,6 +82,8 @@ pub struct CorridorApp {
     /// Messages for the user.
     pub messages: Vec<Message>,
     pending_export: Option<PendingExport>,
+    /// The briefing export dialog, when open.
+    briefing: Option<briefing_ui::BriefingDialog>,
     /// The map's view in the last frame (for tests and exports).
     pub last_view: Option<View>,
     view_initialised: bool,
@@ -147,6 +150,7 @@ impl CorridorApp {
             pick_list: None,
             messages,
             pending_export: None,
+            briefing: None,
             last_view: None,
             view_initialised: false,
             cursor_lon_lat: None,
@@ -179,6 +183,18 @@ impl CorridorApp {
         match command {
             Command::ExportPng => self.export_with_dialog(),
             Command::ExportPngTo(path) => self.start_export(path),
+            Command::OpenBriefingDialog => self.open_briefing_dialog(),
+            Command::SaveBriefing => {
+                if let Some(path) = self.choose_png_path(
+                    "Save briefing image",
+                    "briefing.png",
+                    Command::SaveBriefingTo,
+                ) {
+                    self.save_briefing(&path);
+                }
+            }
+            Command::SaveBriefingTo(path) => self.save_briefing(&path),
+            Command::CloseBriefingDialog => self.briefing = None,
             Command::ZoomIn => {
                 let _ = self.map_memory.zoom_in();
             }
@@ -324,6 +340,8 @@ impl CorridorApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| map_ui::map_ui(self, ui, &mut commands));
+        let ctx = ui.ctx().clone();
+        briefing_ui::briefing_ui(self, &ctx, &mut commands);
 
         for command in commands {
             self.apply(command);
@@ -334,6 +352,7 @@ impl CorridorApp {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 command_button(ui, Command::ExportPng, commands);
+                command_button(ui, Command::OpenBriefingDialog, commands);
                 ui.separator();
                 command_button(ui, Command::Quit, commands);
             });

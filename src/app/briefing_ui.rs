@@ -1,0 +1,321 @@
+//! File → Export briefing image…: title, subtitle, size, scale and what to show, with a live
+//! preview rendered by the same code as the saved image (and the command line).
+
+use std::hash::{Hash, Hasher};
+
+use egui::{RichText, Ui};
+
+use super::{Command, CorridorApp, Level};
+use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
+use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
+use crate::io::png::save_png;
+use crate::model::layout::Composition;
+use crate::model::views::ViewSpec;
+use crate::render::Scene;
+
+/// Output size presets, in pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SizePreset {
+    /// The window's size (times the scale).
+    Window,
+    /// A 16:9 slide.
+    Slide1080,
+    /// A4 landscape at 150 dpi.
+    A4At150,
+    /// A4 landscape at 300 dpi.
+    A4At300,
+    /// Given by the user.
+    Custom,
+}
+
+impl SizePreset {
+    const ALL: [Self; 5] = [
+        Self::Window,
+        Self::Slide1080,
+        Self::A4At150,
+        Self::A4At300,
+        Self::Custom,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Window => "Current window",
+            Self::Slide1080 => "Slide, 1920 × 1080",
+            Self::A4At150 => "A4 landscape, 150 dpi",
+            Self::A4At300 => "A4 landscape, 300 dpi",
+            Self::Custom => "Custom",
+        }
+    }
+}
+
+/// The dialog's settings and its preview.
+pub struct BriefingDialog {
+    /// What the page shows.
+    pub composition: Composition,
+    /// Output size preset.
+    pub preset: SizePreset,
+    /// Custom output size, pixels.
+    pub custom_px: [u32; 2],
+    /// Pixels per point, 1–4: how large text and lines are drawn.
+    pub scale: u8,
+    /// The area to show: the map's view when the dialog opened.
+    pub view: ViewSpec,
+    window_pt: [f32; 2],
+    preview: Option<(egui::TextureHandle, u64)>,
+    pending: Option<(u64, f64)>,
+}
+
+impl BriefingDialog {
+    pub(super) fn new(view: ViewSpec, window_pt: [f32; 2], subtitle: String, title: &str) -> Self {
+        Self {
+            composition: Composition {
+                title: if title.is_empty() {
+                    "CPEC phase two".into()
+                } else {
+                    title.to_string()
+                },
+                subtitle,
+                ..Composition::default()
+            },
+            preset: SizePreset::Slide1080,
+            custom_px: [1600, 1000],
+            scale: 2,
+            view,
+            window_pt,
+            preview: None,
+            pending: None,
+        }
+    }
+
+    /// The output size in pixels.
+    pub fn size_px(&self) -> [u32; 2] {
+        let s = u32::from(self.scale);
+        match self.preset {
+            SizePreset::Window => [self.window_pt[0] as u32 * s, self.window_pt[1] as u32 * s],
+            SizePreset::Slide1080 => [1920, 1080],
+            SizePreset::A4At150 => [1754, 1240],
+            SizePreset::A4At300 => [3508, 2480],
+            SizePreset::Custom => self.custom_px,
+        }
+    }
+
+    /// The request for the saved image (or, with another scale, its preview).
+    pub fn request(&self, scale: f32) -> BriefingRequest {
+        let [w, h] = self.size_px();
+        let s = f32::from(self.scale);
+        let page_pt = [w as f32 / s, h as f32 / s];
+        BriefingRequest {
+            view: self.view,
+            size_pt: page_pt,
+            scale,
+            composition: self.composition.clone(),
+            attribution: vec![BASEMAP_ATTRIBUTION.to_string()],
+            date: today(),
+        }
+    }
+
+    fn key(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{:?}{:?}{}", self.composition, self.size_px(), self.scale).hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Width of the preview, in points.
+const PREVIEW_W: f32 = 560.0;
+
+pub(super) fn briefing_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let scene = Scene {
+        basemap: &app.basemap,
+        layers: &app.layers,
+        categories: app.categories.as_ref(),
+    };
+    let Some(dialog) = app.briefing.as_mut() else {
+        return;
+    };
+    let mut open = true;
+    egui::Window::new("Export briefing image")
+        .open(&mut open)
+        .resizable(false)
+        .collapsible(false)
+        .default_pos(egui::pos2(120.0, 60.0))
+        .show(ctx, |ui| {
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| settings_ui(dialog, ui));
+                ui.add_space(12.0);
+                ui.vertical(|ui| preview_ui(dialog, &scene, ui));
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                let [w, h] = dialog.size_px();
+                let too_large = w > MAX_SIDE_PX || h > MAX_SIDE_PX || w < 200 || h < 150;
+                let save =
+                    ui.add_enabled(!too_large, egui::Button::new(Command::SaveBriefing.label()));
+                if save
+                    .on_hover_text(Command::SaveBriefing.tooltip())
+                    .clicked()
+                {
+                    commands.push(Command::SaveBriefing);
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::CloseBriefingDialog);
+                }
+                if too_large {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("Each side must be 200–{MAX_SIDE_PX} px."),
+                    );
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::CloseBriefingDialog);
+    }
+}
+
+fn settings_ui(d: &mut BriefingDialog, ui: &mut Ui) {
+    egui::Grid::new("briefing_settings").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+        let label = ui.label("Title");
+        ui.text_edit_singleline(&mut d.composition.title).labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Subtitle");
+        ui.text_edit_multiline(&mut d.composition.subtitle).labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Size");
+        egui::ComboBox::from_id_salt("briefing_size")
+            .selected_text(d.preset.label())
+            .show_ui(ui, |ui| {
+                for p in SizePreset::ALL {
+                    ui.selectable_value(&mut d.preset, p, p.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+        if d.preset == SizePreset::Custom {
+            ui.label("Pixels");
+            ui.horizontal(|ui| {
+                ui.add(egui::DragValue::new(&mut d.custom_px[0]).range(200..=MAX_SIDE_PX).suffix(" px"));
+                ui.label("×");
+                ui.add(egui::DragValue::new(&mut d.custom_px[1]).range(150..=MAX_SIDE_PX).suffix(" px"));
+            });
+            ui.end_row();
+        }
+        ui.label("Scale");
+        ui.add(egui::Slider::new(&mut d.scale, 1..=4).suffix("×"))
+            .on_hover_text("How large text and lines are drawn: 2× for slides on HiDPI screens, 3–4× for print");
+        ui.end_row();
+        ui.label("");
+        let [w, h] = d.size_px();
+        ui.label(RichText::new(format!("{w} × {h} px, page {} × {} pt", w / u32::from(d.scale), h / u32::from(d.scale))).weak());
+        ui.end_row();
+        ui.label("Show");
+        ui.vertical(|ui| {
+            let c = &mut d.composition;
+            ui.checkbox(&mut c.legend, "Legend");
+            ui.checkbox(&mut c.scale_bar, "Scale bar");
+            ui.checkbox(&mut c.north_arrow, "North arrow");
+            ui.checkbox(&mut c.attribution, "Attribution and sources");
+            ui.checkbox(&mut c.disclaimer, "Disclaimer");
+            ui.checkbox(&mut c.date, "Date");
+        });
+        ui.end_row();
+        let label = ui.label("Classification");
+        ui.add(egui::TextEdit::singleline(&mut d.composition.classification).hint_text("e.g. RESTRICTED (top and bottom)"))
+            .labelled_by(label.id);
+        ui.end_row();
+    });
+}
+
+fn preview_ui(d: &mut BriefingDialog, scene: &Scene<'_>, ui: &mut Ui) {
+    let key = d.key();
+    let now = ui.input(|i| i.time);
+    let stale = d.preview.as_ref().is_none_or(|(_, k)| *k != key);
+    if stale {
+        // Re-render once the settings have stopped changing for a moment (typing a title).
+        let since = match d.pending {
+            Some((k, t)) if k == key => now - t,
+            _ => {
+                d.pending = Some((key, now));
+                0.0
+            }
+        };
+        if d.preview.is_none() || since >= 0.3 {
+            let request = d.request(1.0);
+            let preview_scale = (PREVIEW_W / request.size_pt[0]).min(1.0);
+            let image = render_briefing(
+                scene,
+                &BriefingRequest {
+                    scale: preview_scale,
+                    ..request
+                },
+            );
+            let color = egui::ColorImage::from_rgba_unmultiplied(
+                [image.width as usize, image.height as usize],
+                &image.rgba,
+            );
+            let texture =
+                ui.ctx()
+                    .load_texture("briefing_preview", color, egui::TextureOptions::LINEAR);
+            d.preview = Some((texture, key));
+            d.pending = None;
+        } else {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(320));
+        }
+    }
+    if let Some((texture, _)) = &d.preview {
+        let size = texture.size_vec2();
+        let fit = (PREVIEW_W / size.x).min(1.0);
+        ui.add(egui::Image::new((texture.id(), size * fit)).bg_fill(egui::Color32::WHITE));
+        ui.label(RichText::new("Preview: the saved image is drawn at full resolution.").weak());
+    }
+}
+
+impl CorridorApp {
+    /// Open the dialog on the map's current view.
+    pub(super) fn open_briefing_dialog(&mut self) {
+        let Some(view) = self.last_view else { return };
+        let window = self.ctx.content_rect().size();
+        let subtitle = self
+            .layers
+            .iter()
+            .filter(|l| l.visible)
+            .map(|l| l.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        self.briefing = Some(BriefingDialog::new(
+            ViewSpec::Fit(view.visible_world(0.0)),
+            [window.x, window.y],
+            subtitle,
+            &self.title,
+        ));
+    }
+
+    /// Render the composed image at full resolution and save it.
+    pub(super) fn save_briefing(&mut self, path: &std::path::Path) {
+        let Some(dialog) = &self.briefing else { return };
+        let request = dialog.request(f32::from(dialog.scale));
+        let scene = Scene {
+            basemap: &self.basemap,
+            layers: &self.layers,
+            categories: self.categories.as_ref(),
+        };
+        let image = render_briefing(&scene, &request);
+        match save_png(path, image.width, image.height, &image.rgba) {
+            Ok(()) => {
+                self.notify(
+                    Level::Info,
+                    format!(
+                        "Saved the briefing image ({}×{} px) to {}",
+                        image.width,
+                        image.height,
+                        path.display()
+                    ),
+                );
+                self.briefing = None;
+            }
+            Err(e) => self.notify(Level::Error, format!("Export failed: {e}")),
+        }
+    }
+}
