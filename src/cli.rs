@@ -14,6 +14,7 @@ use crate::io::info::FileSummary;
 use crate::io::png::{SaveError, save_png};
 use crate::model::catalog::CatalogError;
 use crate::model::layout::Composition;
+use crate::model::tile_source::TileSourceSpec;
 use crate::model::views::{ViewError, parse_view};
 use crate::render::Scene;
 
@@ -39,7 +40,7 @@ pub enum Cmd {
         files: Vec<PathBuf>,
     },
     /// Write a composed briefing image (PNG) with no window and no display
-    Export(ExportArgs),
+    Export(Box<ExportArgs>),
 }
 
 /// Options of `corridor-viewer export`.
@@ -67,9 +68,13 @@ pub struct ExportArgs {
     /// Layers to show, by id, comma-separated [default: those visible by default]
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Basemap: "offline" (the embedded atlas basemap)
+    /// Basemap: "offline" (the embedded atlas basemap), "osm", or an XYZ URL template such as
+    /// "https://host/{z}/{x}/{y}.png"; online tiles come from the app's disk cache when present
     #[arg(long, default_value = "offline")]
     pub basemap: String,
+    /// Seconds to wait for online tiles before giving up (nothing is written then)
+    #[arg(long, default_value_t = 30)]
+    pub tile_timeout: u64,
     /// Classification line at top and bottom, e.g. RESTRICTED
     #[arg(long)]
     pub classification: Option<String>,
@@ -106,9 +111,14 @@ pub enum ExportError {
         /// The ids there are.
         known: String,
     },
-    /// A basemap that exports cannot draw.
-    #[error("--basemap \"{0}\": exports can use \"offline\" (the embedded atlas basemap)")]
-    Basemap(String),
+    /// A basemap that is neither offline, a known source nor a URL template.
+    #[error(
+        "--basemap: {0}; use \"offline\", \"osm\" or an http(s)://…/{{z}}/{{x}}/{{y}}.png template"
+    )]
+    Basemap(#[from] crate::model::tile_source::TileSourceError),
+    /// Online tiles did not load.
+    #[error("--basemap: {0}")]
+    Tiles(#[from] crate::export::MissingTiles),
     /// The output folder does not exist.
     #[error("{}: the folder does not exist", .0.display())]
     NoFolder(PathBuf),
@@ -147,9 +157,11 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         return Err(ExportError::TooLarge(w_px, h_px));
     }
     let view = parse_view(&args.view)?;
-    if !args.basemap.eq_ignore_ascii_case("offline") {
-        return Err(ExportError::Basemap(args.basemap.clone()));
-    }
+    let tiles = if args.basemap.eq_ignore_ascii_case("offline") {
+        None
+    } else {
+        Some(TileSourceSpec::parse(&args.basemap)?)
+    };
     let parent = args
         .out
         .parent()
@@ -213,10 +225,18 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
             classification: args.classification.clone().unwrap_or_default(),
             ..Composition::default()
         },
-        attribution: vec![BASEMAP_ATTRIBUTION.to_string()],
+        attribution: match &tiles {
+            Some(t) => vec![t.attribution.clone()],
+            None => vec![BASEMAP_ATTRIBUTION.to_string()],
+        },
         date: today(),
+        tiles,
     };
-    let image = render_briefing(&scene, &request);
+    let image = render_briefing(
+        &scene,
+        &request,
+        std::time::Duration::from_secs(args.tile_timeout),
+    )?;
     save_png(&args.out, image.width, image.height, &image.rgba)?;
     let legend: Vec<&str> = image
         .info

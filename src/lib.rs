@@ -14,3 +14,4 @@ pub mod export;
 pub mod io;
 pub mod model;
 pub mod render;
+pub mod tiles;

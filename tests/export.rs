@@ -52,8 +52,11 @@ impl Fixture {
                 composition,
                 attribution: vec![BASEMAP_ATTRIBUTION.into()],
                 date: "1 January 2026".into(),
+                tiles: None,
             },
+            std::time::Duration::ZERO,
         )
+        .expect("an offline render cannot miss tiles")
     }
 }
 

@@ -209,7 +209,8 @@ fn briefing_dialog_previews_and_saves_the_composed_image() {
     h.get_by_label("Export briefing image");
     h.get_by_label_contains("1920 × 1080 px, page 960 × 540 pt");
     h.get_by_label("Preview: the saved image is drawn at full resolution.");
-    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Legend").click(); // untick the legend
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Legend")
+        .click(); // untick the legend
     h.run();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("briefing.png");

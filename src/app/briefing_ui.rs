@@ -10,6 +10,7 @@ use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::io::png::save_png;
 use crate::model::layout::Composition;
+use crate::model::tile_source::TileSourceSpec;
 use crate::model::views::ViewSpec;
 use crate::render::Scene;
 
@@ -60,13 +61,23 @@ pub struct BriefingDialog {
     pub scale: u8,
     /// The area to show: the map's view when the dialog opened.
     pub view: ViewSpec,
+    /// Tiles under the layers (the app's online basemap), or the offline basemap.
+    pub tiles: Option<TileSourceSpec>,
+    /// Why the last preview could not be drawn.
+    preview_error: Option<String>,
     window_pt: [f32; 2],
     preview: Option<(egui::TextureHandle, u64)>,
     pending: Option<(u64, f64)>,
 }
 
 impl BriefingDialog {
-    pub(super) fn new(view: ViewSpec, window_pt: [f32; 2], subtitle: String, title: &str) -> Self {
+    pub(super) fn new(
+        view: ViewSpec,
+        tiles: Option<TileSourceSpec>,
+        window_pt: [f32; 2],
+        subtitle: String,
+        title: &str,
+    ) -> Self {
         Self {
             composition: Composition {
                 title: if title.is_empty() {
@@ -81,6 +92,8 @@ impl BriefingDialog {
             custom_px: [1600, 1000],
             scale: 2,
             view,
+            tiles,
+            preview_error: None,
             window_pt,
             preview: None,
             pending: None,
@@ -109,8 +122,12 @@ impl BriefingDialog {
             size_pt: page_pt,
             scale,
             composition: self.composition.clone(),
-            attribution: vec![BASEMAP_ATTRIBUTION.to_string()],
+            attribution: match &self.tiles {
+                Some(t) => vec![t.attribution.clone()],
+                None => vec![BASEMAP_ATTRIBUTION.to_string()],
+            },
             date: today(),
+            tiles: self.tiles.clone(),
         }
     }
 
@@ -123,6 +140,10 @@ impl BriefingDialog {
 
 /// Width of the preview, in points.
 const PREVIEW_W: f32 = 560.0;
+/// How long the preview waits for online tiles.
+const PREVIEW_TILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long saving waits for online tiles.
+const SAVE_TILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub(super) fn briefing_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &mut Vec<Command>) {
     let scene = Scene {
@@ -243,26 +264,32 @@ fn preview_ui(d: &mut BriefingDialog, scene: &Scene<'_>, ui: &mut Ui) {
         if d.preview.is_none() || since >= 0.3 {
             let request = d.request(1.0);
             let preview_scale = (PREVIEW_W / request.size_pt[0]).min(1.0);
-            let image = render_briefing(
-                scene,
-                &BriefingRequest {
-                    scale: preview_scale,
-                    ..request
-                },
-            );
-            let color = egui::ColorImage::from_rgba_unmultiplied(
-                [image.width as usize, image.height as usize],
-                &image.rgba,
-            );
-            let texture =
-                ui.ctx()
-                    .load_texture("briefing_preview", color, egui::TextureOptions::LINEAR);
-            d.preview = Some((texture, key));
+            let preview_request = BriefingRequest {
+                scale: preview_scale,
+                ..request
+            };
+            match render_briefing(scene, &preview_request, PREVIEW_TILE_TIMEOUT) {
+                Ok(image) => {
+                    let size = [image.width as usize, image.height as usize];
+                    let color = egui::ColorImage::from_rgba_unmultiplied(size, &image.rgba);
+                    let texture = ui.ctx().load_texture(
+                        "briefing_preview",
+                        color,
+                        egui::TextureOptions::LINEAR,
+                    );
+                    d.preview = Some((texture, key));
+                    d.preview_error = None;
+                }
+                Err(e) => d.preview_error = Some(e.to_string()),
+            }
             d.pending = None;
         } else {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(320));
         }
+    }
+    if let Some(e) = &d.preview_error {
+        ui.colored_label(ui.visuals().error_fg_color, e);
     }
     if let Some((texture, _)) = &d.preview {
         let size = texture.size_vec2();
@@ -284,8 +311,11 @@ impl CorridorApp {
             .map(|l| l.title.as_str())
             .collect::<Vec<_>>()
             .join(" · ");
+        let tiles = (self.basemap_source == super::BasemapSource::OpenStreetMap)
+            .then(TileSourceSpec::openstreetmap);
         self.briefing = Some(BriefingDialog::new(
             ViewSpec::Fit(view.visible_world(0.0)),
+            tiles,
             [window.x, window.y],
             subtitle,
             &self.title,
@@ -301,7 +331,13 @@ impl CorridorApp {
             layers: &self.layers,
             categories: self.categories.as_ref(),
         };
-        let image = render_briefing(&scene, &request);
+        let image = match render_briefing(&scene, &request, SAVE_TILE_TIMEOUT) {
+            Ok(image) => image,
+            Err(e) => {
+                self.notify(Level::Error, format!("Export failed: {e}"));
+                return;
+            }
+        };
         match save_png(path, image.width, image.height, &image.rgba) {
             Ok(()) => {
                 self.notify(

@@ -11,7 +11,7 @@ mod map_ui;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use walkers::{HttpOptions, HttpTiles, MapMemory, Position};
+use walkers::{HttpTiles, MapMemory, Position};
 
 pub use command::{BasemapSource, Command};
 
@@ -278,20 +278,9 @@ impl CorridorApp {
     fn set_basemap(&mut self, source: BasemapSource) {
         self.basemap_source = source;
         if source == BasemapSource::OpenStreetMap && self.tiles.is_none() {
-            let cache = dirs::cache_dir().map(|d| d.join("corridor-viewer").join("tiles"));
-            let options = HttpOptions {
-                cache,
-                user_agent: Some(walkers::HeaderValue::from_static(concat!(
-                    "corridor-viewer/",
-                    env!("CARGO_PKG_VERSION"),
-                    " (CPEC briefing map; desktop)"
-                ))),
-                ..HttpOptions::default()
-            };
-            self.tiles = Some(HttpTiles::with_options(
-                walkers::sources::OpenStreetMap,
-                options,
-                self.ctx.clone(),
+            self.tiles = Some(crate::tiles::http_tiles(
+                &crate::model::tile_source::TileSourceSpec::openstreetmap(),
+                &self.ctx,
             ));
         }
     }
@@ -469,7 +458,7 @@ impl eframe::App for CorridorApp {
 /// Start the desktop app.
 pub fn run(options: AppOptions) -> anyhow::Result<()> {
     // walkers builds reqwest/rustls without a crypto provider; install one before any tiles.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::tiles::install_tls();
     let native_options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Corridor Viewer — CPEC phase two")

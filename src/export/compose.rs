@@ -7,6 +7,7 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
 use crate::model::layout::{Composition, PageLayout, RectPt, layout};
 use crate::model::legend::{Legend, legend_for};
 use crate::model::style::LinePattern;
+use crate::model::tile_source::{TileAddress, TileSourceSpec};
 use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
 use crate::model::views::ViewSpec;
 use crate::render::{
@@ -29,6 +30,8 @@ pub struct BriefingRequest {
     pub attribution: Vec<String>,
     /// The date line, e.g. "29 November 2026".
     pub date: String,
+    /// Raster tiles under the layers instead of the offline basemap.
+    pub tiles: Option<TileSourceSpec>,
 }
 
 /// What the composition ended up showing (for messages and tests).
@@ -42,6 +45,8 @@ pub struct ComposeInfo {
     pub legend: Legend,
     /// The scale bar drawn, if any.
     pub scale_bar: Option<ScaleBar>,
+    /// The tiles in view, and whether each was really loaded (not a placeholder).
+    pub tiles: Vec<(TileAddress, bool)>,
 }
 
 const INK: Color32 = Color32::from_rgb(0x22, 0x22, 0x26);
@@ -121,8 +126,13 @@ fn footnote(legend: &Legend, c: &Composition, req: &BriefingRequest) -> Vec<(Str
     lines
 }
 
-/// Draw the whole page.
-pub fn compose(painter: &Painter, scene: &Scene<'_>, req: &BriefingRequest) -> ComposeInfo {
+/// Draw the whole page; `tiles` are drawn under the layers when the request has a tile source.
+pub fn compose(
+    painter: &Painter,
+    scene: &Scene<'_>,
+    req: &BriefingRequest,
+    tiles: Option<&mut dyn walkers::Tiles>,
+) -> ComposeInfo {
     let c = &req.composition;
     let [w, h] = req.size_pt;
     painter.rect_filled(
@@ -188,8 +198,12 @@ pub fn compose(painter: &Painter, scene: &Scene<'_>, req: &BriefingRequest) -> C
         painter.galley(header.left_top() + vec2(0.0, title_h + 4.0), sub, MUTED);
     }
 
-    // Map.
-    paint_map(painter, scene, &view, None, true);
+    // Map: tiles under the layers, or the offline basemap.
+    let tile_status = match (tiles, &req.tiles) {
+        (Some(t), Some(spec)) => crate::tiles::paint_tiles(painter, &view, t, spec.max_zoom),
+        _ => Vec::new(),
+    };
+    paint_map(painter, scene, &view, None, req.tiles.is_none());
     let map = view.rect;
     let mut scale_bar = None;
     if c.scale_bar {
@@ -217,7 +231,7 @@ pub fn compose(painter: &Painter, scene: &Scene<'_>, req: &BriefingRequest) -> C
     );
 
     if let Some(panel) = l.legend {
-        legend_panel(painter, rect(panel), &legend);
+        legend_panel(painter, rect(panel), &legend, req.tiles.is_none());
     }
 
     // Footer.
@@ -233,22 +247,31 @@ pub fn compose(painter: &Painter, scene: &Scene<'_>, req: &BriefingRequest) -> C
         layout: l,
         legend,
         scale_bar,
+        tiles: tile_status,
     }
 }
 
-fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend) {
+fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend, basemap: bool) {
     // Draw at full size if it fits, else shrink everything by the same factor (not below 60 %).
-    let needed = legend_rows(painter, panel, legend, 1.0, false);
+    let needed = legend_rows(painter, panel, legend, basemap, 1.0, false);
     let k = if needed > panel.height() {
         (panel.height() / needed).max(0.6)
     } else {
         1.0
     };
-    legend_rows(painter, panel, legend, k, true);
+    legend_rows(painter, panel, legend, basemap, k, true);
 }
 
-/// Lay out (and, if `draw`, paint) the legend at size factor `k`; returns its height.
-fn legend_rows(painter: &Painter, panel: Rect, legend: &Legend, k: f32, draw: bool) -> f32 {
+/// Lay out (and, if `draw`, paint) the legend at size factor `k`; returns its height. The
+/// basemap's symbols are listed only when the offline basemap is drawn.
+fn legend_rows(
+    painter: &Painter,
+    panel: Rect,
+    legend: &Legend,
+    basemap: bool,
+    k: f32,
+    draw: bool,
+) -> f32 {
     let painter = painter.with_clip_rect(panel);
     let swatch = vec2(28.0, 14.0) * k;
     let font = FontId::proportional(12.0 * k);
@@ -307,6 +330,9 @@ fn legend_rows(painter: &Painter, panel: Rect, legend: &Legend, k: f32, draw: bo
             "Estimated position (C)",
             &mut y,
         );
+    }
+    if !basemap {
+        return y - panel.top();
     }
     y += 4.0 * k;
     heading("Basemap", &mut y);

@@ -23,10 +23,35 @@ pub struct RenderedImage {
 /// The largest image side accepted, in pixels.
 pub const MAX_SIDE_PX: u32 = 16_384;
 
+/// Tiles of the view that could not be loaded: the export is refused rather than written with
+/// blank squares.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{missing_count} of {total} tiles in view could not be loaded from {source_name} within {waited_s:.0} s \
+     (offline, or not on the server): {list}; nothing was written",
+    missing_count = missing.len(),
+    list = missing.iter().take(6).map(ToString::to_string).collect::<Vec<_>>().join(", ")
+)]
+pub struct MissingTiles {
+    /// The tile source's name.
+    pub source_name: String,
+    /// The tiles that did not load.
+    pub missing: Vec<crate::model::tile_source::TileAddress>,
+    /// Tiles in view.
+    pub total: usize,
+    /// How long the export waited.
+    pub waited_s: f64,
+}
+
 /// Render the composed page offscreen: egui lays out and tessellates it at `scale` pixels per
 /// point (text and lines are drawn at that resolution, not upscaled), and the meshes are
-/// rasterised on the CPU.
-pub fn render_briefing(scene: &Scene<'_>, req: &BriefingRequest) -> RenderedImage {
+/// rasterised on the CPU. With a tile source, wait (up to `timeout`) until every tile in view
+/// is loaded from the server or the disk cache; without one this cannot fail.
+pub fn render_briefing(
+    scene: &Scene<'_>,
+    req: &BriefingRequest,
+    timeout: std::time::Duration,
+) -> Result<RenderedImage, MissingTiles> {
     let ctx = egui::Context::default();
     ctx.set_visuals(egui::Visuals::light());
     let [w_pt, h_pt] = req.size_pt;
@@ -41,36 +66,65 @@ pub fn render_briefing(scene: &Scene<'_>, req: &BriefingRequest) -> RenderedImag
     if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
         viewport.native_pixels_per_point = Some(req.scale);
     }
-    let mut info = None;
-    let mut output = ctx.run_ui(input, |ui| {
-        info = Some(compose(ui.painter(), scene, req));
-    });
+    let mut tiles = req
+        .tiles
+        .as_ref()
+        .map(|spec| crate::tiles::http_tiles(spec, &ctx));
     let mut textures = raster::Textures::default();
-    textures.apply(&mut output.textures_delta);
+    let started = std::time::Instant::now();
+    let mut passes = 0u32;
+    let (mut output, info) = loop {
+        passes += 1;
+        let mut info = None;
+        let mut output = ctx.run_ui(input.clone(), |ui| {
+            let t = tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+            info = Some(compose(ui.painter(), scene, req, t));
+        });
+        // Textures (fonts, arriving tiles) accumulate over the passes.
+        textures.apply(&mut output.textures_delta);
+        let Some(info) = info else {
+            continue;
+        };
+        let missing: Vec<_> = info
+            .tiles
+            .iter()
+            .filter(|(_, own)| !own)
+            .map(|(a, _)| *a)
+            .collect();
+        if missing.is_empty() {
+            break (output, info);
+        }
+        let downloading = tiles
+            .as_ref()
+            .is_some_and(|t| walkers::Tiles::stats(t).in_progress > 0);
+        let waited = started.elapsed();
+        // Give requests a moment to start before trusting "nothing in progress".
+        let settled = passes > 20 && !downloading;
+        if waited >= timeout || settled {
+            return Err(MissingTiles {
+                source_name: req
+                    .tiles
+                    .as_ref()
+                    .map_or_else(String::new, |s| s.name.clone()),
+                total: info.tiles.len(),
+                missing,
+                waited_s: waited.as_secs_f64(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     let ppp = output.pixels_per_point;
     let primitives = ctx.tessellate(std::mem::take(&mut output.shapes), ppp);
     let width = (w_pt * req.scale).round() as u32;
     let height = (h_pt * req.scale).round() as u32;
     let mut canvas = raster::Canvas::new(width as usize, height as usize, egui::Color32::WHITE);
     canvas.draw(&primitives, ppp, &textures);
-    RenderedImage {
+    Ok(RenderedImage {
         width,
         height,
         rgba: canvas.to_rgba8(),
-        info: info.unwrap_or_else(|| unreachable_info(req)),
-    }
-}
-
-/// The composition runs in every pass; this only satisfies the type if egui skipped the pass.
-fn unreachable_info(req: &BriefingRequest) -> ComposeInfo {
-    let l = crate::model::layout::layout(req.size_pt, &req.composition, 30.0, 40.0);
-    let map = egui::Rect::from_min_size(egui::pos2(l.map.x, l.map.y), egui::vec2(l.map.w, l.map.h));
-    ComposeInfo {
-        view: map_view(req.view, map),
-        layout: l,
-        legend: Default::default(),
-        scale_bar: None,
-    }
+        info,
+    })
 }
 
 /// Today's date, e.g. "29 November 2026" (UTC).

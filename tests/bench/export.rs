@@ -32,13 +32,15 @@ fn main() {
         composition: Composition::default(),
         attribution: vec![BASEMAP_ATTRIBUTION.into()],
         date: "1 January 2026".into(),
+        tiles: None,
     };
     let out = std::env::temp_dir().join("corridor-viewer-bench.png");
     let runs = if quick { 1 } else { 5 };
     let mut times = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let image = render_briefing(&scene, &request);
+        let image =
+            render_briefing(&scene, &request, std::time::Duration::ZERO).expect("offline render");
         let rendered = t.elapsed().as_secs_f64();
         save_png(&out, image.width, image.height, &image.rgba).expect("write");
         times.push((rendered, t.elapsed().as_secs_f64()));

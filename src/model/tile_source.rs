@@ -1,0 +1,129 @@
+//! Raster tile sources: a name, an XYZ URL template, attribution and zoom range; and the
+//! tiles that cover an area.
+
+use super::view::WorldRect;
+
+/// A raster XYZ tile source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct TileSourceSpec {
+    /// Name in the chooser and messages.
+    pub name: String,
+    /// URL with `{z}`, `{x}` and `{y}`.
+    pub url_template: String,
+    /// Attribution shown whenever its tiles are.
+    pub attribution: String,
+    /// Deepest zoom the server has.
+    pub max_zoom: u8,
+}
+
+/// A tile source that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TileSourceError {
+    /// Not an http(s) URL with {z}, {x} and {y}.
+    #[error("\"{0}\" is not a tile URL template: expected http(s)://host/…/{{z}}/{{x}}/{{y}}.png")]
+    BadTemplate(String),
+}
+
+impl TileSourceSpec {
+    /// OpenStreetMap's standard tiles.
+    pub fn openstreetmap() -> Self {
+        Self {
+            name: "OpenStreetMap".into(),
+            url_template: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            attribution: "© OpenStreetMap contributors (openstreetmap.org/copyright)".into(),
+            max_zoom: 19,
+        }
+    }
+
+    /// A source from a URL template given by the user.
+    pub fn from_template(template: &str) -> Result<Self, TileSourceError> {
+        let t = template.trim();
+        let ok = (t.starts_with("http://") || t.starts_with("https://"))
+            && ["{z}", "{x}", "{y}"].iter().all(|p| t.contains(p));
+        if !ok {
+            return Err(TileSourceError::BadTemplate(template.to_string()));
+        }
+        let host = t.split('/').nth(2).unwrap_or(t);
+        Ok(Self {
+            name: host.to_string(),
+            url_template: t.to_string(),
+            attribution: format!("Tiles: {host}"),
+            max_zoom: 19,
+        })
+    }
+
+    /// A source by name (`osm`, `openstreetmap`) or URL template.
+    pub fn parse(text: &str) -> Result<Self, TileSourceError> {
+        match text.trim().to_lowercase().as_str() {
+            "osm" | "openstreetmap" => Ok(Self::openstreetmap()),
+            _ => Self::from_template(text),
+        }
+    }
+
+    /// The URL of one tile.
+    pub fn url(&self, z: u8, x: u32, y: u32) -> String {
+        self.url_template
+            .replace("{z}", &z.to_string())
+            .replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string())
+    }
+}
+
+/// One tile's address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TileAddress {
+    /// Zoom.
+    pub z: u8,
+    /// Column.
+    pub x: u32,
+    /// Row.
+    pub y: u32,
+}
+
+impl std::fmt::Display for TileAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.z, self.x, self.y)
+    }
+}
+
+/// The tiles at zoom `z` that cover `rect` (clamped to the world).
+pub fn tiles_covering(rect: WorldRect, z: u8) -> Vec<TileAddress> {
+    let n = 1u32 << z;
+    let cell = |v: f64| ((v * f64::from(n)).floor().max(0.0) as u32).min(n - 1);
+    let (x0, x1) = (cell(rect.min.x), cell(rect.max.x));
+    let (y0, y1) = (cell(rect.min.y), cell(rect.max.y));
+    (y0..=y1)
+        .flat_map(|y| (x0..=x1).map(move |x| TileAddress { z, x, y }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::view::LonLat;
+
+    #[test]
+    fn templates_are_checked_and_filled() {
+        let s = TileSourceSpec::parse("http://127.0.0.1:8080/{z}/{x}/{y}.png").expect("valid");
+        assert_eq!(s.url(3, 5, 2), "http://127.0.0.1:8080/3/5/2.png");
+        assert_eq!(s.name, "127.0.0.1:8080");
+        assert_eq!(
+            TileSourceSpec::parse("OSM").map(|s| s.name),
+            Ok("OpenStreetMap".into())
+        );
+        assert!(TileSourceSpec::parse("ftp://x/{z}/{x}/{y}").is_err());
+        assert!(TileSourceSpec::parse("https://x/{z}/{x}.png").is_err());
+        assert!(TileSourceSpec::parse("satellite").is_err());
+    }
+
+    #[test]
+    fn tiles_cover_the_area() {
+        let world = WorldRect::from_lon_lat(LonLat::new(-179.9, -85.0), LonLat::new(179.9, 85.0));
+        assert_eq!(tiles_covering(world, 0).len(), 1);
+        assert_eq!(tiles_covering(world, 2).len(), 16);
+        let gwadar = WorldRect::from_lon_lat(LonLat::new(62.2, 25.0), LonLat::new(62.4, 25.2));
+        let t = tiles_covering(gwadar, 10);
+        assert!(!t.is_empty() && t.len() <= 4);
+        assert!(t.iter().all(|a| a.z == 10 && a.x == 689));
+    }
+}

@@ -1,0 +1,114 @@
+//! Online raster tiles through walkers: a walkers source from a [`TileSourceSpec`], the disk
+//! cache shared by the app and exports, TLS set-up, and painting tiles for exports with a
+//! record of which are really loaded (walkers shows a scaled lower-zoom tile while one loads).
+
+use std::path::PathBuf;
+
+use egui::{Color32, Mesh, Rect, Shape};
+use walkers::{HttpOptions, HttpTiles, TileId, Tiles};
+
+use crate::model::tile_source::{TileAddress, TileSourceSpec, tiles_covering};
+use crate::model::view::WorldPos;
+use crate::render::View;
+
+/// Install the TLS crypto provider walkers' HTTP client needs (once; later calls do nothing).
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The tile cache folder: `$CORRIDOR_VIEWER_CACHE_DIR`, else the user's cache folder.
+pub fn cache_dir() -> Option<PathBuf> {
+    std::env::var_os("CORRIDOR_VIEWER_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::cache_dir().map(|d| d.join("corridor-viewer").join("tiles")))
+}
+
+/// The User-Agent sent to tile servers (OSM's tile usage policy asks for an identifying one).
+pub const USER_AGENT: &str = concat!(
+    "corridor-viewer/",
+    env!("CARGO_PKG_VERSION"),
+    " (CPEC briefing map; desktop)"
+);
+
+struct SpecSource {
+    spec: TileSourceSpec,
+    attribution: &'static str,
+}
+
+impl walkers::sources::TileSource for SpecSource {
+    fn tile_url(&self, id: TileId) -> String {
+        self.spec.url(id.zoom, id.x, id.y)
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        walkers::sources::Attribution {
+            text: self.attribution,
+            url: "",
+            logo_light: None,
+            logo_dark: None,
+        }
+    }
+
+    fn max_zoom(&self) -> u8 {
+        self.spec.max_zoom
+    }
+}
+
+/// walkers tiles for a source, cached on disk, drawing into `ctx`.
+pub fn http_tiles(spec: &TileSourceSpec, ctx: &egui::Context) -> HttpTiles {
+    install_tls();
+    let options = HttpOptions {
+        cache: cache_dir(),
+        user_agent: Some(walkers::HeaderValue::from_static(USER_AGENT)),
+        ..HttpOptions::default()
+    };
+    let source = SpecSource {
+        spec: spec.clone(),
+        // walkers wants a `'static` text; a source's attribution lives as long as the app.
+        attribution: Box::leak(spec.attribution.clone().into_boxed_str()),
+    };
+    HttpTiles::with_options(source, options, ctx.clone())
+}
+
+/// The tile zoom for a view zoom.
+pub fn tile_zoom(view_zoom: f64, max_zoom: u8) -> u8 {
+    (view_zoom.round().max(0.0) as u8).min(max_zoom)
+}
+
+/// Paint the tiles covering `view` and return, per tile, whether its own image was drawn
+/// (rather than nothing or a scaled parent).
+pub fn paint_tiles(
+    painter: &egui::Painter,
+    view: &View,
+    tiles: &mut dyn Tiles,
+    max_zoom: u8,
+) -> Vec<(TileAddress, bool)> {
+    let z = tile_zoom(view.transform.zoom(), max_zoom);
+    let n = f64::from(1u32 << z);
+    let painter = painter.with_clip_rect(view.rect);
+    tiles_covering(view.visible_world(0.0), z)
+        .into_iter()
+        .map(|a| {
+            let piece = tiles.at(TileId {
+                x: a.x,
+                y: a.y,
+                zoom: z,
+            });
+            let min = view.pos(WorldPos::new(f64::from(a.x) / n, f64::from(a.y) / n));
+            let max = view.pos(WorldPos::new(
+                f64::from(a.x + 1) / n,
+                f64::from(a.y + 1) / n,
+            ));
+            let mut own = false;
+            if let Some(piece) = piece
+                && let walkers::Tile::Raster(texture) = &piece.tile
+            {
+                let mut mesh = Mesh::with_texture(texture.id());
+                mesh.add_rect_with_uv(Rect::from_min_max(min, max), piece.uv, Color32::WHITE);
+                painter.add(Shape::mesh(mesh));
+                own = piece.uv == Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+            }
+            (a, own)
+        })
+        .collect()
+}

@@ -1,0 +1,203 @@
+//! Exports over online tiles, against a tile server on 127.0.0.1 started by the test: the
+//! export waits for the tiles, keeps them in the disk cache, renders from the cache when the
+//! server is gone, and refuses (naming the tiles) rather than write blank squares.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// The colour of every tile the server sends.
+const TILE_RGB: [u8; 3] = [200, 40, 40];
+
+struct TileServer {
+    port: u16,
+    requests: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TileServer {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(256, 256, image::Rgb(TILE_RGB))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("encode");
+        let (req, st) = (Arc::clone(&requests), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            while !st.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                        let mut buf = [0u8; 2048];
+                        let mut got = Vec::new();
+                        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                            match stream.read(&mut buf) {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => got.extend_from_slice(&buf[..n]),
+                            }
+                        }
+                        req.fetch_add(1, Ordering::SeqCst);
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nCache-Control: public, max-age=86400\r\nConnection: close\r\n\r\n",
+                            png.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(&png);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+            // The listener is dropped here: the port refuses connections from now on.
+        });
+        Self {
+            port,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn template(&self) -> String {
+        format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", self.port)
+    }
+
+    fn shut_down(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for TileServer {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+fn export(cache: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_corridor-viewer"))
+        .arg("export")
+        .args(args)
+        .env_remove("DISPLAY")
+        .env("CORRIDOR_VIEWER_CACHE_DIR", cache)
+        .env("NO_PROXY", "*")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().expect("exited"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Share of the image in the tiles' colour.
+fn tile_share(path: &Path) -> f64 {
+    let img = image::open(path).expect("a PNG").to_rgb8();
+    let n = img.pixels().filter(|p| p.0 == TILE_RGB).count();
+    n as f64 / f64::from(img.width() * img.height())
+}
+
+#[test]
+fn tiles_load_are_cached_and_missing_ones_refuse_the_export() {
+    let mut server = TileServer::start();
+    let cache = tempfile::tempdir().expect("cache dir");
+    let out = tempfile::tempdir().expect("out dir");
+    let template = server.template();
+    let online = out.path().join("online.png");
+    let (code, err) = export(
+        cache.path(),
+        &[
+            "--view",
+            "Gwadar",
+            "--size",
+            "800x600",
+            "--basemap",
+            &template,
+            "--out",
+            online.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let served = server.requests.load(Ordering::SeqCst);
+    assert!(served >= 1, "tiles were requested");
+    assert!(tile_share(&online) > 0.2, "the map shows the tiles");
+    assert!(
+        std::fs::read_dir(cache.path()).expect("cache").count() > 0,
+        "tiles cached on disk"
+    );
+
+    // The server goes away: the cached tiles still render.
+    server.shut_down();
+    let cached = out.path().join("cached.png");
+    let (code, err) = export(
+        cache.path(),
+        &[
+            "--view",
+            "Gwadar",
+            "--size",
+            "800x600",
+            "--basemap",
+            &template,
+            "--out",
+            cached.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        tile_share(&cached) > 0.2,
+        "cached tiles drawn with the server gone"
+    );
+
+    // A view whose tiles were never fetched: a clear refusal, and no file.
+    let missing = out.path().join("missing.png");
+    let (code, err) = export(
+        cache.path(),
+        &[
+            "--view",
+            "Northern gateway",
+            "--size",
+            "800x600",
+            "--basemap",
+            &template,
+            "--tile-timeout",
+            "10",
+            "--out",
+            missing.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("tiles in view could not be loaded from 127.0.0.1:"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!missing.exists());
+}
+
+#[test]
+fn a_bad_tile_template_is_a_clear_error() {
+    let out = tempfile::tempdir().expect("out dir");
+    let path = out.path().join("x.png");
+    let (code, err) = export(
+        out.path(),
+        &[
+            "--basemap",
+            "https://host/{z}/{x}.png",
+            "--out",
+            path.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("is not a tile URL template"), "{err}");
+}
