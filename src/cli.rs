@@ -112,9 +112,7 @@ pub enum ExportError {
         known: String,
     },
     /// A basemap that is neither offline, a known source nor a URL template.
-    #[error(
-        "--basemap: {0}; use \"offline\", \"osm\" or an http(s)://…/{{z}}/{{x}}/{{y}}.png template"
-    )]
+    #[error("--basemap: {0}; or use \"offline\" or \"osm\"")]
     Basemap(#[from] crate::model::tile_source::TileSourceError),
     /// Online tiles did not load.
     #[error("--basemap: {0}")]

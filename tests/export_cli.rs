@@ -94,7 +94,7 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
         ),
         (
             vec!["--basemap", "satellite", "--out", out],
-            "--basemap \"satellite\"",
+            "--basemap: \"satellite\" is not a tile URL template",
         ),
         (
             vec!["--size", "9000x9000", "--scale", "4", "--out", out],

@@ -527,6 +527,46 @@ pub fn paint_map(
     if with_basemap {
         painter.extend(label_shapes(scene.basemap, view, &painter, &marker_boxes));
     }
+    painter.extend(stack_badges(&painter, &marker_boxes));
+}
+
+/// Markers drawn on the same spot (several projects at one town point): a count badge beside
+/// them, so a reader knows more than one is there.
+pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> Vec<Shape> {
+    let mut stacks: std::collections::BTreeMap<(i64, i64), (usize, f32)> = Default::default();
+    for b in marker_boxes {
+        let c = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
+        let entry = stacks
+            .entry((c[0].round() as i64, c[1].round() as i64))
+            .or_insert((0, 0.0));
+        entry.0 += 1;
+        entry.1 = entry.1.max((b.max[0] - b.min[0]) / 2.0);
+    }
+    let mut out = Vec::new();
+    for ((x, y), (count, radius)) in stacks {
+        if count < 2 {
+            continue;
+        }
+        let text = painter.layout_no_wrap(
+            count.to_string(),
+            egui::FontId::proportional(10.0),
+            Color32::WHITE,
+        );
+        let size = text.size() + egui::vec2(6.0, 2.0);
+        let at = Pos2::new(x as f32 + radius * 0.7, y as f32 - radius * 0.7 - size.y);
+        let rect = Rect::from_min_size(at, size);
+        out.push(Shape::rect_filled(
+            rect,
+            size.y / 2.0,
+            palette::SELECTION_EDGE,
+        ));
+        out.push(Shape::galley(
+            rect.min + egui::vec2(3.0, 1.0),
+            text,
+            Color32::WHITE,
+        ));
+    }
+    out
 }
 
 /// A legend swatch: a line sample with a marker in its middle.
