@@ -227,3 +227,129 @@ fn briefing_dialog_previews_and_saves_the_composed_image() {
         "dialog closed after saving"
     );
 }
+
+/// A file dropped on the window (the desktop integration's handle, for the test).
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drop files on the window, as a user would, and wait for the background loader.
+fn drop_files(
+    h: &mut Harness<'static, Option<CorridorApp>>,
+    paths: &[PathBuf],
+    expected_layers: usize,
+) {
+    for p in paths {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(DroppedPath(p.clone())));
+    }
+    for _ in 0..250 {
+        h.step();
+        let app = app(h);
+        if app.layers.len() >= expected_layers && !app.messages.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+}
+
+#[test]
+fn dropped_files_open_as_layers_and_broken_ones_say_where() {
+    let mut h = harness();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    drop_files(&mut h, &[fixtures.join("good.geojson")], 8);
+    assert_eq!(app(&h).layers.len(), 8);
+    h.get_by_label("good"); // the new layer in the layers panel
+    h.get_by_label_contains("good.geojson (4 features)");
+    // Its features can be clicked like any other (here it shares Gwadar port's spot: pick it).
+    let pos = screen_pos_of(&h, "file:good", "Port");
+    click_at(&mut h, pos);
+    h.get_by_label("Port").click();
+    h.run();
+    let a = app(&h);
+    let r = a.selection.expect("a selection");
+    assert_eq!(a.layers[r.layer].id, "file:good");
+    assert_eq!(a.layers[r.layer].features[r.feature].name, "Port");
+
+    drop_files(&mut h, &[fixtures.join("broken_syntax.geojson")], 8);
+    h.get_by_label_contains("broken_syntax.geojson, line 5, column 5: invalid JSON");
+    assert_eq!(
+        app(&h).layers.len(),
+        8,
+        "a broken file adds no layer, and removes none"
+    );
+
+    // Removing the opened layer.
+    h.get_by_label("remove").click();
+    h.run();
+    assert_eq!(app(&h).layers.len(), 7);
+}
+
+#[test]
+fn search_finds_features_and_choosing_one_selects_it() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.get_by_label("Search features");
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("karot");
+    h.run();
+    h.get_by_label_contains("Karot hydropower project  —  Green corridor")
+        .click();
+    h.run();
+    let a = app(&h);
+    let r = a.selection.expect("selected from the search");
+    assert_eq!(
+        a.layers[r.layer].features[r.feature].name,
+        "Karot hydropower project"
+    );
+    assert!(a.map_memory.zoom() > 9.0, "zoomed to the feature");
+    h.get_by_label("C — estimated position, ±5–15 km");
+}
+
+#[test]
+fn typing_in_a_text_field_does_not_pan_or_zoom_the_map() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("gwadar");
+    h.run();
+    let zoom = app(&h).map_memory.zoom();
+    let center = app(&h).map_memory.detached();
+    for key in [
+        egui::Key::Plus,
+        egui::Key::Minus,
+        egui::Key::ArrowLeft,
+        egui::Key::Home,
+    ] {
+        h.key_press(key);
+        h.run();
+    }
+    assert_eq!(
+        app(&h).map_memory.zoom(),
+        zoom,
+        "+ and − went to the text field"
+    );
+    assert_eq!(
+        app(&h).map_memory.detached(),
+        center,
+        "arrows went to the text field"
+    );
+    // Without the text field's focus, the same keys drive the map again.
+    h.key_press_modifiers(Modifiers::NONE, egui::Key::Escape);
+    h.run();
+    h.key_press(egui::Key::Plus);
+    h.run();
+    assert!(app(&h).map_memory.zoom() > zoom);
+}

@@ -34,6 +34,22 @@ impl BasemapSource {
 /// A user action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Choose GeoJSON files and open them as layers.
+    OpenFiles,
+    /// Open these GeoJSON files as layers (from the dialog or dropped on the window).
+    LoadFiles(Vec<PathBuf>),
+    /// Stop loading files after the current one.
+    CancelLoading,
+    /// Remove a layer opened from a file.
+    RemoveLayer(usize),
+    /// Fit a layer's features into the map.
+    ZoomToLayer(usize),
+    /// Open the search box.
+    OpenSearch,
+    /// Close the search box.
+    CloseSearch,
+    /// Zoom to a feature and show it in the inspector (a search result).
+    Choose(FeatureRef),
     /// Choose a file and save a PNG of the map.
     ExportPng,
     /// Save a PNG of the map at this path.
@@ -75,7 +91,9 @@ pub enum Command {
 impl Command {
     /// The commands that have a keyboard shortcut.
     /// More specific shortcuts (with Shift) come first: egui matches them logically.
-    pub const WITH_SHORTCUTS: [Self; 11] = [
+    pub const WITH_SHORTCUTS: [Self; 13] = [
+        Self::OpenFiles,
+        Self::OpenSearch,
         Self::OpenBriefingDialog,
         Self::ExportPng,
         Self::ZoomIn,
@@ -92,6 +110,14 @@ impl Command {
     /// Text on a menu item or button.
     pub fn label(&self) -> String {
         match self {
+            Self::OpenSearch => "Search features…".into(),
+            Self::CloseSearch => "Close search".into(),
+            Self::Choose(_) => "Show feature".into(),
+            Self::OpenFiles => "Open GeoJSON…".into(),
+            Self::LoadFiles(paths) => format!("Open {} file(s)", paths.len()),
+            Self::CancelLoading => "Cancel".into(),
+            Self::RemoveLayer(_) => "Remove layer".into(),
+            Self::ZoomToLayer(_) => "Zoom to layer".into(),
             Self::ExportPng => "Export PNG…".into(),
             Self::ExportPngTo(path) => format!("Export PNG to {}", path.display()),
             Self::OpenBriefingDialog => "Export briefing image…".into(),
@@ -118,6 +144,15 @@ impl Command {
     /// Longer help on hover.
     pub fn tooltip(&self) -> &'static str {
         match self {
+            Self::OpenFiles | Self::LoadFiles(_) => {
+                "Open GeoJSON files as layers (you can also drop them on the window)"
+            }
+            Self::CancelLoading => "Stop loading after the file being read",
+            Self::OpenSearch => "Find features by name or any text property, across layers",
+            Self::CloseSearch => "Close the search box",
+            Self::Choose(_) => "Zoom to this feature and show it in the inspector",
+            Self::RemoveLayer(_) => "Remove this layer (the file is not touched)",
+            Self::ZoomToLayer(_) => "Fit this layer's features into the map",
             Self::ExportPng | Self::ExportPngTo(_) => {
                 "Save a PNG of the map exactly as shown, with attribution and disclaimer"
             }
@@ -152,6 +187,8 @@ impl Command {
     pub fn shortcut(&self) -> Option<KeyboardShortcut> {
         let key = |k| Some(KeyboardShortcut::new(Modifiers::NONE, k));
         match self {
+            Self::OpenFiles => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
+            Self::OpenSearch => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::F)),
             Self::ExportPng => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E)),
             Self::OpenBriefingDialog => Some(KeyboardShortcut::new(
                 Modifiers::COMMAND.plus(Modifiers::SHIFT),

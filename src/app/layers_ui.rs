@@ -4,6 +4,7 @@
 use egui::{Color32, Sense, Stroke, Ui, vec2};
 
 use super::{Command, CorridorApp};
+use crate::model::layer::LayerOrigin;
 use crate::model::style::LinePattern;
 use crate::render::{
     FeatureRef, color32, estimate_swatch_shapes, line_swatch_shapes, palette, swatch_shapes,
@@ -27,6 +28,26 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
                     commands.push(Command::SetLayerVisible(i, visible));
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if let LayerOrigin::File(path) = &layer.origin
+                        && ui
+                            .small_button("remove")
+                            .on_hover_text(format!(
+                                "{}\n{}",
+                                Command::RemoveLayer(i).tooltip(),
+                                path.display()
+                            ))
+                            .clicked()
+                    {
+                        commands.push(Command::RemoveLayer(i));
+                    }
+                    if layer.bbox.is_some()
+                        && ui
+                            .small_button("zoom")
+                            .on_hover_text(Command::ZoomToLayer(i).tooltip())
+                            .clicked()
+                    {
+                        commands.push(Command::ZoomToLayer(i));
+                    }
                     ui.weak(format!("{}", layer.located_count()))
                         .on_hover_text("features on the map");
                     swatch_ui(ui, color32(layer.style.color), LinePattern::Solid, false);

@@ -7,6 +7,8 @@ mod export;
 mod inspector_ui;
 mod layers_ui;
 mod map_ui;
+mod open_files;
+mod search_ui;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -84,6 +86,12 @@ pub struct CorridorApp {
     pending_export: Option<PendingExport>,
     /// The briefing export dialog, when open.
     briefing: Option<briefing_ui::BriefingDialog>,
+    /// Files being opened in the background.
+    loading: Option<open_files::Loading>,
+    /// The search box, when open.
+    search: Option<search_ui::SearchState>,
+    /// How many files have been opened (picks their colours).
+    file_layers_opened: usize,
     /// The map's view in the last frame (for tests and exports).
     pub last_view: Option<View>,
     view_initialised: bool,
@@ -151,6 +159,9 @@ impl CorridorApp {
             messages,
             pending_export: None,
             briefing: None,
+            loading: None,
+            search: None,
+            file_layers_opened: 0,
             last_view: None,
             view_initialised: false,
             cursor_lon_lat: None,
@@ -181,6 +192,50 @@ impl CorridorApp {
     /// Apply one user action. The only place that changes the app's state.
     pub fn apply(&mut self, command: Command) {
         match command {
+            Command::OpenFiles => {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open GeoJSON")
+                    .add_filter("GeoJSON", &["geojson", "json", "geojsonl", "ndjson"])
+                    .add_filter("All files", &["*"])
+                    .pick_files();
+                match picked {
+                    Some(paths) => self.open_files(paths),
+                    None => self.notify(
+                        Level::Info,
+                        "No file was opened. If no dialog appeared, this system has no file dialog: drop the files on the window instead.",
+                    ),
+                }
+            }
+            Command::LoadFiles(paths) => self.open_files(paths),
+            Command::OpenSearch => self.search = Some(search_ui::SearchState::new()),
+            Command::CloseSearch => self.search = None,
+            Command::Choose(r) => {
+                self.selection = Some(r);
+                self.pick_list = None;
+                self.zoom_to_feature(r);
+            }
+            Command::CancelLoading => {
+                if let Some(loading) = &self.loading {
+                    loading.cancel();
+                }
+            }
+            Command::RemoveLayer(i) => {
+                if i < self.layers.len() {
+                    let removed = self.layers.remove(i);
+                    // Indices after it moved: forget the selection rather than show another.
+                    self.selection = None;
+                    self.pick_list = None;
+                    self.notify(
+                        Level::Info,
+                        format!("Removed the layer \"{}\"", removed.title),
+                    );
+                }
+            }
+            Command::ZoomToLayer(i) => {
+                if let Some(bbox) = self.layers.get(i).and_then(|l| l.bbox) {
+                    self.fit(bbox, 14.0);
+                }
+            }
             Command::ExportPng => self.export_with_dialog(),
             Command::ExportPngTo(path) => self.start_export(path),
             Command::OpenBriefingDialog => self.open_briefing_dialog(),
@@ -302,16 +357,46 @@ impl CorridorApp {
 
     /// The whole window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll_export();
+        self.poll_loading();
         let mut commands = Vec::new();
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            commands.push(Command::LoadFiles(dropped));
+        }
+        if ui.input(|i| !i.raw.hovered_files.is_empty()) {
+            let painter = ui.ctx().layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("file_drop_overlay"),
+            ));
+            let rect = ui.ctx().content_rect();
+            painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(120));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop GeoJSON files to open them as layers",
+                egui::FontId::proportional(22.0),
+                egui::Color32::WHITE,
+            );
+        }
+        // While a text field has the keyboard, plain keys (arrows, +, −, Home, Esc) are its own.
+        let typing = ui.ctx().egui_wants_keyboard_input();
         for command in Command::WITH_SHORTCUTS {
             if let Some(shortcut) = command.shortcut()
+                && !(typing && shortcut.modifiers.is_none())
                 && ui.input_mut(|i| i.consume_shortcut(&shortcut))
             {
                 commands.push(command);
             }
         }
         // `=` is where `+` is on most keyboards.
-        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Equals)) {
+        if !typing && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Equals)) {
             commands.push(Command::ZoomIn);
         }
 
@@ -331,6 +416,7 @@ impl CorridorApp {
             .show(ui, |ui| map_ui::map_ui(self, ui, &mut commands));
         let ctx = ui.ctx().clone();
         briefing_ui::briefing_ui(self, &ctx, &mut commands);
+        search_ui::search_ui(self, &ctx, &mut commands);
 
         for command in commands {
             self.apply(command);
@@ -340,12 +426,16 @@ impl CorridorApp {
     fn menu_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
+                command_button(ui, Command::OpenFiles, commands);
+                ui.separator();
                 command_button(ui, Command::ExportPng, commands);
                 command_button(ui, Command::OpenBriefingDialog, commands);
                 ui.separator();
                 command_button(ui, Command::Quit, commands);
             });
             ui.menu_button("View", |ui| {
+                command_button(ui, Command::OpenSearch, commands);
+                ui.separator();
                 command_button(ui, Command::ZoomIn, commands);
                 command_button(ui, Command::ZoomOut, commands);
                 command_button(ui, Command::ResetView, commands);
@@ -379,6 +469,30 @@ impl CorridorApp {
     }
 
     fn status_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        if let Some(loading) = &self.loading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                let file = loading
+                    .current
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                ui.label(format!(
+                    "Loading file {} of {}: {file}",
+                    loading.done + 1,
+                    loading.total
+                ));
+                let fraction = loading.done as f32 / loading.total.max(1) as f32;
+                ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
+                if ui
+                    .button(Command::CancelLoading.label())
+                    .on_hover_text(Command::CancelLoading.tooltip())
+                    .clicked()
+                {
+                    commands.push(Command::CancelLoading);
+                }
+            });
+        }
         for (i, m) in self.messages.iter().enumerate().rev().take(4) {
             ui.horizontal(|ui| {
                 let (icon, color) = match m.level {
@@ -446,10 +560,6 @@ fn pakistan_center() -> Position {
 }
 
 impl eframe::App for CorridorApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.poll_export();
-    }
-
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         CorridorApp::ui(self, ui);
     }

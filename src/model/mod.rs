@@ -11,6 +11,7 @@ pub mod layer;
 pub mod layout;
 pub mod legend;
 pub mod measure;
+pub mod search;
 pub mod style;
 pub mod tile_source;
 pub mod triangulate;

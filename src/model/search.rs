@@ -1,0 +1,145 @@
+//! Finding features by name or any text property, across layers, ranked.
+
+use serde_json::Value;
+
+use super::layer::Layer;
+
+/// A feature that matches, with how well.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    /// Index of the layer.
+    pub layer: usize,
+    /// Index of the feature in it.
+    pub feature: usize,
+    /// Higher is better.
+    pub score: u32,
+    /// The property that matched when it was not the name.
+    pub matched_in: Option<String>,
+}
+
+/// Rank of a match of `query` (lower-cased) in `text`.
+fn rank(text: &str, query: &str) -> Option<u32> {
+    let t = text.to_lowercase();
+    if t == query {
+        Some(100)
+    } else if t.starts_with(query) {
+        Some(80)
+    } else if t
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.starts_with(query))
+    {
+        Some(60)
+    } else if t.contains(query) {
+        Some(40)
+    } else {
+        None
+    }
+}
+
+/// Features whose name or text properties contain `query` (case-insensitive), best first:
+/// names before other properties, whole and leading matches before inner ones; at most
+/// `limit` hits. Layers that are hidden are searched too (the result says which layer).
+pub fn search(layers: &[Layer], query: &str, limit: usize) -> Vec<SearchHit> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<SearchHit> = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        for (fi, f) in layer.features.iter().enumerate() {
+            let by_name = rank(&f.name, &q).map(|s| (s + 100, None));
+            let by_property = || {
+                f.properties
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "name")
+                    .filter_map(|(k, v)| match v {
+                        Value::String(s) => rank(s, &q).map(|r| (r / 2, Some(k.clone()))),
+                        _ => None,
+                    })
+                    .max_by_key(|(s, _)| *s)
+            };
+            if let Some((score, matched_in)) = by_name.or_else(by_property) {
+                hits.push(SearchHit {
+                    layer: li,
+                    feature: fi,
+                    score,
+                    matched_in,
+                });
+            }
+        }
+    }
+    hits.sort_by(|a, b| {
+        b.score.cmp(&a.score).then_with(|| {
+            layers[a.layer].features[a.feature]
+                .name
+                .cmp(&layers[b.layer].features[b.feature].name)
+        })
+    });
+    hits.truncate(limit);
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layer::{Feature, LayerOrigin};
+    use crate::model::style::LayerStyle;
+    use serde_json::json;
+
+    fn feature(name: &str, description: &str) -> Feature {
+        let props = json!({"name": name, "description": description})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        Feature::new(name.into(), props, None)
+    }
+
+    fn layers() -> Vec<Layer> {
+        vec![
+            Layer::new(
+                "a",
+                "A",
+                LayerOrigin::Catalog,
+                LayerStyle::default(),
+                vec![
+                    feature("Gwadar Port", "deep-sea port"),
+                    feature("New Gwadar International Airport", "opened 2025"),
+                    feature("Karot hydropower", "on the Jhelum"),
+                ],
+            ),
+            Layer::new(
+                "b",
+                "B",
+                LayerOrigin::Catalog,
+                LayerStyle::default(),
+                vec![
+                    feature("Gwadar", "city"),
+                    feature("Saindak mine", "near Gwadar's hinterland"),
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn names_rank_before_descriptions_and_exact_before_partial() {
+        let l = layers();
+        let names: Vec<&str> = search(&l, "gwadar", 10)
+            .iter()
+            .map(|h| l[h.layer].features[h.feature].name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Gwadar",
+                "Gwadar Port",
+                "New Gwadar International Airport",
+                "Saindak mine"
+            ]
+        );
+        let jhelum = search(&l, "JHELUM", 10);
+        assert_eq!(jhelum.len(), 1);
+        assert_eq!(jhelum[0].matched_in.as_deref(), Some("description"));
+        assert!(search(&l, "  ", 10).is_empty());
+        assert_eq!(search(&l, "a", 2).len(), 2, "limited");
+    }
+}
