@@ -23,10 +23,28 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
                 let mut visible = layer.visible;
                 let response = ui
                     .checkbox(&mut visible, &layer.title)
-                    .on_hover_text(&layer.description);
+                    .on_hover_text(format!(
+                        "{}\n\nRight-click: zoom to layer",
+                        layer.description
+                    ));
                 if response.changed() {
                     commands.push(Command::SetLayerVisible(i, visible));
                 }
+                response.context_menu(|ui| {
+                    let zoom = Command::ZoomToLayer(i);
+                    let button =
+                        ui.add_enabled(layer.bbox.is_some(), egui::Button::new(zoom.label()));
+                    if button.on_hover_text(zoom.tooltip()).clicked() {
+                        commands.push(zoom);
+                        ui.close();
+                    }
+                    if matches!(layer.origin, LayerOrigin::File(_))
+                        && ui.button(Command::RemoveLayer(i).label()).clicked()
+                    {
+                        commands.push(Command::RemoveLayer(i));
+                        ui.close();
+                    }
+                });
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if let LayerOrigin::File(path) = &layer.origin
                         && ui
@@ -39,14 +57,6 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
                             .clicked()
                     {
                         commands.push(Command::RemoveLayer(i));
-                    }
-                    if layer.bbox.is_some()
-                        && ui
-                            .small_button("zoom")
-                            .on_hover_text(Command::ZoomToLayer(i).tooltip())
-                            .clicked()
-                    {
-                        commands.push(Command::ZoomToLayer(i));
                     }
                     ui.weak(format!("{}", layer.located_count()))
                         .on_hover_text("features on the map");
