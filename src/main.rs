@@ -24,8 +24,10 @@ fn main() -> ExitCode {
             }
         },
         None => {
-            match corridor_viewer::app::run(corridor_viewer::app::AppOptions { maps_dir: cli.maps })
-            {
+            match corridor_viewer::app::run(corridor_viewer::app::AppOptions {
+                maps_dir: cli.maps,
+                session_file: corridor_viewer::app::default_session_path(),
+            }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");

@@ -10,8 +10,13 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn harness() -> Harness<'static, Option<CorridorApp>> {
+    harness_with_session(None)
+}
+
+fn harness_with_session(session_file: Option<PathBuf>) -> Harness<'static, Option<CorridorApp>> {
     let options = AppOptions {
         maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+        session_file,
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
@@ -352,4 +357,55 @@ fn typing_in_a_text_field_does_not_pan_or_zoom_the_map() {
     h.key_press(egui::Key::Plus);
     h.run();
     assert!(app(&h).map_memory.zoom() > zoom);
+}
+
+#[test]
+fn the_session_comes_back_after_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = dir.path().join("session.json");
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let zoom;
+    {
+        let mut h = harness_with_session(Some(session.clone()));
+        h.get_by_label("Border markets").click();
+        h.run();
+        drop_files(&mut h, &[fixtures.join("good.geojson")], 8);
+        h.key_press(egui::Key::Plus);
+        h.run();
+        zoom = app(&h).map_memory.zoom();
+        h.state_mut().as_mut().expect("app").save_session();
+    }
+    assert!(session.exists(), "written");
+    let mut h = harness_with_session(Some(session.clone()));
+    for _ in 0..250 {
+        h.step();
+        if app(&h).layers.len() == 8 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let a = app(&h);
+    assert_eq!(a.layers.len(), 8, "the opened file is opened again");
+    assert_eq!(a.layers[7].id, "file:good", "on top, as before");
+    let markets = a.layer_index("border_markets").expect("layer");
+    assert!(!a.layers[markets].visible, "still hidden");
+    assert!((a.map_memory.zoom() - zoom).abs() < 1e-9, "same zoom");
+}
+
+#[test]
+fn a_damaged_session_is_reported_and_the_defaults_used() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = dir.path().join("session.json");
+    std::fs::write(&session, "{\"view\": {\"lon\": 62,,}").expect("write");
+    let h = harness_with_session(Some(session.clone()));
+    h.get_by_label_contains("session.json, line 1, column 21: key must be a string");
+    h.get_by_label_contains(
+        "the saved session is damaged, so the app starts with the default layout",
+    );
+    assert_eq!(app(&h).layers.len(), 7);
+    assert!(app(&h).layers.iter().all(|l| l.visible));
+    assert!(
+        dir.path().join("session.json.broken").exists(),
+        "kept for the user"
+    );
 }

@@ -152,6 +152,7 @@ mod tests {
             &ctx,
             AppOptions {
                 maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+                session_file: None,
             },
         );
         app.last_view = Some(View {

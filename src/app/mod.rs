@@ -9,6 +9,9 @@ mod layers_ui;
 mod map_ui;
 mod open_files;
 mod search_ui;
+mod session;
+
+pub use session::default_session_path;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -55,6 +58,8 @@ pub struct Message {
 pub struct AppOptions {
     /// The `maps/` directory; found automatically when `None`.
     pub maps_dir: Option<PathBuf>,
+    /// Where the session is saved and restored; `None`: not kept.
+    pub session_file: Option<PathBuf>,
 }
 
 /// A screenshot on its way, to be cropped to the map and saved.
@@ -90,6 +95,13 @@ pub struct CorridorApp {
     loading: Option<open_files::Loading>,
     /// The search box, when open.
     search: Option<search_ui::SearchState>,
+    /// Named views.
+    pub bookmarks: Vec<crate::model::session::Bookmark>,
+    session_file: Option<PathBuf>,
+    saved_session: Option<String>,
+    session_write_failed: bool,
+    last_session_check_s: f64,
+    restored_visibility: std::collections::HashMap<PathBuf, bool>,
     /// How many files have been opened (picks their colours).
     file_layers_opened: usize,
     /// The map's view in the last frame (for tests and exports).
@@ -146,7 +158,7 @@ impl CorridorApp {
         ctx.set_visuals(egui::Visuals::light());
         let mut map_memory = MapMemory::default();
         map_memory.center_at(pakistan_center());
-        Self {
+        let mut app = Self {
             layers,
             categories,
             title,
@@ -161,12 +173,23 @@ impl CorridorApp {
             briefing: None,
             loading: None,
             search: None,
+            bookmarks: crate::model::session::default_bookmarks(),
+            session_file: options.session_file.clone(),
+            saved_session: None,
+            session_write_failed: false,
+            last_session_check_s: 0.0,
+            restored_visibility: Default::default(),
             file_layers_opened: 0,
             last_view: None,
             view_initialised: false,
             cursor_lon_lat: None,
             ctx: ctx.clone(),
+        };
+        if let Some(path) = app.session_file.clone() {
+            let session = app.read_session(&path);
+            app.restore_session(session);
         }
+        app
     }
 
     /// Add a message for the user.
@@ -359,6 +382,7 @@ impl CorridorApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_export();
         self.poll_loading();
+        self.autosave_session(ui.input(|i| i.time));
         let mut commands = Vec::new();
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
@@ -560,6 +584,10 @@ fn pakistan_center() -> Position {
 }
 
 impl eframe::App for CorridorApp {
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_session();
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         CorridorApp::ui(self, ui);
     }

@@ -138,6 +138,9 @@ impl CorridorApp {
                         n += 1;
                         layer.id = format!("{base}#{n}");
                     }
+                    if let Some(visible) = self.restored_visibility_of(&path) {
+                        layer.visible = visible;
+                    }
                     let count = layer.features.len();
                     for w in &warnings {
                         self.notify(Level::Warning, format!("{}: {w} (skipped)", path.display()));

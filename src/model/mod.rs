@@ -12,6 +12,7 @@ pub mod layout;
 pub mod legend;
 pub mod measure;
 pub mod search;
+pub mod session;
 pub mod style;
 pub mod tile_source;
 pub mod triangulate;

@@ -1,0 +1,160 @@
+//! Saving the session atomically and bringing it back on the next start.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{BasemapSource, CorridorApp, Level};
+use crate::io::png::write_atomically;
+use crate::model::layer::LayerOrigin;
+use crate::model::session::{SavedLayer, SavedView, Session};
+
+/// Where the session is kept: `$CORRIDOR_VIEWER_CONFIG_DIR/session.json`, else the user's
+/// config folder.
+pub fn default_session_path() -> Option<PathBuf> {
+    std::env::var_os("CORRIDOR_VIEWER_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|d| d.join("corridor-viewer")))
+        .map(|d| d.join("session.json"))
+}
+
+/// Seconds between checks for a changed session.
+const SAVE_EVERY_S: f64 = 3.0;
+
+impl CorridorApp {
+    /// Read the session file; a missing file is a first start, a broken one is reported,
+    /// kept aside as `*.broken`, and the defaults are used.
+    pub(super) fn read_session(&mut self, path: &Path) -> Session {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Session::default(),
+            Err(e) => {
+                self.notify(
+                    Level::Warning,
+                    format!(
+                        "{}: cannot read the saved session: {e}; starting with the default layout",
+                        path.display()
+                    ),
+                );
+                return Session::default();
+            }
+        };
+        match Session::parse(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                let kept = path.with_extension("json.broken");
+                let _ = std::fs::rename(path, &kept);
+                self.notify(
+                    Level::Warning,
+                    format!(
+                        "{}, {e} — the saved session is damaged, so the app starts with the default layout (the damaged file was kept as {})",
+                        path.display(),
+                        kept.display()
+                    ),
+                );
+                Session::default()
+            }
+        }
+    }
+
+    /// Bring a session back: view, basemap, layer order and visibility; reopen the files.
+    pub(super) fn restore_session(&mut self, session: Session) {
+        if let Some(v) = session.view {
+            self.map_memory.center_at(walkers::lon_lat(v.lon, v.lat));
+            let _ = self.map_memory.set_zoom(v.zoom);
+            self.view_initialised = true;
+        }
+        if session.basemap == "osm" {
+            self.set_basemap(BasemapSource::OpenStreetMap);
+        }
+        let rank: HashMap<&str, usize> = session
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect();
+        for layer in &mut self.layers {
+            if let Some(saved) = session.layers.iter().find(|s| s.id == layer.id) {
+                layer.visible = saved.visible;
+            }
+        }
+        // Saved order for the layers it knows; new catalog layers keep their place on top.
+        self.layers
+            .sort_by_key(|l| rank.get(l.id.as_str()).copied().unwrap_or(usize::MAX));
+        let files: Vec<&SavedLayer> = session.layers.iter().filter(|l| l.file.is_some()).collect();
+        self.restored_visibility = files
+            .iter()
+            .filter_map(|l| Some((l.file.clone()?, l.visible)))
+            .collect();
+        self.open_files(files.iter().filter_map(|l| l.file.clone()).collect());
+        self.bookmarks = session.bookmarks;
+    }
+
+    /// The session as it stands.
+    pub fn session_snapshot(&self) -> Session {
+        let center = self.current_center();
+        Session {
+            view: Some(SavedView {
+                lon: center.lon,
+                lat: center.lat,
+                zoom: self.map_memory.zoom(),
+            }),
+            basemap: match self.basemap_source {
+                BasemapSource::OfflineAtlas => "offline".into(),
+                BasemapSource::OpenStreetMap => "osm".into(),
+            },
+            layers: self
+                .layers
+                .iter()
+                .map(|l| SavedLayer {
+                    id: l.id.clone(),
+                    file: match &l.origin {
+                        LayerOrigin::File(p) => Some(p.clone()),
+                        LayerOrigin::Catalog => None,
+                    },
+                    visible: l.visible,
+                })
+                .collect(),
+            bookmarks: self.bookmarks.clone(),
+            ..Session::default()
+        }
+    }
+
+    /// Write the session now (atomically), if it changed since the last write.
+    pub fn save_session(&mut self) {
+        let Some(path) = self.session_file.clone() else {
+            return;
+        };
+        let json = self.session_snapshot().to_json();
+        if self.saved_session.as_deref() == Some(json.as_str()) {
+            return;
+        }
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomically(&path, json.as_bytes()));
+        match written {
+            Ok(()) => self.saved_session = Some(json),
+            Err(e) if !self.session_write_failed => {
+                self.session_write_failed = true;
+                self.notify(
+                    Level::Warning,
+                    format!("{}: cannot save the session: {e}", path.display()),
+                );
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Save every few seconds when something changed (and on exit).
+    pub(super) fn autosave_session(&mut self, now_s: f64) {
+        if now_s - self.last_session_check_s >= SAVE_EVERY_S {
+            self.last_session_check_s = now_s;
+            self.save_session();
+        }
+    }
+
+    /// Apply a restored visibility to a layer opened from a file.
+    pub(super) fn restored_visibility_of(&mut self, path: &Path) -> Option<bool> {
+        self.restored_visibility.remove(path)
+    }
+}

@@ -1,0 +1,154 @@
+//! What comes back on the next start: the view, the basemap, the layers' order and visibility,
+//! the files that were open, and bookmarks. Never loaded data: files are read again.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::views::BRIEFING_VIEWS;
+
+/// A saved map position.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    /// Centre longitude, degrees.
+    pub lon: f64,
+    /// Centre latitude, degrees.
+    pub lat: f64,
+    /// Zoom level.
+    pub zoom: f64,
+}
+
+/// A named view the user can go back to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bookmark {
+    /// Name shown.
+    pub name: String,
+    /// South-west corner, `[lon, lat]`.
+    pub south_west: [f64; 2],
+    /// North-east corner, `[lon, lat]`.
+    pub north_east: [f64; 2],
+}
+
+/// One layer's saved state, in draw order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedLayer {
+    /// Catalog id, or the file for a layer opened from a file.
+    pub id: String,
+    /// The file, for layers opened from files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    /// Shown or hidden.
+    pub visible: bool,
+}
+
+/// The whole session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Session {
+    /// Format version.
+    pub version: u32,
+    /// The map's position.
+    pub view: Option<SavedView>,
+    /// `"offline"` or `"osm"`.
+    pub basemap: String,
+    /// Layers bottom first.
+    pub layers: Vec<SavedLayer>,
+    /// Bookmarks, the briefing views first by default.
+    pub bookmarks: Vec<Bookmark>,
+}
+
+/// Current format version.
+pub const SESSION_VERSION: u32 = 1;
+
+impl Default for Session {
+    fn default() -> Self {
+        Self {
+            version: SESSION_VERSION,
+            view: None,
+            basemap: "offline".into(),
+            layers: Vec::new(),
+            bookmarks: default_bookmarks(),
+        }
+    }
+}
+
+/// The briefing views as bookmarks.
+pub fn default_bookmarks() -> Vec<Bookmark> {
+    BRIEFING_VIEWS
+        .iter()
+        .map(|v| Bookmark {
+            name: v.name.to_string(),
+            south_west: [v.south_west.lon, v.south_west.lat],
+            north_east: [v.north_east.lon, v.north_east.lat],
+        })
+        .collect()
+}
+
+/// A session file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct SessionError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Session {
+    /// Parse session JSON.
+    pub fn parse(text: &str) -> Result<Self, SessionError> {
+        serde_json::from_str(text).map_err(|e| SessionError {
+            line: e.line(),
+            column: e.column(),
+            message: super::json_error_text(&e),
+        })
+    }
+
+    /// The session as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_defaults_missing_fields() {
+        let s = Session {
+            view: Some(SavedView {
+                lon: 62.3,
+                lat: 25.1,
+                zoom: 9.5,
+            }),
+            basemap: "osm".into(),
+            layers: vec![
+                SavedLayer {
+                    id: "growth".into(),
+                    file: None,
+                    visible: false,
+                },
+                SavedLayer {
+                    id: "file:roads".into(),
+                    file: Some(PathBuf::from("/data/roads.geojson")),
+                    visible: true,
+                },
+            ],
+            ..Session::default()
+        };
+        assert_eq!(Session::parse(&s.to_json()).expect("round trip"), s);
+        let partial = Session::parse(r#"{"basemap": "osm"}"#).expect("partial");
+        assert_eq!(partial.basemap, "osm");
+        assert_eq!(partial.bookmarks.len(), 4, "briefing views by default");
+        assert_eq!(partial.bookmarks[0].name, "Pakistan");
+    }
+
+    #[test]
+    fn corrupted_text_names_the_place() {
+        let err = Session::parse("{\"view\": {\"lon\": 1,,}}").expect_err("broken");
+        assert_eq!((err.line, err.column), (1, 18));
+    }
+}
