@@ -206,7 +206,7 @@ fn golden_path(name: &str) -> PathBuf {
 /// small tolerance. `UPDATE_GOLDEN=1` rewrites the stored images (look at them before committing).
 fn assert_matches_golden(name: &str, img: &RenderedImage) {
     let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty()) {
         corridor_viewer::io::png::save_png(&path, img.width, img.height, &img.rgba)
             .expect("write golden");
         return;

@@ -409,3 +409,40 @@ fn a_damaged_session_is_reported_and_the_defaults_used() {
         "kept for the user"
     );
 }
+
+#[test]
+fn bookmarks_go_to_views_and_can_be_added_renamed_and_deleted() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::B);
+    h.run();
+    for name in ["Pakistan", "Northern gateway", "Gwadar", "Chagai–Gwadar"] {
+        h.get_by_label(name);
+    }
+    h.get_by_label("Gwadar").click();
+    h.run();
+    let a = app(&h);
+    let gwadar = corridor_viewer::model::view::LonLat::new(62.33, 25.15).to_world();
+    let view = a.last_view.expect("drawn");
+    assert!(view.rect.contains(view.pos(gwadar)), "Gwadar in view");
+    assert!(a.map_memory.zoom() > 8.0, "zoomed in on Gwadar");
+
+    h.get_by_label("Bookmark this view").click();
+    h.run();
+    assert_eq!(app(&h).bookmarks.len(), 5);
+    h.get_all_by_label("rename")
+        .nth(4)
+        .expect("fifth rename")
+        .click();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(" port");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(app(&h).bookmarks[4].name, "View 5 port");
+    h.get_all_by_label("delete")
+        .nth(4)
+        .expect("fifth delete")
+        .click();
+    h.run();
+    assert_eq!(app(&h).bookmarks.len(), 4);
+}

@@ -44,6 +44,18 @@ pub enum Command {
     RemoveLayer(usize),
     /// Fit a layer's features into the map.
     ZoomToLayer(usize),
+    /// Show the bookmarks.
+    OpenBookmarks,
+    /// Hide the bookmarks.
+    CloseBookmarks,
+    /// Go to a bookmark.
+    GoToBookmark(usize),
+    /// Bookmark the current view.
+    AddBookmark,
+    /// Rename a bookmark.
+    RenameBookmark(usize, String),
+    /// Delete a bookmark.
+    DeleteBookmark(usize),
     /// Open the search box.
     OpenSearch,
     /// Close the search box.
@@ -91,9 +103,10 @@ pub enum Command {
 impl Command {
     /// The commands that have a keyboard shortcut.
     /// More specific shortcuts (with Shift) come first: egui matches them logically.
-    pub const WITH_SHORTCUTS: [Self; 13] = [
+    pub const WITH_SHORTCUTS: [Self; 14] = [
         Self::OpenFiles,
         Self::OpenSearch,
+        Self::OpenBookmarks,
         Self::OpenBriefingDialog,
         Self::ExportPng,
         Self::ZoomIn,
@@ -110,6 +123,12 @@ impl Command {
     /// Text on a menu item or button.
     pub fn label(&self) -> String {
         match self {
+            Self::OpenBookmarks => "Bookmarks…".into(),
+            Self::CloseBookmarks => "Close bookmarks".into(),
+            Self::GoToBookmark(_) => "Go to bookmark".into(),
+            Self::AddBookmark => "Bookmark this view".into(),
+            Self::RenameBookmark(..) => "Rename bookmark".into(),
+            Self::DeleteBookmark(_) => "Delete bookmark".into(),
             Self::OpenSearch => "Search features…".into(),
             Self::CloseSearch => "Close search".into(),
             Self::Choose(_) => "Show feature".into(),
@@ -148,6 +167,12 @@ impl Command {
                 "Open GeoJSON files as layers (you can also drop them on the window)"
             }
             Self::CancelLoading => "Stop loading after the file being read",
+            Self::OpenBookmarks => "Named views: the briefing views and your own",
+            Self::CloseBookmarks => "Close the bookmarks",
+            Self::GoToBookmark(_) => "Show this view",
+            Self::AddBookmark => "Keep the current view as a bookmark",
+            Self::RenameBookmark(..) => "Give the bookmark another name",
+            Self::DeleteBookmark(_) => "Delete this bookmark",
             Self::OpenSearch => "Find features by name or any text property, across layers",
             Self::CloseSearch => "Close the search box",
             Self::Choose(_) => "Zoom to this feature and show it in the inspector",
@@ -189,6 +214,7 @@ impl Command {
         match self {
             Self::OpenFiles => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
             Self::OpenSearch => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::F)),
+            Self::OpenBookmarks => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::B)),
             Self::ExportPng => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E)),
             Self::OpenBriefingDialog => Some(KeyboardShortcut::new(
                 Modifiers::COMMAND.plus(Modifiers::SHIFT),

@@ -1,6 +1,7 @@
 //! The egui/walkers shell: a thin layer over the model. UI functions read the state and return
 //! [`Command`]s; [`CorridorApp::apply`] is the one place that changes it.
 
+mod bookmarks_ui;
 mod briefing_ui;
 pub mod command;
 mod export;
@@ -97,6 +98,8 @@ pub struct CorridorApp {
     search: Option<search_ui::SearchState>,
     /// Named views.
     pub bookmarks: Vec<crate::model::session::Bookmark>,
+    /// The bookmarks window, when open.
+    bookmarks_window: Option<bookmarks_ui::BookmarksState>,
     session_file: Option<PathBuf>,
     saved_session: Option<String>,
     session_write_failed: bool,
@@ -174,6 +177,7 @@ impl CorridorApp {
             loading: None,
             search: None,
             bookmarks: crate::model::session::default_bookmarks(),
+            bookmarks_window: None,
             session_file: options.session_file.clone(),
             saved_session: None,
             session_write_failed: false,
@@ -230,6 +234,46 @@ impl CorridorApp {
                 }
             }
             Command::LoadFiles(paths) => self.open_files(paths),
+            Command::OpenBookmarks => self.bookmarks_window = Some(Default::default()),
+            Command::CloseBookmarks => self.bookmarks_window = None,
+            Command::GoToBookmark(i) => {
+                if let Some(b) = self.bookmarks.get(i) {
+                    let [w, s] = b.south_west;
+                    let [e, n] = b.north_east;
+                    self.fit(
+                        WorldRect::from_lon_lat(LonLat::new(w, s), LonLat::new(e, n)),
+                        18.0,
+                    );
+                }
+            }
+            Command::AddBookmark => {
+                if let Some(view) = self.last_view {
+                    let r = view.visible_world(0.0);
+                    let (sw, ne) = (
+                        LonLat::from_world(crate::model::view::WorldPos::new(r.min.x, r.max.y)),
+                        LonLat::from_world(crate::model::view::WorldPos::new(r.max.x, r.min.y)),
+                    );
+                    let name = format!("View {}", self.bookmarks.len() + 1);
+                    self.bookmarks.push(crate::model::session::Bookmark {
+                        name,
+                        south_west: [sw.lon, sw.lat],
+                        north_east: [ne.lon, ne.lat],
+                    });
+                }
+            }
+            Command::RenameBookmark(i, name) => {
+                if let Some(b) = self.bookmarks.get_mut(i) {
+                    b.name = name;
+                }
+                if let Some(w) = &mut self.bookmarks_window {
+                    w.renaming = None;
+                }
+            }
+            Command::DeleteBookmark(i) => {
+                if i < self.bookmarks.len() {
+                    self.bookmarks.remove(i);
+                }
+            }
             Command::OpenSearch => self.search = Some(search_ui::SearchState::new()),
             Command::CloseSearch => self.search = None,
             Command::Choose(r) => {
@@ -441,6 +485,7 @@ impl CorridorApp {
         let ctx = ui.ctx().clone();
         briefing_ui::briefing_ui(self, &ctx, &mut commands);
         search_ui::search_ui(self, &ctx, &mut commands);
+        bookmarks_ui::bookmarks_ui(self, &ctx, &mut commands);
 
         for command in commands {
             self.apply(command);
@@ -459,6 +504,7 @@ impl CorridorApp {
             });
             ui.menu_button("View", |ui| {
                 command_button(ui, Command::OpenSearch, commands);
+                command_button(ui, Command::OpenBookmarks, commands);
                 ui.separator();
                 command_button(ui, Command::ZoomIn, commands);
                 command_button(ui, Command::ZoomOut, commands);

@@ -149,6 +149,6 @@ mod tests {
     #[test]
     fn corrupted_text_names_the_place() {
         let err = Session::parse("{\"view\": {\"lon\": 1,,}}").expect_err("broken");
-        assert_eq!((err.line, err.column), (1, 18));
+        assert_eq!((err.line, err.column), (1, 20));
     }
 }

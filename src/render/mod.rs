@@ -469,7 +469,7 @@ pub fn label_shapes(
             },
             size_px: [g.size().x, g.size().y],
             priority: c.population as f64 * if c.capital { 10.0 } else { 1.0 },
-            essential: c.capital && c.in_pakistan,
+            essential: c.in_pakistan && (c.capital || zoom >= 8.0),
         })
         .collect();
     for placed in place_labels(&candidates, &reserved, bounds) {
