@@ -236,13 +236,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         std::time::Duration::from_secs(args.tile_timeout),
     )?;
     save_png(&args.out, image.width, image.height, &image.rgba)?;
-    let legend: Vec<&str> = image
-        .info
-        .legend
-        .layers
-        .iter()
-        .map(|l| l.title.as_str())
-        .collect();
+    let legend = image.info.legend.titles();
     Ok(format!(
         "Wrote {}: {}×{} px; legend: {}",
         args.out.display(),

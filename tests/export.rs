@@ -118,13 +118,7 @@ fn legend_lists_exactly_the_visible_layers() {
         1.0,
         Composition::default(),
     );
-    let titles: Vec<&str> = img
-        .info
-        .legend
-        .layers
-        .iter()
-        .map(|l| l.title.as_str())
-        .collect();
+    let titles = img.info.legend.titles();
     assert_eq!(titles, ["Green corridor", "Growth corridor"]);
     assert!(
         img.info.legend.has_estimates(),

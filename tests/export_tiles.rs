@@ -101,6 +101,20 @@ fn export(cache: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
+/// Export a named view over the test server's tiles.
+fn export_view(
+    cache: &Path,
+    view: &str,
+    template: &str,
+    out: &Path,
+    extra: &[&str],
+) -> (i32, String) {
+    let mut args = vec!["--view", view, "--size", "800x600", "--basemap", template];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out.to_str().expect("utf-8 path")]);
+    export(cache, &args)
+}
+
 /// Share of the image in the tiles' colour.
 fn tile_share(path: &Path) -> f64 {
     let img = image::open(path).expect("a PNG").to_rgb8();
@@ -115,19 +129,7 @@ fn tiles_load_are_cached_and_missing_ones_refuse_the_export() {
     let out = tempfile::tempdir().expect("out dir");
     let template = server.template();
     let online = out.path().join("online.png");
-    let (code, err) = export(
-        cache.path(),
-        &[
-            "--view",
-            "Gwadar",
-            "--size",
-            "800x600",
-            "--basemap",
-            &template,
-            "--out",
-            online.to_str().expect("utf-8"),
-        ],
-    );
+    let (code, err) = export_view(cache.path(), "Gwadar", &template, &online, &[]);
     assert_eq!(code, 0, "{err}");
     let served = server.requests.load(Ordering::SeqCst);
     assert!(served >= 1, "tiles were requested");
@@ -140,19 +142,7 @@ fn tiles_load_are_cached_and_missing_ones_refuse_the_export() {
     // The server goes away: the cached tiles still render.
     server.shut_down();
     let cached = out.path().join("cached.png");
-    let (code, err) = export(
-        cache.path(),
-        &[
-            "--view",
-            "Gwadar",
-            "--size",
-            "800x600",
-            "--basemap",
-            &template,
-            "--out",
-            cached.to_str().expect("utf-8"),
-        ],
-    );
+    let (code, err) = export_view(cache.path(), "Gwadar", &template, &cached, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(
         tile_share(&cached) > 0.2,
@@ -161,20 +151,12 @@ fn tiles_load_are_cached_and_missing_ones_refuse_the_export() {
 
     // A view whose tiles were never fetched: a clear refusal, and no file.
     let missing = out.path().join("missing.png");
-    let (code, err) = export(
+    let (code, err) = export_view(
         cache.path(),
-        &[
-            "--view",
-            "Northern gateway",
-            "--size",
-            "800x600",
-            "--basemap",
-            &template,
-            "--tile-timeout",
-            "10",
-            "--out",
-            missing.to_str().expect("utf-8"),
-        ],
+        "Northern gateway",
+        &template,
+        &missing,
+        &["--tile-timeout", "10"],
     );
     assert_eq!(code, 1, "{err}");
     assert!(

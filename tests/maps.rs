@@ -8,7 +8,7 @@ use std::path::Path;
 use corridor_viewer::io::catalog::load_catalog;
 use corridor_viewer::model::catalog::Manifest;
 use corridor_viewer::model::confidence::Confidence;
-use corridor_viewer::model::layer::Layer;
+use corridor_viewer::model::layer::{EVIDENCE_PROPERTIES, Layer};
 use corridor_viewer::model::measure::geodesic_length_m;
 
 fn maps_dir() -> &'static Path {
@@ -115,15 +115,7 @@ fn every_feature_carries_its_evidence() {
     for l in layers() {
         for f in &l.features {
             let at = format!("{} / {}", l.id, f.name);
-            for key in [
-                "name",
-                "corridor",
-                "category",
-                "status",
-                "description",
-                "source",
-                "confidence",
-            ] {
+            for key in EVIDENCE_PROPERTIES {
                 let v = f.text(key).unwrap_or_else(|| panic!("{at}: no {key}"));
                 assert!(!v.trim().is_empty(), "{at}: empty {key}");
             }

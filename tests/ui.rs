@@ -446,3 +446,48 @@ fn bookmarks_go_to_views_and_can_be_added_renamed_and_deleted() {
     h.run();
     assert_eq!(app(&h).bookmarks.len(), 4);
 }
+
+#[test]
+fn measuring_a_distance_by_clicking_and_escape_clears_it() {
+    let mut h = harness();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Measure distance").click();
+    h.run();
+    let view = app(&h).last_view.expect("drawn");
+    let karachi = view.pos(corridor_viewer::model::view::LonLat::new(67.0104, 24.8608).to_world());
+    let lahore = view.pos(corridor_viewer::model::view::LonLat::new(74.35071, 31.558).to_world());
+    click_at(&mut h, karachi);
+    click_at(&mut h, lahore);
+    let m = app(&h).measure.clone().expect("measuring");
+    assert_eq!(m.points.len(), 2, "clicks add points instead of selecting");
+    assert!(app(&h).selection.is_none());
+    let km = corridor_viewer::model::measure::path_length_m(&m.points) / 1000.0;
+    assert!((km - 1033.9).abs() < 10.0, "about Karachi–Lahore: {km}");
+    h.get_by_label_contains("Distance 1,0");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(app(&h).measure.is_none());
+}
+
+#[test]
+fn measuring_an_area_clicked_clockwise_on_screen() {
+    let mut h = harness();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Measure area").click();
+    h.run();
+    let view = app(&h).last_view.expect("drawn");
+    // A 1° cell at 24–25°N, 66–67°E, clicked clockwise as seen on screen.
+    for (lon, lat) in [(66.0, 25.0), (67.0, 25.0), (67.0, 24.0), (66.0, 24.0)] {
+        let pos = view.pos(corridor_viewer::model::view::LonLat::new(lon, lat).to_world());
+        click_at(&mut h, pos);
+    }
+    let m = app(&h).measure.clone().expect("measuring");
+    let km2 = corridor_viewer::model::measure::polygon_area_m2(&m.points) / 1e6;
+    assert!(
+        (km2 - 11_226.6).abs() / 11_226.6 < 0.03,
+        "about 11,227 km²: {km2}"
+    );
+    h.get_by_label_contains("Area 11,");
+}

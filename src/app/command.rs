@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::measure_ui::MeasureMode;
+use crate::model::view::LonLat;
 use crate::render::FeatureRef;
 
 /// The basemap under the layers.
@@ -44,6 +46,10 @@ pub enum Command {
     RemoveLayer(usize),
     /// Fit a layer's features into the map.
     ZoomToLayer(usize),
+    /// Start measuring a distance or an area.
+    Measure(MeasureMode),
+    /// Add a point to the measurement.
+    AddMeasurePoint(LonLat),
     /// Show the bookmarks.
     OpenBookmarks,
     /// Hide the bookmarks.
@@ -123,6 +129,9 @@ impl Command {
     /// Text on a menu item or button.
     pub fn label(&self) -> String {
         match self {
+            Self::Measure(MeasureMode::Distance) => "Measure distance".into(),
+            Self::Measure(MeasureMode::Area) => "Measure area".into(),
+            Self::AddMeasurePoint(_) => "Add point".into(),
             Self::OpenBookmarks => "Bookmarks…".into(),
             Self::CloseBookmarks => "Close bookmarks".into(),
             Self::GoToBookmark(_) => "Go to bookmark".into(),
@@ -167,6 +176,13 @@ impl Command {
                 "Open GeoJSON files as layers (you can also drop them on the window)"
             }
             Self::CancelLoading => "Stop loading after the file being read",
+            Self::Measure(MeasureMode::Distance) => {
+                "Click points on the map: geodesic distance along them, in km (Esc clears)"
+            }
+            Self::Measure(MeasureMode::Area) => {
+                "Click the corners of an area: its geodesic area, in km² (Esc clears)"
+            }
+            Self::AddMeasurePoint(_) => "Add a point to the measurement",
             Self::OpenBookmarks => "Named views: the briefing views and your own",
             Self::CloseBookmarks => "Close the bookmarks",
             Self::GoToBookmark(_) => "Show this view",

@@ -5,20 +5,11 @@ use egui::{RichText, Ui};
 
 use super::{Command, CorridorApp};
 use crate::model::confidence::Confidence;
+// Shown in their own places, not in the general list.
+use crate::model::layer::EVIDENCE_PROPERTIES;
 use crate::model::measure::geodesic_length_m;
 use crate::model::units::{figure, group_thousands, humanize};
 use crate::render::color32;
-
-/// Properties shown in their own place, not in the general list.
-const HEADLINE_KEYS: &[&str] = &[
-    "name",
-    "corridor",
-    "category",
-    "status",
-    "description",
-    "source",
-    "confidence",
-];
 
 /// Shown while nothing is selected.
 pub const INSPECTOR_HINT: &str =
@@ -121,7 +112,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
         let others: Vec<(&String, &serde_json::Value)> = feature
             .properties
             .iter()
-            .filter(|(k, v)| !HEADLINE_KEYS.contains(&k.as_str()) && figure(k, v).is_none())
+            .filter(|(k, v)| !EVIDENCE_PROPERTIES.contains(&k.as_str()) && figure(k, v).is_none())
             .collect();
         if !others.is_empty() {
             ui.add_space(8.0);

@@ -83,6 +83,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let categories = app.categories.as_ref();
     let selection = app.selection;
     let pick_list = &app.pick_list;
+    let measure = &app.measure;
     let mut view_out = None;
     let mut cursor = None;
 
@@ -122,8 +123,18 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                     ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 }
             }
+            if let Some(m) = measure {
+                ui.painter().with_clip_rect(rect).extend(m.shapes(&view));
+                if response.clicked()
+                    && let Some(pos) = response.interact_pointer_pos()
+                {
+                    let w = transform.to_world([f64::from(pos.x), f64::from(pos.y)]);
+                    commands.push(Command::AddMeasurePoint(LonLat::from_world(w)));
+                }
+            }
             // Click: select, or offer a list when several features are under the pointer.
-            if response.clicked()
+            if measure.is_none()
+                && response.clicked()
                 && let Some(pos) = response.interact_pointer_pos()
             {
                 let hits = features_at(layers, &view, pos);

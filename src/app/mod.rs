@@ -8,6 +8,7 @@ mod export;
 mod inspector_ui;
 mod layers_ui;
 mod map_ui;
+pub mod measure_ui;
 mod open_files;
 mod search_ui;
 mod session;
@@ -98,6 +99,8 @@ pub struct CorridorApp {
     search: Option<search_ui::SearchState>,
     /// Named views.
     pub bookmarks: Vec<crate::model::session::Bookmark>,
+    /// A measurement in progress: clicks add points instead of selecting.
+    pub measure: Option<measure_ui::Measure>,
     /// The bookmarks window, when open.
     bookmarks_window: Option<bookmarks_ui::BookmarksState>,
     session_file: Option<PathBuf>,
@@ -178,6 +181,7 @@ impl CorridorApp {
             search: None,
             bookmarks: crate::model::session::default_bookmarks(),
             bookmarks_window: None,
+            measure: None,
             session_file: options.session_file.clone(),
             saved_session: None,
             session_write_failed: false,
@@ -328,6 +332,19 @@ impl CorridorApp {
             Command::ClearSelection => {
                 self.selection = None;
                 self.pick_list = None;
+                self.measure = None;
+            }
+            Command::Measure(mode) => {
+                self.measure = Some(measure_ui::Measure {
+                    mode,
+                    points: Vec::new(),
+                });
+                self.pick_list = None;
+            }
+            Command::AddMeasurePoint(p) => {
+                if let Some(m) = &mut self.measure {
+                    m.points.push(p);
+                }
             }
             Command::Select(r) => {
                 self.selection = Some(r);
@@ -506,6 +523,9 @@ impl CorridorApp {
                 command_button(ui, Command::OpenSearch, commands);
                 command_button(ui, Command::OpenBookmarks, commands);
                 ui.separator();
+                command_button(ui, Command::Measure(measure_ui::MeasureMode::Distance), commands);
+                command_button(ui, Command::Measure(measure_ui::MeasureMode::Area), commands);
+                ui.separator();
                 command_button(ui, Command::ZoomIn, commands);
                 command_button(ui, Command::ZoomOut, commands);
                 command_button(ui, Command::ResetView, commands);
@@ -599,6 +619,14 @@ impl CorridorApp {
                 "… and {} earlier messages",
                 self.messages.len() - 4
             ));
+        }
+        if let Some(m) = &self.measure {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(m.summary()).strong());
+                if ui.small_button("Clear").clicked() {
+                    commands.push(Command::ClearSelection);
+                }
+            });
         }
         ui.horizontal(|ui| {
             match self.cursor_lon_lat {

@@ -9,6 +9,18 @@ use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
 
+/// The properties every feature of the map content carries: what it is and the evidence for
+/// it (`source`, `confidence`).
+pub const EVIDENCE_PROPERTIES: [&str; 7] = [
+    "name",
+    "corridor",
+    "category",
+    "status",
+    "description",
+    "source",
+    "confidence",
+];
+
 /// A polygon in world space, triangulated once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorldPolygon {

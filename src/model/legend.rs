@@ -40,6 +40,11 @@ impl Legend {
     pub fn feature_count(&self) -> usize {
         self.by_confidence.iter().sum()
     }
+
+    /// The layer titles, in legend order.
+    pub fn titles(&self) -> Vec<&str> {
+        self.layers.iter().map(|l| l.title.as_str()).collect()
+    }
 }
 
 /// Build the legend for the visible layers and the features inside `view`.

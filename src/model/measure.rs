@@ -23,10 +23,59 @@ pub fn geodesic_length_m(geometry: &geo::Geometry<f64>) -> f64 {
     }
 }
 
+/// Geodesic length of the path through `points` (lon/lat degrees), in metres.
+pub fn path_length_m(points: &[crate::model::view::LonLat]) -> f64 {
+    let line: geo::LineString<f64> = points.iter().map(|p| (p.lon, p.lat)).collect();
+    Geodesic.length(&line)
+}
+
+/// Geodesic area of the polygon through `points` (closed automatically, in either winding
+/// order), in square metres; 0 for fewer than three points.
+pub fn polygon_area_m2(points: &[crate::model::view::LonLat]) -> f64 {
+    use geo::GeodesicArea;
+    use geo::orient::{Direction, Orient};
+    if points.len() < 3 {
+        return 0.0;
+    }
+    let ring: geo::LineString<f64> = points.iter().map(|p| (p.lon, p.lat)).collect();
+    // Karney's area reads a clockwise ring as the rest of the globe: orient it first.
+    geo::Polygon::new(ring, Vec::new())
+        .orient(Direction::Default)
+        .geodesic_area_unsigned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::view::LonLat;
     use geo::line_string;
+
+    #[test]
+    fn a_measured_path_and_area_match_geographiclib() {
+        // References: GeographicLib (Python), WGS84.
+        let km =
+            path_length_m(&[LonLat::new(67.0104, 24.8608), LonLat::new(74.35071, 31.558)]) / 1000.0;
+        assert!(
+            (km - 1_033.868).abs() / 1_033.868 < 0.005,
+            "Karachi–Lahore {km}"
+        );
+        let square = [
+            LonLat::new(66.0, 24.0),
+            LonLat::new(67.0, 24.0),
+            LonLat::new(67.0, 25.0),
+            LonLat::new(66.0, 25.0),
+        ];
+        let km2 = polygon_area_m2(&square) / 1e6;
+        assert!(
+            (km2 - 11_226.611).abs() / 11_226.611 < 0.005,
+            "1°×1° cell at 24–25°N: {km2}"
+        );
+        assert_eq!(polygon_area_m2(&square[..2]), 0.0);
+        // Clicked the other way round: the same area, not the rest of the globe.
+        let mut clockwise = square;
+        clockwise.reverse();
+        assert!((polygon_area_m2(&clockwise) / 1e6 - km2).abs() < 1e-6);
+    }
 
     #[test]
     fn karachi_to_peshawar_geodesic_distance() {

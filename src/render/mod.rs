@@ -59,6 +59,19 @@ fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
     out.indices.extend(poly.triangles.iter().map(|i| base + i));
 }
 
+/// A filled polygon through screen-space points, triangulated (correct for concave shapes).
+pub fn polygon_fill_shape(
+    view: &View,
+    points: &[crate::model::view::WorldPos],
+    color: Color32,
+) -> Shape {
+    let rings = vec![points.to_vec()];
+    let triangles = crate::model::triangulate::triangulate(&rings);
+    let mut mesh = Mesh::default();
+    fill_mesh(view, &WorldPolygon { rings, triangles }, color, &mut mesh);
+    Shape::mesh(mesh)
+}
+
 /// Polygon fills of `features` as one mesh.
 fn fills(view: &View, features: &[Feature], color: Color32) -> Shape {
     let mut mesh = Mesh::default();
