@@ -73,7 +73,10 @@ fn skipped_features_are_listed_and_the_rest_loads() {
     let (code, out, _) = info(&[fixture("partly_broken.geojson")]);
     assert_eq!(code, 0);
     assert!(out.contains("features: 1"), "{out}");
-    assert!(out.contains("skipped: 1"), "{out}");
+    assert!(
+        out.contains("warnings (features skipped or repaired): 1"),
+        "{out}"
+    );
     assert!(
         out.contains("feature #2: cannot be read (\"Text coordinates\")"),
         "{out}"
@@ -99,5 +102,5 @@ fn every_map_layer_passes_info() {
     assert_eq!(files.len(), 7);
     let (code, out, err) = info(&files);
     assert_eq!(code, 0, "{err}");
-    assert!(!out.contains("skipped"), "{out}");
+    assert!(!out.contains("warnings"), "{out}");
 }

@@ -23,18 +23,21 @@ pub struct LoadedFile {
     pub name: Option<String>,
 }
 
-/// A feature that was skipped, with the reason.
+/// A feature that was skipped or repaired, or a repair to the whole file, with the reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadWarning {
-    /// 0-based index of the feature in the collection.
-    pub feature_index: usize,
+    /// 0-based index of the feature in the collection (or sequence); `None` for the file.
+    pub feature_index: Option<usize>,
     /// What was wrong.
     pub message: String,
 }
 
 impl std::fmt::Display for LoadWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "feature #{}: {}", self.feature_index + 1, self.message)
+        match self.feature_index {
+            Some(i) => write!(f, "feature #{}: {}", i + 1, self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -64,6 +67,14 @@ pub enum LoadError {
         /// The text around the error.
         excerpt: String,
     },
+    /// GeoJSON whose coordinates are not longitude/latitude.
+    #[error("{}: {message}", path.display())]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+        /// What cannot be drawn, and what to do.
+        message: String,
+    },
     /// Valid JSON, but not GeoJSON.
     #[error("{}: not GeoJSON: {reason}", path.display())]
     NotGeoJson {
@@ -92,14 +103,154 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
             reason: "the file is binary (it contains NUL bytes)".into(),
         });
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| LoadError::Syntax {
+    let text_start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0x1E);
+    if text_start.is_some_and(|i| bytes[i].is_ascii_alphabetic()) && looks_like_jsonp(bytes) {
+        return Err(not_geojson(
+            path,
+            "this is JSONP (JSON wrapped in a function call); remove the callback around the object",
+        ));
+    }
+    // RFC 8142 text sequences put a record separator before each text: read them as spaces,
+    // which keeps every line and column where it was.
+    let cleaned: std::borrow::Cow<'_, [u8]> = if bytes.contains(&0x1E) {
+        bytes
+            .iter()
+            .map(|&b| if b == 0x1E { b' ' } else { b })
+            .collect::<Vec<u8>>()
+            .into()
+    } else {
+        bytes.into()
+    };
+    let mut values = Vec::new();
+    for item in serde_json::Deserializer::from_slice(&cleaned).into_iter::<Value>() {
+        values.push(item.map_err(|e| LoadError::Syntax {
+            path: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: crate::model::json_error_text(&e),
+            excerpt: excerpt(bytes, e.line(), e.column()),
+        })?);
+    }
+    let mut repaired = 0;
+    for v in &mut values {
+        normalise_types(v, &mut repaired);
+    }
+    let mut file = match values.len() {
+        0 => return Err(not_geojson(path, "the file is empty")),
+        1 => from_value(values.remove(0), path)?,
+        _ => from_sequence(values, path)?,
+    };
+    if repaired > 0 {
+        file.warnings.insert(
+            0,
+            LoadWarning {
+                feature_index: None,
+                message: format!("{repaired} \"type\" name(s) in the wrong case were read as the GeoJSON names (e.g. \"featurecollection\" as \"FeatureCollection\")"),
+            },
+        );
+    }
+    Ok(file)
+}
+
+/// `callback({...})`: an identifier, then a bracket before the first brace.
+fn looks_like_jsonp(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(200)];
+    match (
+        head.iter().position(|&b| b == b'('),
+        head.iter().position(|&b| b == b'{'),
+    ) {
+        (Some(paren), Some(brace)) => paren < brace,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// The GeoJSON type names, for repairing their case.
+const TYPE_NAMES: [&str; 9] = [
+    "FeatureCollection",
+    "Feature",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+/// Put `type` names written in another case (`"featurecollection"`, `"POINT"`) right,
+/// counting the repairs.
+fn normalise_types(v: &mut Value, repaired: &mut usize) {
+    let Value::Object(obj) = v else { return };
+    if let Some(Value::String(t)) = obj.get_mut("type")
+        && let Some(canonical) = TYPE_NAMES.iter().find(|c| c.eq_ignore_ascii_case(t))
+        && t != canonical
+    {
+        *t = (*canonical).to_string();
+        *repaired += 1;
+    }
+    for key in ["features", "geometries"] {
+        if let Some(Value::Array(items)) = obj.get_mut(key) {
+            items.iter_mut().for_each(|i| normalise_types(i, repaired));
+        }
+    }
+    if let Some(g) = obj.get_mut("geometry") {
+        normalise_types(g, repaired);
+    }
+}
+
+/// The `crs` member, where present: CRS84 and EPSG:4326 are longitude/latitude and accepted;
+/// anything else is refused, since its coordinates would be drawn in the wrong place.
+fn check_crs(obj: &Map<String, Value>) -> Result<(), String> {
+    let Some(crs) = obj.get("crs").filter(|c| !c.is_null()) else {
+        return Ok(());
+    };
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(Value::as_str)
+        .unwrap_or("an unnamed CRS");
+    let lon_lat = ["CRS84", "4326"].iter().any(|k| name.contains(k));
+    if lon_lat {
+        Ok(())
+    } else {
+        Err(format!(
+            "coordinates are in {name} (its \"crs\" member), not longitude/latitude; reproject to WGS84, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+        ))
+    }
+}
+
+/// Newline-delimited GeoJSON or a GeoJSON text sequence: each value a Feature, a Geometry or
+/// a FeatureCollection; anything else is skipped with a warning naming its place.
+fn from_sequence(values: Vec<Value>, path: &Path) -> Result<LoadedFile, LoadError> {
+    let mut features = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, v) in values.into_iter().enumerate() {
+        match from_value(v, path) {
+            Ok(file) => {
+                features.extend(file.features);
+                warnings.extend(file.warnings.into_iter().map(|w| LoadWarning {
+                    feature_index: Some(i),
+                    message: w.message,
+                }));
+            }
+            Err(e) => warnings.push(LoadWarning {
+                feature_index: Some(i),
+                message: match e {
+                    LoadError::NotGeoJson { reason, .. } => reason,
+                    LoadError::Unsupported { message, .. } => message,
+                    other => other.to_string(),
+                },
+            }),
+        }
+    }
+    Ok(LoadedFile {
         path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: crate::model::json_error_text(&e),
-        excerpt: excerpt(bytes, e.line(), e.column()),
-    })?;
-    from_value(value, path)
+        features,
+        warnings,
+        name: None,
+    })
 }
 
 /// Up to 60 characters of the offending line around the column, with a caret.
@@ -148,6 +299,10 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
     };
     let kind = obj.get("type").and_then(Value::as_str).map(str::to_owned);
     let name = obj.get("name").and_then(Value::as_str).map(str::to_owned);
+    check_crs(&obj).map_err(|message| LoadError::Unsupported {
+        path: path.to_path_buf(),
+        message,
+    })?;
     let mut warnings = Vec::new();
     let features = match kind.as_deref() {
         Some("FeatureCollection") => {
@@ -164,7 +319,7 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
                     Ok(f) => Some(f),
                     Err(message) => {
                         warnings.push(LoadWarning {
-                            feature_index: i,
+                            feature_index: Some(i),
                             message,
                         });
                         None
@@ -201,6 +356,9 @@ fn read_feature(item: Value, index: usize) -> Result<Feature, String> {
         .and_then(Value::as_str)
         .map(|n| format!(" (\"{n}\")"))
         .unwrap_or_default();
+    if let Value::Object(obj) = &item {
+        check_crs(obj).map_err(|m| format!("skipped{label}: {m}"))?;
+    }
     let feature: geojson::Feature =
         serde_json::from_value(item).map_err(|e| format!("cannot be read{label}: {e}"))?;
     let properties = feature.properties.unwrap_or_default();
@@ -291,7 +449,7 @@ mod tests {
         .expect("loads the rest");
         assert_eq!(f.features.len(), 1);
         assert_eq!(f.warnings.len(), 2);
-        assert_eq!(f.warnings[0].feature_index, 1);
+        assert_eq!(f.warnings[0].feature_index, Some(1));
         assert!(f.warnings[0].to_string().contains("\"strings\""));
         assert!(
             f.warnings[1].message.contains("projected"),
@@ -322,5 +480,72 @@ mod tests {
         let g = parse(r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#)
             .expect("geometry");
         assert_eq!(g.features[0].geometry_type(), "Polygon");
+    }
+}
+
+#[cfg(test)]
+mod tolerance_tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<LoadedFile, LoadError> {
+        parse_bytes(text.as_bytes(), Path::new("t.geojson"))
+    }
+
+    const POINT: &str = r#"{"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Point","coordinates":[62,25]}}"#;
+
+    #[test]
+    fn newline_delimited_and_rfc8142_sequences_load() {
+        let nd = format!("{POINT}\n{POINT}\n\n{POINT}\n");
+        assert_eq!(parse(&nd).expect("ndjson").features.len(), 3);
+        let seq = format!("\u{1e}{POINT}\n\u{1e}{POINT}\n");
+        let f = parse(&seq).expect("text sequence");
+        assert_eq!(f.features.len(), 2);
+        assert!(f.warnings.is_empty());
+        let mixed = format!("{POINT}\n[1,2]\n{POINT}\n");
+        let f = parse(&mixed).expect("sequence with a stray value");
+        assert_eq!(f.features.len(), 2);
+        assert_eq!(f.warnings[0].feature_index, Some(1));
+        let broken = format!("{POINT}\n{{\"type\": \n");
+        let LoadError::Syntax { line, .. } = parse(&broken).expect_err("truncated") else {
+            panic!("a syntax error");
+        };
+        assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn crs_lon_lat_is_accepted_and_projected_is_refused() {
+        let crs84 = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[]}"#;
+        assert!(parse(crs84).is_ok());
+        let epsg = crs84.replace("urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:4326");
+        assert!(parse(&epsg).is_ok());
+        let utm = crs84.replace(
+            "urn:ogc:def:crs:OGC:1.3:CRS84",
+            "urn:ogc:def:crs:EPSG::32642",
+        );
+        let err = parse(&utm).expect_err("projected");
+        assert!(err.to_string().contains("EPSG::32642"), "{err}");
+        assert!(err.to_string().contains("reproject to WGS84"), "{err}");
+    }
+
+    #[test]
+    fn mis_cased_types_are_repaired_with_a_warning() {
+        let text = r#"{"type":"featurecollection","features":[{"type":"FEATURE","properties":{},"geometry":{"type":"point","coordinates":[1,2]}}]}"#;
+        let f = parse(text).expect("repaired");
+        assert_eq!(f.features.len(), 1);
+        assert_eq!(f.features[0].geometry_type(), "Point");
+        assert_eq!(f.warnings.len(), 1);
+        assert!(
+            f.warnings[0]
+                .to_string()
+                .starts_with("3 \"type\" name(s) in the wrong case")
+        );
+    }
+
+    #[test]
+    fn jsonp_and_empty_files_are_named() {
+        let err = parse(&format!("callback({POINT});")).expect_err("jsonp");
+        assert!(err.to_string().contains("JSONP"), "{err}");
+        let err = parse("  \n ").expect_err("empty");
+        assert!(err.to_string().contains("empty"), "{err}");
     }
 }

@@ -69,7 +69,11 @@ impl fmt::Display for FileSummary {
         let names: Vec<&str> = self.property_names.iter().map(String::as_str).collect();
         writeln!(f, "  properties: {}", names.join(", "))?;
         if !self.warnings.is_empty() {
-            writeln!(f, "  skipped: {}", self.warnings.len())?;
+            writeln!(
+                f,
+                "  warnings (features skipped or repaired): {}",
+                self.warnings.len()
+            )?;
             for w in &self.warnings {
                 writeln!(f, "    {w}")?;
             }
