@@ -28,10 +28,8 @@ use crate::model::basemap::Basemap;
 use crate::model::layer::Layer;
 use crate::model::style::Categories;
 use crate::model::view::{LonLat, WorldRect, zoom_to_fit};
+use crate::model::views::PAKISTAN;
 use crate::render::{FeatureRef, View};
-
-/// Pakistan with its territories, west-south and east-north corners.
-pub const PAKISTAN_BOUNDS: (LonLat, LonLat) = (LonLat::new(60.8, 23.6), LonLat::new(77.9, 37.1));
 
 /// How sure a message is bad news.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -402,13 +400,18 @@ impl CorridorApp {
         self.fit(bbox, 11.0);
     }
 
-    /// Centre on `rect` at the zoom that fits it, at most `max_zoom`.
+    /// Centre on `rect` at the zoom that fits it in the map, at most `max_zoom`.
     fn fit(&mut self, rect: WorldRect, max_zoom: f64) {
         let size = self
             .last_view
             .map(|v| [f64::from(v.rect.width()), f64::from(v.rect.height())])
             .unwrap_or([1000.0, 700.0]);
-        let zoom = zoom_to_fit(rect, size, 40.0).clamp(2.0, max_zoom);
+        self.fit_in(rect, size, 40.0, max_zoom);
+    }
+
+    /// Centre on `rect` at the zoom that fits it in `size_pt` with `margin_pt` free around it.
+    fn fit_in(&mut self, rect: WorldRect, size_pt: [f64; 2], margin_pt: f64, max_zoom: f64) {
+        let zoom = zoom_to_fit(rect, size_pt, margin_pt).clamp(2.0, max_zoom);
         let c = LonLat::from_world(rect.center());
         self.map_memory.center_at(walkers::lon_lat(c.lon, c.lat));
         let _ = self.map_memory.set_zoom(zoom);
@@ -430,13 +433,8 @@ impl CorridorApp {
             return;
         }
         self.view_initialised = true;
-        let (a, b) = PAKISTAN_BOUNDS;
-        let rect = WorldRect::from_lon_lat(a, b);
         let size = [f64::from(map_rect.width()), f64::from(map_rect.height())];
-        let zoom = zoom_to_fit(rect, size, 24.0).clamp(2.0, 18.0);
-        let c = LonLat::from_world(rect.center());
-        self.map_memory.center_at(walkers::lon_lat(c.lon, c.lat));
-        let _ = self.map_memory.set_zoom(zoom);
+        self.fit_in(PAKISTAN.rect(), size, 24.0, 18.0);
     }
 
     /// The whole window.
@@ -652,8 +650,7 @@ fn command_button(ui: &mut egui::Ui, command: Command, commands: &mut Vec<Comman
 }
 
 fn pakistan_center() -> Position {
-    let (a, b) = PAKISTAN_BOUNDS;
-    let c = LonLat::from_world(WorldRect::from_lon_lat(a, b).center());
+    let c = LonLat::from_world(PAKISTAN.rect().center());
     walkers::lon_lat(c.lon, c.lat)
 }
 

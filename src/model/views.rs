@@ -23,14 +23,17 @@ impl NamedView {
     }
 }
 
+/// All of Pakistan with its territories: the view the app opens on.
+pub const PAKISTAN: NamedView = NamedView {
+    name: "Pakistan",
+    aliases: &[],
+    south_west: LonLat::new(60.8, 23.6),
+    north_east: LonLat::new(77.9, 37.1),
+};
+
 /// The briefing views.
 pub const BRIEFING_VIEWS: [NamedView; 4] = [
-    NamedView {
-        name: "Pakistan",
-        aliases: &[],
-        south_west: LonLat::new(60.8, 23.6),
-        north_east: LonLat::new(77.9, 37.1),
-    },
+    PAKISTAN,
     NamedView {
         name: "Northern gateway",
         aliases: &["Khunjerab", "Northern gateway (Khunjerab)"],

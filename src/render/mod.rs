@@ -201,11 +201,6 @@ pub fn basemap_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
     out
 }
 
-/// Marker radius of a point feature, in points.
-pub fn marker_radius(paint: &Paint) -> f32 {
-    paint.marker_radius_pt
-}
-
 fn paint_of(layer: &Layer, categories: Option<&Categories>, f: &Feature) -> Paint {
     resolve(&layer.style, categories, &f.properties)
 }
@@ -266,7 +261,7 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
 
 /// One feature's point markers.
 fn feature_markers(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
-    let r = marker_radius(paint);
+    let r = paint.marker_radius_pt;
     let estimated = f.confidence().is_some_and(|c| c.is_estimate());
     let color = color32(paint.marker);
     for part in &f.parts {
@@ -353,7 +348,7 @@ pub fn layer_shapes(
         for (r, f) in visible_features(li, layer, visible_world) {
             let paint = paint_of(layer, categories, f);
             feature_markers(view, f, &paint, selected == Some(r), &mut out);
-            let rad = marker_radius(&paint) + 1.0;
+            let rad = paint.marker_radius_pt + 1.0;
             marker_boxes.extend(f.parts.iter().filter_map(|p| match p {
                 Part::Point(w) => {
                     let c = view.pos(*w);
