@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use corridor_viewer::app::{AppOptions, CorridorApp};
+use corridor_viewer::app::{AppOptions, Command, CorridorApp};
 use corridor_viewer::model::layer::Part;
 use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
@@ -373,7 +373,12 @@ fn the_session_comes_back_after_a_restart() {
         h.key_press(egui::Key::Plus);
         h.run();
         zoom = app(&h).map_memory.zoom();
-        h.state_mut().as_mut().expect("app").save_session();
+        // The opened file goes to the bottom, renamed and coloured by a property.
+        let a = h.state_mut().as_mut().expect("app");
+        a.apply(Command::MoveLayer { from: 7, to: 0 });
+        a.apply(Command::RenameLayer(0, "Ports and roads".into()));
+        a.apply(Command::ColorBy(0, Some("name".into())));
+        a.save_session();
     }
     assert!(session.exists(), "written");
     let mut h = harness_with_session(Some(session.clone()));
@@ -386,7 +391,10 @@ fn the_session_comes_back_after_a_restart() {
     }
     let a = app(&h);
     assert_eq!(a.layers.len(), 8, "the opened file is opened again");
-    assert_eq!(a.layers[7].id, "file:good", "on top, as before");
+    assert_eq!(a.layers[0].id, "file:good", "at the bottom, as before");
+    assert_eq!(a.layers[0].title, "Ports and roads");
+    let by = a.layers[0].style.color_by.as_ref().expect("still coloured");
+    assert_eq!(by.property, "name");
     let markets = a.layer_index("border_markets").expect("layer");
     assert!(!a.layers[markets].visible, "still hidden");
     assert!((a.map_memory.zoom() - zoom).abs() < 1e-9, "same zoom");
@@ -490,4 +498,136 @@ fn measuring_an_area_clicked_clockwise_on_screen() {
         "about 11,227 km²: {km2}"
     );
     h.get_by_label_contains("Area 11,");
+}
+
+/// Open a layer's context menu in the layers panel and choose an entry.
+fn layer_menu(h: &mut Harness<'static, Option<CorridorApp>>, layer_title: &str, entry: &str) {
+    h.get_by_label(layer_title).click_secondary();
+    h.run();
+    h.get_by_label(entry).click();
+    h.run();
+}
+
+#[test]
+fn a_table_row_click_selects_on_the_map_and_a_map_selection_highlights_its_row() {
+    let mut h = harness();
+    layer_menu(&mut h, "Livelihood corridor", "Attribute table");
+    h.get_by_label("Attribute table — Livelihood corridor");
+    h.get_by_label_contains("47 of 47 rows");
+
+    // Filter, then click a row: the feature is selected and the map zooms to it.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Filter")
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Filter")
+        .type_text("vocational");
+    h.run();
+    h.get_by_label_contains("2 of 47 rows");
+    let name = "Pak-China Technical & Vocational Institute, Gwadar";
+    h.get_by_label(name).click();
+    h.run();
+    let a = app(&h);
+    let r = a.selection.expect("the row selected the feature");
+    assert_eq!(a.layers[r.layer].title, "Livelihood corridor");
+    assert_eq!(a.layers[r.layer].features[r.feature].name, name);
+    assert!(a.map_memory.zoom() > 9.0, "zoomed to it");
+    let table = a.table.as_ref().expect("table open");
+    assert_eq!(
+        table.selected.iter().copied().collect::<Vec<_>>(),
+        [r.feature]
+    );
+
+    // A selection made on the map selects its row.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Filter")
+        .click();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.key_press(egui::Key::Home);
+    h.run();
+    let pos = screen_pos_of(&h, "livelihood", "Musakhel district (least developed)");
+    click_at(&mut h, pos);
+    let a = app(&h);
+    let r = a.selection.expect("a map click selects");
+    assert_eq!(
+        a.layers[r.layer].features[r.feature].name,
+        "Musakhel district (least developed)"
+    );
+    let table = a.table.as_ref().expect("table open");
+    assert_eq!(
+        table.selected.iter().copied().collect::<Vec<_>>(),
+        [r.feature]
+    );
+
+    // Copy: the shown rows (or the selected ones) as CSV.
+    h.get_by_label_contains("as CSV").click();
+    h.run();
+    h.get_by_label_contains("Copied 1 row(s) of \"Livelihood corridor\"");
+}
+
+#[test]
+fn a_layer_is_restyled_coloured_by_a_property_and_renamed() {
+    let mut h = harness();
+    let i = app(&h).layer_index("livelihood").expect("layer");
+    layer_menu(&mut h, "Livelihood corridor", "Layer properties…");
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Colour by property")
+        .click();
+    h.run();
+    h.get_by_label("category").click();
+    h.run();
+    let style = &app(&h).layers[i].style;
+    let by = style.color_by.as_ref().expect("coloured by category");
+    assert_eq!(by.property, "category");
+    assert_eq!(by.classes[0].value, "least-developed district");
+    // The legend lists the classes with their counts.
+    assert_eq!(
+        h.get_all_by_label("least-developed district (29)").count(),
+        2,
+        "in the legend and in the properties"
+    );
+
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title")
+        .click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title")
+        .type_text("Livelihood projects");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(app(&h).layers[i].title, "Livelihood projects");
+}
+
+#[test]
+fn dragging_a_layer_onto_another_changes_the_draw_order() {
+    let mut h = harness();
+    let from = app(&h).layer_index("border_markets").expect("layer");
+    let to = app(&h).layer_index("growth").expect("layer");
+    // The grip is just left of the checkbox.
+    let grip = h.get_by_label("Border markets").rect().left_center() - egui::vec2(8.0, 0.0);
+    let target = h.get_by_label("Growth corridor").rect().center();
+    h.event(Event::PointerMoved(grip));
+    h.event(Event::PointerButton {
+        pos: grip,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    for k in 1..=10 {
+        h.event(Event::PointerMoved(
+            grip + (target - grip) * (k as f32 / 10.0),
+        ));
+        h.run();
+    }
+    h.event(Event::PointerButton {
+        pos: target,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    let a = app(&h);
+    assert_eq!(a.layer_index("border_markets"), Some(to));
+    assert_ne!(from, to);
 }

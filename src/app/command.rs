@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::measure_ui::MeasureMode;
+use crate::model::style::LayerStyle;
 use crate::model::view::LonLat;
 use crate::render::FeatureRef;
 
@@ -46,6 +47,31 @@ pub enum Command {
     RemoveLayer(usize),
     /// Fit a layer's features into the map.
     ZoomToLayer(usize),
+    /// Move a layer in the draw order to another place.
+    MoveLayer {
+        /// Its index now.
+        from: usize,
+        /// Its index after the move.
+        to: usize,
+    },
+    /// Give a layer another title.
+    RenameLayer(usize, String),
+    /// Restyle a layer.
+    SetLayerStyle(usize, Box<LayerStyle>),
+    /// Colour a layer by the values of a property (`None`: one colour).
+    ColorBy(usize, Option<String>),
+    /// Open a layer's properties: title, style, colours by property, warnings.
+    OpenLayerProperties(usize),
+    /// Close the layer properties.
+    CloseLayerProperties,
+    /// Open a layer's attribute table.
+    OpenTable(usize),
+    /// Close the attribute table.
+    CloseTable,
+    /// Copy these features of a layer to the clipboard as CSV.
+    CopyRows(usize, Vec<usize>),
+    /// Show the cursor position in degrees–minutes–seconds (or decimal degrees).
+    SetDms(bool),
     /// Start measuring a distance or an area.
     Measure(MeasureMode),
     /// Add a point to the measurement.
@@ -146,6 +172,18 @@ impl Command {
             Self::CancelLoading => "Cancel".into(),
             Self::RemoveLayer(_) => "Remove layer".into(),
             Self::ZoomToLayer(_) => "Zoom to layer".into(),
+            Self::MoveLayer { .. } => "Move layer".into(),
+            Self::RenameLayer(..) => "Rename layer".into(),
+            Self::SetLayerStyle(..) => "Restyle layer".into(),
+            Self::ColorBy(_, Some(p)) => format!("Colour by {p}"),
+            Self::ColorBy(_, None) => "One colour".into(),
+            Self::OpenLayerProperties(_) => "Layer properties…".into(),
+            Self::CloseLayerProperties => "Close".into(),
+            Self::OpenTable(_) => "Attribute table".into(),
+            Self::CloseTable => "Close table".into(),
+            Self::CopyRows(_, rows) => format!("Copy {} row(s) as CSV", rows.len()),
+            Self::SetDms(true) => "Coordinates in degrees, minutes, seconds".into(),
+            Self::SetDms(false) => "Coordinates in decimal degrees".into(),
             Self::ExportPng => "Export PNG…".into(),
             Self::ExportPngTo(path) => format!("Export PNG to {}", path.display()),
             Self::OpenBriefingDialog => "Export briefing image…".into(),
@@ -194,6 +232,24 @@ impl Command {
             Self::Choose(_) => "Zoom to this feature and show it in the inspector",
             Self::RemoveLayer(_) => "Remove this layer (the file is not touched)",
             Self::ZoomToLayer(_) => "Fit this layer's features into the map",
+            Self::MoveLayer { .. } => "Drag a layer onto another to change the draw order",
+            Self::RenameLayer(..) => "Give the layer another title (the file is not touched)",
+            Self::SetLayerStyle(..) => "Change the layer's colour, widths, sizes and opacity",
+            Self::ColorBy(..) => {
+                "Give each value of a property its own colour, in the map, legend and exports"
+            }
+            Self::OpenLayerProperties(_) => {
+                "Title, colour, line width, point size, opacity, colours by property, load warnings"
+            }
+            Self::CloseLayerProperties => "Close the layer properties",
+            Self::OpenTable(_) => {
+                "Every feature and property in a table: sort, filter, select, copy as CSV"
+            }
+            Self::CloseTable => "Close the attribute table",
+            Self::CopyRows(..) => {
+                "Copy the selected rows (or all rows shown) to the clipboard as CSV"
+            }
+            Self::SetDms(_) => "How the coordinates under the cursor are written",
             Self::ExportPng | Self::ExportPngTo(_) => {
                 "Save a PNG of the map exactly as shown, with attribution and disclaimer"
             }

@@ -19,50 +19,41 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
     egui::ScrollArea::vertical().show(ui, |ui| {
         // Top of the draw order first, as in QGIS.
         for (i, layer) in app.layers.iter().enumerate().rev() {
-            ui.horizontal(|ui| {
-                let mut visible = layer.visible;
-                let response = ui
-                    .checkbox(&mut visible, &layer.title)
-                    .on_hover_text(format!(
-                        "{}\n\nRight-click: zoom to layer",
-                        layer.description
-                    ));
-                if response.changed() {
-                    commands.push(Command::SetLayerVisible(i, visible));
-                }
-                response.context_menu(|ui| {
-                    let zoom = Command::ZoomToLayer(i);
-                    let button =
-                        ui.add_enabled(layer.bbox.is_some(), egui::Button::new(zoom.label()));
-                    if button.on_hover_text(zoom.tooltip()).clicked() {
-                        commands.push(zoom);
-                        ui.close();
-                    }
-                    if matches!(layer.origin, LayerOrigin::File(_))
-                        && ui.button(Command::RemoveLayer(i).label()).clicked()
-                    {
-                        commands.push(Command::RemoveLayer(i));
-                        ui.close();
-                    }
-                });
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if let LayerOrigin::File(path) = &layer.origin
-                        && ui
-                            .small_button("remove")
-                            .on_hover_text(format!(
-                                "{}\n{}",
-                                Command::RemoveLayer(i).tooltip(),
-                                path.display()
-                            ))
-                            .clicked()
-                    {
-                        commands.push(Command::RemoveLayer(i));
-                    }
-                    ui.weak(format!("{}", layer.located_count()))
-                        .on_hover_text("features on the map");
-                    swatch_ui(ui, color32(layer.style.color), LinePattern::Solid, false);
-                });
+            // Drag a row by its grip; dropping it on another row puts it in that place.
+            let drag_id = ui.make_persistent_id(("layer_row", &layer.id));
+            let row = ui.horizontal(|ui| {
+                ui.dnd_drag_source(drag_id, i, grip_ui)
+                    .response
+                    .on_hover_text(Command::MoveLayer { from: i, to: i }.tooltip());
+                layer_row_ui(app, ui, i, commands);
             });
+            let row_rect = row.response.rect;
+            if let Some(from) = row.response.dnd_hover_payload::<usize>()
+                && *from != i
+            {
+                ui.painter().rect_stroke(
+                    row_rect.expand(1.0),
+                    3.0,
+                    Stroke::new(2.0, ui.visuals().selection.bg_fill),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            if let Some(from) = row.response.dnd_release_payload::<usize>()
+                && *from != i
+            {
+                commands.push(Command::MoveLayer { from: *from, to: i });
+            }
+            if let Some(by) = &layer.style.color_by {
+                ui.indent(("classes", &layer.id), |ui| {
+                    ui.weak(format!("by {}", by.property));
+                    for (label, color) in by.legend_rows() {
+                        ui.horizontal(|ui| {
+                            swatch_ui(ui, color32(color), LinePattern::Solid, false);
+                            ui.label(label);
+                        });
+                    }
+                });
+            }
             let unsited: Vec<usize> = (0..layer.features.len())
                 .filter(|&f| !layer.features[f].is_located())
                 .collect();
@@ -144,6 +135,98 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
         ui.add_space(6.0);
         ui.weak(super::map_ui::DISCLAIMER);
     });
+}
+
+/// One layer's row: visibility and title, then (right-aligned) remove, warnings, count, swatch.
+fn layer_row_ui(app: &CorridorApp, ui: &mut Ui, i: usize, commands: &mut Vec<Command>) {
+    let layer = &app.layers[i];
+    let mut visible = layer.visible;
+    let response = ui
+        .checkbox(&mut visible, &layer.title)
+        .on_hover_text(format!(
+            "{}\n\nDrag to reorder. Right-click: zoom to layer, properties, attribute table",
+            layer.description
+        ));
+    if response.changed() {
+        commands.push(Command::SetLayerVisible(i, visible));
+    }
+    response.context_menu(|ui| {
+        let zoom = Command::ZoomToLayer(i);
+        let button = ui.add_enabled(layer.bbox.is_some(), egui::Button::new(zoom.label()));
+        if button.on_hover_text(zoom.tooltip()).clicked() {
+            commands.push(zoom);
+            ui.close();
+        }
+        for command in [Command::OpenLayerProperties(i), Command::OpenTable(i)] {
+            if ui
+                .button(command.label())
+                .on_hover_text(command.tooltip())
+                .clicked()
+            {
+                commands.push(command);
+                ui.close();
+            }
+        }
+        if matches!(layer.origin, LayerOrigin::File(_))
+            && ui.button(Command::RemoveLayer(i).label()).clicked()
+        {
+            commands.push(Command::RemoveLayer(i));
+            ui.close();
+        }
+    });
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if let LayerOrigin::File(path) = &layer.origin
+            && ui
+                .small_button("remove")
+                .on_hover_text(format!(
+                    "{}\n{}",
+                    Command::RemoveLayer(i).tooltip(),
+                    path.display()
+                ))
+                .clicked()
+        {
+            commands.push(Command::RemoveLayer(i));
+        }
+        if !layer.warnings.is_empty()
+            && ui
+                .small_button(
+                    egui::RichText::new(format!("{} warnings", layer.warnings.len()))
+                        .color(ui.visuals().warn_fg_color),
+                )
+                .on_hover_text("Features the loader skipped or repaired: see the list")
+                .clicked()
+        {
+            commands.push(Command::OpenLayerProperties(i));
+        }
+        ui.weak(format!("{}", layer.located_count()))
+            .on_hover_text("features on the map");
+        let properties = Command::OpenLayerProperties(i);
+        let (rect, swatch) = ui.allocate_exact_size(SWATCH, Sense::click());
+        ui.painter().extend(swatch_shapes(
+            rect,
+            color32(layer.style.color),
+            LinePattern::Solid,
+            false,
+        ));
+        if swatch
+            .on_hover_text(format!("{}: {}", properties.label(), properties.tooltip()))
+            .clicked()
+        {
+            commands.push(properties);
+        }
+    });
+}
+
+/// Six dots to drag a row by.
+fn grip_ui(ui: &mut Ui) {
+    let (rect, _) = ui.allocate_exact_size(vec2(8.0, 16.0), Sense::hover());
+    let color = ui.visuals().weak_text_color();
+    for row in 0..3 {
+        for col in 0..2 {
+            let c = rect.left_top() + vec2(2.0 + 4.0 * col as f32, 4.0 + 4.0 * row as f32);
+            ui.painter().circle_filled(c, 1.1, color);
+        }
+    }
 }
 
 /// A line sample with a marker in the middle.

@@ -6,12 +6,14 @@ mod briefing_ui;
 pub mod command;
 mod export;
 mod inspector_ui;
+mod layer_properties_ui;
 mod layers_ui;
 mod map_ui;
 pub mod measure_ui;
 mod open_files;
 mod search_ui;
 mod session;
+mod table_ui;
 
 pub use session::default_session_path;
 
@@ -25,7 +27,9 @@ pub use command::{BasemapSource, Command};
 use crate::io::basemap_assets::load_basemap;
 use crate::io::catalog::{find_maps_dir, load_catalog};
 use crate::model::basemap::Basemap;
-use crate::model::layer::Layer;
+use crate::model::classify::ColorBy;
+use crate::model::coords::{format_decimal, format_dms};
+use crate::model::layer::{Layer, index_after_move};
 use crate::model::style::Categories;
 use crate::model::view::{LonLat, WorldRect, zoom_to_fit};
 use crate::model::views::PAKISTAN;
@@ -101,11 +105,20 @@ pub struct CorridorApp {
     pub measure: Option<measure_ui::Measure>,
     /// The bookmarks window, when open.
     bookmarks_window: Option<bookmarks_ui::BookmarksState>,
+    /// The layer whose properties window is open.
+    pub layer_properties: Option<usize>,
+    /// The attribute table, when open.
+    pub table: Option<table_ui::TableState>,
+    /// Cursor coordinates in degrees, minutes, seconds rather than decimal degrees.
+    pub dms: bool,
     session_file: Option<PathBuf>,
     saved_session: Option<String>,
     session_write_failed: bool,
     last_session_check_s: f64,
-    restored_visibility: std::collections::HashMap<PathBuf, bool>,
+    /// Files of the restored session still to arrive.
+    restoring: std::collections::HashSet<PathBuf>,
+    /// The restored session's layers, for the files' titles, styles and places.
+    saved_layers: Vec<crate::model::session::SavedLayer>,
     /// How many files have been opened (picks their colours).
     file_layers_opened: usize,
     /// The map's view in the last frame (for tests and exports).
@@ -179,12 +192,16 @@ impl CorridorApp {
             search: None,
             bookmarks: crate::model::session::default_bookmarks(),
             bookmarks_window: None,
+            layer_properties: None,
+            table: None,
+            dms: false,
             measure: None,
             session_file: options.session_file.clone(),
             saved_session: None,
             session_write_failed: false,
             last_session_check_s: 0.0,
-            restored_visibility: Default::default(),
+            restoring: Default::default(),
+            saved_layers: Vec::new(),
             file_layers_opened: 0,
             last_view: None,
             view_initialised: false,
@@ -294,12 +311,53 @@ impl CorridorApp {
                     // Indices after it moved: forget the selection rather than show another.
                     self.selection = None;
                     self.pick_list = None;
+                    self.layer_properties = None;
+                    self.table = None;
                     self.notify(
                         Level::Info,
                         format!("Removed the layer \"{}\"", removed.title),
                     );
                 }
             }
+            Command::MoveLayer { from, to } => self.move_layer(from, to),
+            Command::RenameLayer(i, title) => {
+                let title = title.trim();
+                if let Some(layer) = self.layers.get_mut(i)
+                    && !title.is_empty()
+                {
+                    layer.title = title.to_string();
+                }
+            }
+            Command::SetLayerStyle(i, style) => {
+                if let Some(layer) = self.layers.get_mut(i) {
+                    layer.style = *style;
+                }
+            }
+            Command::ColorBy(i, property) => {
+                if let Some(layer) = self.layers.get_mut(i) {
+                    layer.style.color_by = property.map(|p| ColorBy::classify(&layer.features, &p));
+                }
+            }
+            Command::OpenLayerProperties(i) => self.layer_properties = Some(i),
+            Command::CloseLayerProperties => self.layer_properties = None,
+            Command::OpenTable(i) => self.table = Some(table_ui::TableState::new(i)),
+            Command::CloseTable => self.table = None,
+            Command::CopyRows(i, rows) => {
+                if let Some(layer) = self.layers.get(i) {
+                    let columns = crate::model::table::columns(&layer.features);
+                    let csv = crate::model::table::to_csv(&layer.features, &columns, &rows);
+                    self.ctx.copy_text(csv);
+                    let title = layer.title.clone();
+                    self.notify(
+                        Level::Info,
+                        format!(
+                            "Copied {} row(s) of \"{title}\" to the clipboard as CSV",
+                            rows.len()
+                        ),
+                    );
+                }
+            }
+            Command::SetDms(dms) => self.dms = dms,
             Command::ZoomToLayer(i) => {
                 if let Some(bbox) = self.layers.get(i).and_then(|l| l.bbox) {
                     self.fit(bbox, 14.0);
@@ -364,6 +422,28 @@ impl CorridorApp {
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
         self.ctx.request_repaint();
+    }
+
+    /// Move a layer in the draw order; everything that points at layers by index follows.
+    fn move_layer(&mut self, from: usize, to: usize) {
+        if from == to || from >= self.layers.len() || to >= self.layers.len() {
+            return;
+        }
+        let layer = self.layers.remove(from);
+        self.layers.insert(to, layer);
+        let remap = |i: usize| index_after_move(i, from, to);
+        if let Some(r) = &mut self.selection {
+            r.layer = remap(r.layer);
+        }
+        if let Some((_, refs)) = &mut self.pick_list {
+            refs.iter_mut().for_each(|r| r.layer = remap(r.layer));
+        }
+        if let Some(i) = &mut self.layer_properties {
+            *i = remap(*i);
+        }
+        if let Some(t) = &mut self.table {
+            t.layer = remap(t.layer);
+        }
     }
 
     fn current_center(&self) -> LonLat {
@@ -485,6 +565,12 @@ impl CorridorApp {
 
         egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui, &mut commands));
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui, &mut commands));
+        if self.table.is_some() {
+            egui::Panel::bottom("attribute_table")
+                .resizable(true)
+                .default_size(230.0)
+                .show(ui, |ui| table_ui::table_ui(self, ui, &mut commands));
+        }
         egui::Panel::left("layers_panel")
             .resizable(true)
             .default_size(290.0)
@@ -501,6 +587,7 @@ impl CorridorApp {
         briefing_ui::briefing_ui(self, &ctx, &mut commands);
         search_ui::search_ui(self, &ctx, &mut commands);
         bookmarks_ui::bookmarks_ui(self, &ctx, &mut commands);
+        layer_properties_ui::layer_properties_ui(self, &ctx, &mut commands);
 
         for command in commands {
             self.apply(command);
@@ -627,10 +714,22 @@ impl CorridorApp {
             });
         }
         ui.horizontal(|ui| {
-            match self.cursor_lon_lat {
-                Some(p) => ui.monospace(format!("{:.4}° N  {:.4}° E", p.lat, p.lon)),
-                None => ui.monospace(" "),
+            let text = match self.cursor_lon_lat {
+                Some(p) if self.dms => format_dms(p),
+                Some(p) => format_decimal(p),
+                None => " ".into(),
             };
+            let toggle = Command::SetDms(!self.dms);
+            if ui
+                .add(
+                    egui::Label::new(egui::RichText::new(text).monospace())
+                        .sense(egui::Sense::click()),
+                )
+                .on_hover_text(format!("Click: {}", toggle.label().to_lowercase()))
+                .clicked()
+            {
+                commands.push(toggle);
+            }
             ui.separator();
             ui.label(format!("zoom {:.1}", self.map_memory.zoom()));
         });

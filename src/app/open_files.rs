@@ -138,12 +138,20 @@ impl CorridorApp {
                         n += 1;
                         layer.id = format!("{base}#{n}");
                     }
-                    if let Some(visible) = self.restored_visibility_of(&path) {
-                        layer.visible = visible;
-                    }
                     let count = layer.features.len();
-                    for w in &warnings {
-                        self.notify(Level::Warning, format!("{}: {w} (skipped)", path.display()));
+                    layer.warnings = warnings.iter().map(ToString::to_string).collect();
+                    match warnings.as_slice() {
+                        [] => {}
+                        [one] => self.notify(Level::Warning, format!("{}: {one}", path.display())),
+                        many => self.notify(
+                            Level::Warning,
+                            format!(
+                                "{}: {} features skipped or repaired, e.g. {} (all listed in the layer's properties)",
+                                path.display(),
+                                many.len(),
+                                many[0]
+                            ),
+                        ),
                     }
                     if count == 0 {
                         self.notify(
@@ -155,7 +163,7 @@ impl CorridorApp {
                         Level::Info,
                         format!("Opened {} ({count} features)", path.display()),
                     );
-                    self.layers.push(*layer);
+                    self.add_file_layer(*layer, &path);
                 }
                 Loaded::Failed(e) => self.notify(Level::Error, format!("Not opened: {e}")),
             }

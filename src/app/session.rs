@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{BasemapSource, CorridorApp, Level};
 use crate::io::png::write_atomically;
-use crate::model::layer::LayerOrigin;
+use crate::model::layer::{Layer, LayerOrigin};
 use crate::model::session::{SavedLayer, SavedView, Session};
 
 /// Where the session is kept: `$CORRIDOR_VIEWER_CONFIG_DIR/session.json`, else the user's
@@ -74,18 +74,20 @@ impl CorridorApp {
             .collect();
         for layer in &mut self.layers {
             if let Some(saved) = session.layers.iter().find(|s| s.id == layer.id) {
-                layer.visible = saved.visible;
+                apply_saved(layer, saved);
             }
         }
         // Saved order for the layers it knows; new catalog layers keep their place on top.
         self.layers
             .sort_by_key(|l| rank.get(l.id.as_str()).copied().unwrap_or(usize::MAX));
-        let files: Vec<&SavedLayer> = session.layers.iter().filter(|l| l.file.is_some()).collect();
-        self.restored_visibility = files
+        let files: Vec<PathBuf> = session
+            .layers
             .iter()
-            .filter_map(|l| Some((l.file.clone()?, l.visible)))
+            .filter_map(|l| l.file.clone())
             .collect();
-        self.open_files(files.iter().filter_map(|l| l.file.clone()).collect());
+        self.restoring = files.iter().cloned().collect();
+        self.saved_layers = session.layers;
+        self.open_files(files);
         self.bookmarks = session.bookmarks;
     }
 
@@ -112,6 +114,8 @@ impl CorridorApp {
                         LayerOrigin::Catalog => None,
                     },
                     visible: l.visible,
+                    title: Some(l.title.clone()),
+                    style: Some(l.style.clone()),
                 })
                 .collect(),
             bookmarks: self.bookmarks.clone(),
@@ -153,8 +157,52 @@ impl CorridorApp {
         }
     }
 
-    /// Apply a restored visibility to a layer opened from a file.
-    pub(super) fn restored_visibility_of(&mut self, path: &Path) -> Option<bool> {
-        self.restored_visibility.remove(path)
+    /// Put a layer opened from a file in its place: a file of the restored session gets its
+    /// saved title, style, visibility and place in the draw order; any other goes on top.
+    pub(super) fn add_file_layer(&mut self, mut layer: Layer, path: &Path) {
+        if !self.restoring.remove(path) {
+            self.layers.push(layer);
+            return;
+        }
+        let rank_of = |saved: &[SavedLayer], l: &Layer| {
+            saved.iter().position(|s| match &l.origin {
+                LayerOrigin::File(p) => s.file.as_deref() == Some(p.as_path()),
+                LayerOrigin::Catalog => s.file.is_none() && s.id == l.id,
+            })
+        };
+        let Some(rank) = rank_of(&self.saved_layers, &layer) else {
+            self.layers.push(layer);
+            return;
+        };
+        apply_saved(&mut layer, &self.saved_layers[rank]);
+        let at = self
+            .layers
+            .iter()
+            .position(|l| rank_of(&self.saved_layers, l).is_none_or(|r| r > rank))
+            .unwrap_or(self.layers.len());
+        self.layers.insert(at, layer);
+        let last = self.layers.len() - 1;
+        // Everything at or above `at` moved up one, as if the new layer came from the top.
+        let remap = |i: usize| crate::model::layer::index_after_move(i, last, at);
+        if let Some(r) = &mut self.selection {
+            r.layer = remap(r.layer);
+        }
+        if let Some(i) = &mut self.layer_properties {
+            *i = remap(*i);
+        }
+        if let Some(t) = &mut self.table {
+            t.layer = remap(t.layer);
+        }
+    }
+}
+
+/// A saved layer's visibility, title and style.
+fn apply_saved(layer: &mut Layer, saved: &SavedLayer) {
+    layer.visible = saved.visible;
+    if let Some(title) = saved.title.as_ref().filter(|t| !t.trim().is_empty()) {
+        layer.title = title.clone();
+    }
+    if let Some(style) = &saved.style {
+        layer.style = style.clone();
     }
 }

@@ -306,11 +306,22 @@ fn legend_rows(
 
     heading("Legend", &mut y);
     for layer in &legend.layers {
-        row(
-            swatch_shapes(slot(y), color32(layer.color), LinePattern::Solid, false),
-            &layer.title,
-            &mut y,
-        );
+        if layer.classes.is_empty() {
+            row(
+                swatch_shapes(slot(y), color32(layer.color), LinePattern::Solid, false),
+                &layer.title,
+                &mut y,
+            );
+            continue;
+        }
+        heading(&layer.title, &mut y);
+        for (label, color) in &layer.classes {
+            row(
+                swatch_shapes(slot(y), color32(*color), LinePattern::Solid, false),
+                label,
+                &mut y,
+            );
+        }
     }
     if !legend.classes.is_empty() {
         y += 4.0 * k;

@@ -155,6 +155,19 @@ pub fn part_points(part: &Part) -> Box<dyn Iterator<Item = WorldPos> + '_> {
     }
 }
 
+/// Where the item at index `i` of a list ends up when the item at `from` moves to `to`.
+pub fn index_after_move(i: usize, from: usize, to: usize) -> usize {
+    if i == from {
+        to
+    } else if from < i && i <= to {
+        i - 1
+    } else if to <= i && i < from {
+        i + 1
+    } else {
+        i
+    }
+}
+
 /// Where a layer's data came from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LayerOrigin {
@@ -185,6 +198,8 @@ pub struct Layer {
     pub index: FeatureIndex,
     /// Bounding box of all located features.
     pub bbox: Option<WorldRect>,
+    /// What the loader skipped or repaired in the file, one line each.
+    pub warnings: Vec<String>,
 }
 
 impl Layer {
@@ -211,6 +226,7 @@ impl Layer {
             features,
             index,
             bbox,
+            warnings: Vec::new(),
         }
     }
 
@@ -256,6 +272,24 @@ mod tests {
         assert_eq!(p.rings.len(), 2);
         assert_eq!(p.rings[0].len(), 4, "closing vertex dropped");
         assert_eq!(p.triangles.len(), 8 * 3);
+    }
+
+    #[test]
+    fn indices_follow_a_move() {
+        // Move what is at 1 to 3 in [a b c d e] → [a c d b e], and back.
+        let before = ["a", "b", "c", "d", "e"];
+        let mut after = before.to_vec();
+        let item = after.remove(1);
+        after.insert(3, item);
+        for (i, name) in before.iter().enumerate() {
+            assert_eq!(after[index_after_move(i, 1, 3)], *name);
+        }
+        let mut back = after.clone();
+        let item = back.remove(3);
+        back.insert(1, item);
+        for (i, name) in after.iter().enumerate() {
+            assert_eq!(back[index_after_move(i, 3, 1)], *name);
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct LegendLayer {
     pub title: String,
     /// Layer colour.
     pub color: Rgba,
+    /// Its colours by property value (label and colour), when it is coloured by a property.
+    pub classes: Vec<(String, Rgba)>,
 }
 
 /// Legend and footnote content for a view.
@@ -75,6 +77,12 @@ pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: World
             .map(|l| LegendLayer {
                 title: l.title.clone(),
                 color: l.style.color,
+                classes: l
+                    .style
+                    .color_by
+                    .as_ref()
+                    .map(|by| by.legend_rows())
+                    .unwrap_or_default(),
             })
             .collect(),
         classes,
@@ -184,6 +192,22 @@ mod tests {
         let legend = legend_for(&layers, None, everywhere);
         let titles: Vec<&str> = legend.layers.iter().map(|l| l.title.as_str()).collect();
         assert_eq!(titles, ["C", "A"]);
+    }
+
+    #[test]
+    fn a_layer_coloured_by_a_property_lists_its_classes() {
+        let mut a = layer("a", true, vec![feature(62.3, 25.1, "A", "x.org")]);
+        a.style.color_by = Some(crate::model::classify::ColorBy::classify(
+            &a.features,
+            "confidence",
+        ));
+        let everywhere =
+            WorldRect::from_lon_lat(LonLat::new(-179.0, -80.0), LonLat::new(179.0, 80.0));
+        let legend = legend_for(&[a], None, everywhere);
+        assert_eq!(
+            legend.layers[0].classes,
+            [("A (1)".to_string(), crate::model::classify::QUALITATIVE[0])]
+        );
     }
 
     #[test]

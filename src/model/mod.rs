@@ -3,7 +3,9 @@
 pub mod basemap;
 pub mod boundary;
 pub mod catalog;
+pub mod classify;
 pub mod confidence;
+pub mod coords;
 pub mod hit_test;
 pub mod index;
 pub mod labels;
@@ -14,6 +16,7 @@ pub mod measure;
 pub mod search;
 pub mod session;
 pub mod style;
+pub mod table;
 pub mod tile_source;
 pub mod triangulate;
 pub mod units;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::style::LayerStyle;
 use super::views::BRIEFING_VIEWS;
 
 /// A saved map position.
@@ -39,6 +40,12 @@ pub struct SavedLayer {
     pub file: Option<PathBuf>,
     /// Shown or hidden.
     pub visible: bool,
+    /// The title, when the user renamed the layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The style, when the user changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<LayerStyle>,
 }
 
 /// The whole session.
@@ -130,11 +137,28 @@ mod tests {
                     id: "growth".into(),
                     file: None,
                     visible: false,
+                    title: None,
+                    style: None,
                 },
                 SavedLayer {
                     id: "file:roads".into(),
                     file: Some(PathBuf::from("/data/roads.geojson")),
                     visible: true,
+                    title: Some("Roads (NHA)".into()),
+                    style: Some(LayerStyle {
+                        opacity: 0.6,
+                        line_width_pt: 1.5,
+                        color_by: Some(crate::model::classify::ColorBy {
+                            property: "surface".into(),
+                            classes: vec![crate::model::classify::ColorClass {
+                                value: "paved".into(),
+                                color: crate::model::style::Rgba::rgb(1, 2, 3),
+                                count: 7,
+                            }],
+                            other_count: 2,
+                        }),
+                        ..LayerStyle::default()
+                    }),
                 },
             ],
             ..Session::default()

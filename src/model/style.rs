@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::classify::ColorBy;
+
 /// An sRGB colour with straight (not premultiplied) alpha.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -126,6 +128,10 @@ pub struct LayerStyle {
     pub fill_opacity: f64,
     /// Whether the status categories style this layer.
     pub categorized: bool,
+    /// Opacity of the whole layer (0–1), multiplied into every colour.
+    pub opacity: f64,
+    /// Colours by a property's values, replacing the layer colour (and the features' own).
+    pub color_by: Option<ColorBy>,
 }
 
 impl Default for LayerStyle {
@@ -136,6 +142,8 @@ impl Default for LayerStyle {
             point_radius_pt: 5.5,
             fill_opacity: 0.35,
             categorized: false,
+            opacity: 1.0,
+            color_by: None,
         }
     }
 }
@@ -159,8 +167,9 @@ pub struct Paint {
     pub pattern: LinePattern,
 }
 
-/// Resolve the paint of one feature: layer style, then its category, then the feature's own
-/// simplestyle-spec properties.
+/// Resolve the paint of one feature: layer style, then its status category, then the feature's
+/// own simplestyle-spec properties; a chosen "colour by property" wins over both colours, and
+/// the layer opacity applies to everything.
 pub fn resolve(
     style: &LayerStyle,
     categories: Option<&Categories>,
@@ -171,20 +180,24 @@ pub fn resolve(
         .and_then(|c| c.class_of(properties))
         .map(|c| c.pattern)
         .unwrap_or_default();
+    let by_value = style.color_by.as_ref().map(|c| c.color_of(properties));
     let color_prop = |key: &str| {
-        properties
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(Rgba::parse_hex)
+        by_value.or_else(|| {
+            properties
+                .get(key)
+                .and_then(Value::as_str)
+                .and_then(Rgba::parse_hex)
+        })
     };
     let number_prop = |key: &str| properties.get(key).and_then(Value::as_f64);
 
+    let opacity = style.opacity.clamp(0.0, 1.0);
     let stroke = color_prop("stroke")
         .unwrap_or(style.color)
-        .with_opacity(number_prop("stroke-opacity").unwrap_or(1.0));
+        .with_opacity(number_prop("stroke-opacity").unwrap_or(1.0) * opacity);
     let fill = color_prop("fill")
         .unwrap_or(style.color)
-        .with_opacity(number_prop("fill-opacity").unwrap_or(style.fill_opacity));
+        .with_opacity(number_prop("fill-opacity").unwrap_or(style.fill_opacity) * opacity);
     let marker_radius_pt = match properties.get("marker-size").and_then(Value::as_str) {
         Some("small") => style.point_radius_pt * 0.7,
         Some("large") => style.point_radius_pt * 1.4,
@@ -196,7 +209,9 @@ pub fn resolve(
             .map(|w| w as f32)
             .unwrap_or(style.line_width_pt),
         fill,
-        marker: color_prop("marker-color").unwrap_or(style.color),
+        marker: color_prop("marker-color")
+            .unwrap_or(style.color)
+            .with_opacity(opacity),
         marker_radius_pt,
         marker_hollow: pattern != LinePattern::Solid,
         pattern,
@@ -289,5 +304,36 @@ mod tests {
         let paint = resolve(&style, None, &Map::new());
         assert_eq!(paint.stroke, style.color);
         assert_eq!(paint.fill, style.color.with_opacity(style.fill_opacity));
+    }
+
+    #[test]
+    fn colour_by_property_and_layer_opacity() {
+        let features = vec![
+            crate::model::layer::Feature::new("a".into(), props(json!({"kind": "road"})), None),
+            crate::model::layer::Feature::new("b".into(), props(json!({"kind": "rail"})), None),
+        ];
+        let by = ColorBy::classify(&features, "kind");
+        let style = LayerStyle {
+            opacity: 0.5,
+            color_by: Some(by.clone()),
+            ..LayerStyle::default()
+        };
+        // The chosen classification wins over the feature's own simplestyle colour.
+        let rail = resolve(
+            &style,
+            None,
+            &props(json!({"kind": "rail", "stroke": "#ff0000"})),
+        );
+        let rail_color = by.color_of(&props(json!({"kind": "rail"})));
+        assert_eq!(rail.stroke, rail_color.with_opacity(0.5));
+        assert_eq!(rail.marker, rail_color.with_opacity(0.5));
+        assert_eq!(rail.fill, rail_color.with_opacity(style.fill_opacity * 0.5));
+        let road = resolve(&style, None, &props(json!({"kind": "road"})));
+        assert_ne!(road.stroke, rail.stroke);
+        let other = resolve(&style, None, &props(json!({"kind": "canal"})));
+        assert_eq!(
+            other.stroke,
+            crate::model::classify::OTHER.with_opacity(0.5)
+        );
     }
 }
