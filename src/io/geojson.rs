@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::repair::repair_geometry;
 use crate::model::layer::Feature;
 
 /// A GeoJSON file that was read, possibly with skipped features.
@@ -123,6 +124,12 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
     } else {
         bytes.into()
     };
+    // NaN and Infinity (written by Python and pandas) are not JSON: read them as null, so the
+    // positions holding them are named and skipped and the rest of the file loads.
+    let (cleaned, non_numbers) = match replace_non_numbers(&cleaned) {
+        Some((text, found)) => (std::borrow::Cow::Owned(text), Some(found)),
+        None => (cleaned, None),
+    };
     let mut values = Vec::new();
     for item in serde_json::Deserializer::from_slice(&cleaned).into_iter::<Value>() {
         values.push(item.map_err(|e| LoadError::Syntax {
@@ -142,6 +149,15 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
         1 => from_value(values.remove(0), path)?,
         _ => from_sequence(values, path)?,
     };
+    if let Some((count, line)) = non_numbers {
+        file.warnings.insert(
+            0,
+            LoadWarning {
+                feature_index: None,
+                message: format!("{count} NaN or Infinity value(s), which JSON does not allow, were read as null (the first on line {line})"),
+            },
+        );
+    }
     if repaired > 0 {
         file.warnings.insert(
             0,
@@ -152,6 +168,46 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
         );
     }
     Ok(file)
+}
+
+/// Replace the bare words `NaN`, `Infinity` and `-Infinity` outside strings by `null`;
+/// `None` when there are none, else the new text, how many, and the line of the first.
+fn replace_non_numbers(bytes: &[u8]) -> Option<(Vec<u8>, (usize, usize))> {
+    const WORDS: [&[u8]; 3] = [b"-Infinity", b"Infinity", b"NaN"];
+    let mut out: Option<Vec<u8>> = None;
+    let (mut in_string, mut escaped) = (false, false);
+    let (mut count, mut first_line, mut line) = (0, 0, 1);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if let Some(word) = WORDS.iter().find(|w| bytes[i..].starts_with(w)) {
+            let o = out.get_or_insert_with(|| bytes[..i].to_vec());
+            o.extend_from_slice(b"null");
+            count += 1;
+            if first_line == 0 {
+                first_line = line;
+            }
+            i += word.len();
+            continue;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        if let Some(o) = &mut out {
+            o.push(b);
+        }
+        i += 1;
+    }
+    out.map(|o| (o, (count, first_line)))
 }
 
 /// `callback({...})`: an identifier, then a bracket before the first brace.
@@ -312,29 +368,58 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
                     "the FeatureCollection has no \"features\" array",
                 ));
             };
-            items
+            let total = items.len();
+            let features: Vec<Feature> = items
                 .into_iter()
                 .enumerate()
-                .filter_map(|(i, item)| match read_feature(item, i) {
-                    Ok(f) => Some(f),
-                    Err(message) => {
-                        warnings.push(LoadWarning {
-                            feature_index: Some(i),
-                            message,
-                        });
-                        None
-                    }
+                .filter_map(|(i, item)| {
+                    let (feature, notes) = match read_feature(item, i) {
+                        Ok(read) => read,
+                        Err(message) => (None, vec![message]),
+                    };
+                    warnings.extend(notes.into_iter().map(|message| LoadWarning {
+                        feature_index: Some(i),
+                        message,
+                    }));
+                    feature
                 })
-                .collect()
+                .collect();
+            if features.is_empty()
+                && total > 0
+                && warnings.iter().all(|w| w.message.contains(PROJECTED))
+            {
+                return Err(LoadError::Unsupported {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "every coordinate is outside longitude/latitude range: {PROJECTED}; reproject to WGS84, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+                    ),
+                });
+            }
+            features
         }
         Some("Feature") => {
-            vec![read_feature(Value::Object(obj), 0).map_err(|m| not_geojson(path, m))?]
+            let (feature, notes) =
+                read_feature(Value::Object(obj), 0).map_err(|m| not_geojson(path, m))?;
+            let Some(feature) = feature else {
+                return Err(not_geojson(path, notes.join("; ")));
+            };
+            warnings.extend(notes.into_iter().map(|message| LoadWarning {
+                feature_index: Some(0),
+                message,
+            }));
+            vec![feature]
         }
         Some(
             "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
             | "GeometryCollection",
         ) => {
-            let geometry: geojson::Geometry = serde_json::from_value(Value::Object(obj))
+            let mut value = Value::Object(obj);
+            let repairs = repair_geometry(&mut value).map_err(|m| not_geojson(path, m))?;
+            warnings.extend(repairs.into_iter().map(|message| LoadWarning {
+                feature_index: None,
+                message: format!("repaired: {message}"),
+            }));
+            let geometry: geojson::Geometry = serde_json::from_value(value)
                 .map_err(|e| not_geojson(path, format!("bad geometry: {e}")))?;
             let g = convert_geometry(geometry).map_err(|m| not_geojson(path, m))?;
             vec![Feature::new("Geometry".into(), Map::new(), Some(g))]
@@ -349,8 +434,9 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
     })
 }
 
-/// Read one feature; the error text names the feature by its name when it has one.
-fn read_feature(item: Value, index: usize) -> Result<Feature, String> {
+/// Read one feature: the feature (or `None` when it had to be skipped) and the notes on what
+/// was skipped or repaired, each naming the feature by its name when it has one.
+fn read_feature(mut item: Value, index: usize) -> Result<(Option<Feature>, Vec<String>), String> {
     let label = item
         .pointer("/properties/name")
         .and_then(Value::as_str)
@@ -359,21 +445,32 @@ fn read_feature(item: Value, index: usize) -> Result<Feature, String> {
     if let Value::Object(obj) = &item {
         check_crs(obj).map_err(|m| format!("skipped{label}: {m}"))?;
     }
+    let mut notes = Vec::new();
+    if let Some(geometry) = item.get_mut("geometry").filter(|g| !g.is_null()) {
+        match repair_geometry(geometry) {
+            Ok(repairs) => {
+                notes.extend(repairs.into_iter().map(|r| format!("repaired{label}: {r}")))
+            }
+            Err(reason) => return Ok((None, vec![format!("skipped{label}: {reason}")])),
+        }
+    }
     let feature: geojson::Feature =
-        serde_json::from_value(item).map_err(|e| format!("cannot be read{label}: {e}"))?;
+        serde_json::from_value(item).map_err(|e| format!("skipped{label}: cannot be read: {e}"))?;
     let properties = feature.properties.unwrap_or_default();
     let name = ["name", "Name", "NAME", "title"]
         .iter()
         .find_map(|k| properties.get(*k).and_then(Value::as_str))
         .map(str::to_owned)
         .unwrap_or_else(|| format!("Feature {}", index + 1));
-    let geometry = feature
-        .geometry
-        .map(convert_geometry)
-        .transpose()
-        .map_err(|m| format!("{m}{label}"))?;
-    Ok(Feature::new(name, properties, geometry))
+    let geometry = match feature.geometry.map(convert_geometry).transpose() {
+        Ok(g) => g,
+        Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
+    };
+    Ok((Some(Feature::new(name, properties, geometry)), notes))
 }
+
+/// What out-of-range coordinates most likely mean.
+const PROJECTED: &str = "the file may be in a projected CRS (metres)";
 
 /// Convert to a geo geometry, refusing coordinates outside the lon/lat range (projected
 /// metres would otherwise be drawn across the world).
@@ -387,7 +484,7 @@ fn convert_geometry(geometry: geojson::Geometry) -> Result<geo::Geometry<f64>, S
         .find(|c| !(c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0))
     {
         return Err(format!(
-            "coordinate ({}, {}) is outside longitude/latitude range; the file may be in a projected CRS (metres)",
+            "coordinate ({}, {}) is outside longitude/latitude range; {PROJECTED}",
             c.x, c.y
         ));
     }
@@ -447,10 +544,16 @@ mod tests {
             {"type":"Feature","properties":{"name":"metres"},"geometry":{"type":"Point","coordinates":[7000000,3000000]}}]}"#,
         )
         .expect("loads the rest");
-        assert_eq!(f.features.len(), 1);
+        assert_eq!(f.features.len(), 2, "numbers written as text are repaired");
         assert_eq!(f.warnings.len(), 2);
         assert_eq!(f.warnings[0].feature_index, Some(1));
-        assert!(f.warnings[0].to_string().contains("\"strings\""));
+        assert!(
+            f.warnings[0]
+                .to_string()
+                .starts_with("feature #2: repaired (\"strings\"): 2 coordinate(s) written as text"),
+            "{}",
+            f.warnings[0]
+        );
         assert!(
             f.warnings[1].message.contains("projected"),
             "{}",
@@ -539,6 +642,34 @@ mod tolerance_tests {
                 .to_string()
                 .starts_with("3 \"type\" name(s) in the wrong case")
         );
+    }
+
+    #[test]
+    fn nan_and_infinity_are_read_as_null_and_their_features_skipped() {
+        let text = "{\"type\":\"FeatureCollection\",\"features\":[\n".to_string()
+            + POINT
+            + ",\n{\"type\":\"Feature\",\"properties\":{\"name\":\"NaN here\",\"pop\":NaN},\"geometry\":{\"type\":\"Point\",\"coordinates\":[NaN,-Infinity]}}]}";
+        let f = parse(&text).expect("the rest loads");
+        assert_eq!(f.features.len(), 1);
+        let messages: Vec<String> = f.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "3 NaN or Infinity value(s), which JSON does not allow, were read as null (the first on line 3)",
+                "feature #2: skipped (\"NaN here\"): position: the longitude is null or NaN (not a number)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_all_in_metres_is_refused_with_advice() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[7000000,3000000]}},
+            {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[7100000,3100000]}}]}"#;
+        let err = parse(text).expect_err("nothing could be drawn");
+        let message = err.to_string();
+        assert!(message.contains("projected CRS"), "{message}");
+        assert!(message.contains("ogr2ogr"), "{message}");
     }
 
     #[test]

@@ -3,9 +3,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use geo::BoundingRect;
-
 use super::geojson::LoadedFile;
+use crate::model::view::{LonLat, WorldPos, WorldRect};
+
+/// A longitude brought into −180…180.
+fn wrap_lon(lon: f64) -> f64 {
+    if lon > 180.0 {
+        lon - 360.0
+    } else if lon < -180.0 {
+        lon + 360.0
+    } else {
+        lon
+    }
+}
 
 /// Feature counts by geometry type, bounding box and property names of one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +24,8 @@ pub struct FileSummary {
     pub feature_count: usize,
     /// Features per geometry type (`"null"` for features without geometry).
     pub by_type: BTreeMap<&'static str, usize>,
-    /// `[west, south, east, north]` in degrees, if any feature has a position.
+    /// `[west, south, east, north]` in degrees, if any feature has a position; west is greater
+    /// than east when the features cross the antimeridian (as in RFC 7946).
     pub bbox: Option<[f64; 4]>,
     /// Every property name that occurs.
     pub property_names: BTreeSet<String>,
@@ -27,23 +38,23 @@ impl FileSummary {
     pub fn of(file: &LoadedFile) -> Self {
         let mut by_type = BTreeMap::new();
         let mut property_names = BTreeSet::new();
-        let mut bbox: Option<[f64; 4]> = None;
         for f in &file.features {
             *by_type.entry(f.geometry_type()).or_insert(0) += 1;
             property_names.extend(f.properties.keys().cloned());
-            if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
-                let b = [r.min().x, r.min().y, r.max().x, r.max().y];
-                bbox = Some(match bbox {
-                    None => b,
-                    Some(a) => [
-                        a[0].min(b[0]),
-                        a[1].min(b[1]),
-                        a[2].max(b[2]),
-                        a[3].max(b[3]),
-                    ],
-                });
-            }
         }
+        // From the world-space boxes, which take the short way across the antimeridian.
+        let bbox = file
+            .features
+            .iter()
+            .filter_map(|f| f.bbox)
+            .reduce(WorldRect::union)
+            .map(|r| {
+                let (sw, ne) = (
+                    LonLat::from_world(WorldPos::new(r.min.x, r.max.y)),
+                    LonLat::from_world(WorldPos::new(r.max.x, r.min.y)),
+                );
+                [wrap_lon(sw.lon), sw.lat, wrap_lon(ne.lon), ne.lat]
+            });
         Self {
             feature_count: file.features.len(),
             by_type,
@@ -62,7 +73,11 @@ impl fmt::Display for FileSummary {
         }
         match self.bbox {
             Some([w, s, e, n]) => {
-                writeln!(f, "  bbox: {w:.5}, {s:.5}, {e:.5}, {n:.5} (W, S, E, N)")?
+                let crosses = if w > e { "; crosses 180°" } else { "" };
+                writeln!(
+                    f,
+                    "  bbox: {w:.5}, {s:.5}, {e:.5}, {n:.5} (W, S, E, N{crosses})"
+                )?
             }
             None => writeln!(f, "  bbox: none (no feature has a position)")?,
         }

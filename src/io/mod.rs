@@ -5,3 +5,4 @@ pub mod catalog;
 pub mod geojson;
 pub mod info;
 pub mod png;
+pub mod repair;

@@ -114,10 +114,33 @@ fn world(c: geo::Coord<f64>) -> WorldPos {
     LonLat::new(c.x, c.y).to_world()
 }
 
+/// A line or ring in world space, continuous across the antimeridian: where a step in
+/// longitude is longer than half the world, it is taken the short way round (so x may leave
+/// 0–1), instead of a smear across the whole map.
+fn world_path(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<WorldPos> {
+    let mut out: Vec<WorldPos> = Vec::new();
+    let mut shift = 0.0;
+    let mut previous_lon: Option<f64> = None;
+    for c in coords {
+        if let Some(p) = previous_lon {
+            let step = c.x - p;
+            if step > 180.0 {
+                shift -= 1.0;
+            } else if step < -180.0 {
+                shift += 1.0;
+            }
+        }
+        previous_lon = Some(c.x);
+        let w = world(c);
+        out.push(WorldPos::new(w.x + shift, w.y));
+    }
+    out
+}
+
 fn world_polygon(p: &geo::Polygon<f64>) -> Option<WorldPolygon> {
     let rings: Vec<Vec<WorldPos>> = std::iter::once(p.exterior())
         .chain(p.interiors())
-        .map(|r| open_ring(r.coords().copied().map(world).collect()))
+        .map(|r| open_ring(world_path(r.coords().copied())))
         .filter(|r| r.len() >= 3)
         .collect();
     if rings.is_empty() {
@@ -132,11 +155,11 @@ fn collect_parts(g: &geo::Geometry<f64>, out: &mut Vec<Part>) {
     match g {
         G::Point(p) => out.push(Part::Point(world(p.0))),
         G::MultiPoint(mp) => out.extend(mp.iter().map(|p| Part::Point(world(p.0)))),
-        G::Line(l) => out.push(Part::Line(vec![world(l.start), world(l.end)])),
-        G::LineString(ls) => out.push(Part::Line(ls.coords().copied().map(world).collect())),
+        G::Line(l) => out.push(Part::Line(world_path([l.start, l.end].into_iter()))),
+        G::LineString(ls) => out.push(Part::Line(world_path(ls.coords().copied()))),
         G::MultiLineString(mls) => out.extend(
             mls.iter()
-                .map(|ls| Part::Line(ls.coords().copied().map(world).collect())),
+                .map(|ls| Part::Line(world_path(ls.coords().copied()))),
         ),
         G::Polygon(p) => out.extend(world_polygon(p).map(Part::Polygon)),
         G::MultiPolygon(mp) => out.extend(mp.iter().filter_map(world_polygon).map(Part::Polygon)),
@@ -257,6 +280,37 @@ mod tests {
         let unsited = Feature::new("lab".into(), Map::new(), None);
         assert!(!unsited.is_located() && unsited.bbox.is_none());
         assert_eq!(unsited.geometry_type(), "null");
+    }
+
+    #[test]
+    fn lines_and_areas_across_the_antimeridian_take_the_short_way() {
+        // Fiji-like: 178° E to 178° W is 4° of longitude, not 356°.
+        let line = Feature::new(
+            "cable".into(),
+            Map::new(),
+            Some(line_string![(x: 178.0, y: -17.0), (x: -178.0, y: -18.0)].into()),
+        );
+        let bbox = line.bbox.expect("bbox");
+        let four_degrees = 4.0 / 360.0;
+        assert!((bbox.max.x - bbox.min.x - four_degrees).abs() < 1e-12);
+        let area = Feature::new(
+            "zone".into(),
+            Map::new(),
+            Some(
+                polygon![(x: 179.0, y: 0.0), (x: -179.0, y: 0.0), (x: -179.0, y: 1.0), (x: 179.0, y: 1.0), (x: 179.0, y: 0.0)]
+                    .into(),
+            ),
+        );
+        let bbox = area.bbox.expect("bbox");
+        assert!((bbox.max.x - bbox.min.x - 2.0 / 360.0).abs() < 1e-12);
+        let Some(Part::Polygon(p)) = area.parts.first() else {
+            panic!("a polygon");
+        };
+        assert_eq!(
+            p.triangles.len(),
+            2 * 3,
+            "a quad, not a sliver round the world"
+        );
     }
 
     #[test]
