@@ -20,11 +20,13 @@ use crate::render::Scene;
 
 /// Corridor Viewer: an offline-first map of CPEC phase two.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Folder with the layer manifest (manifest.json) and GeoJSON layers [default: ./maps]
     #[arg(long, global = true)]
     pub maps: Option<PathBuf>,
+    /// GeoJSON files to open as layers in the app
+    pub files: Vec<PathBuf>,
     /// What to do; without one, the desktop app opens.
     #[command(subcommand)]
     pub command: Option<Cmd>,
@@ -263,4 +265,26 @@ pub fn info(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         }
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_open_in_the_app_and_subcommands_still_parse() {
+        let cli = Cli::try_parse_from(["corridor-viewer", "roads.geojson", "dams.geojson"])
+            .expect("files for the app");
+        assert!(cli.command.is_none());
+        assert_eq!(
+            cli.files,
+            [
+                PathBuf::from("roads.geojson"),
+                PathBuf::from("dams.geojson")
+            ]
+        );
+        let cli = Cli::try_parse_from(["corridor-viewer", "info", "a.geojson"]).expect("info");
+        assert!(cli.files.is_empty());
+        assert!(matches!(cli.command, Some(Cmd::Info { ref files }) if files.len() == 1));
+    }
 }

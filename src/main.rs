@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             match corridor_viewer::app::run(corridor_viewer::app::AppOptions {
                 maps_dir: cli.maps,
                 session_file: corridor_viewer::app::default_session_path(),
+                open_files: cli.files,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -17,6 +17,7 @@ fn harness_with_session(session_file: Option<PathBuf>) -> Harness<'static, Optio
     let options = AppOptions {
         maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
         session_file,
+        open_files: Vec::new(),
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
@@ -378,6 +379,8 @@ fn the_session_comes_back_after_a_restart() {
         a.apply(Command::MoveLayer { from: 7, to: 0 });
         a.apply(Command::RenameLayer(0, "Ports and roads".into()));
         a.apply(Command::ColorBy(0, Some("name".into())));
+        a.apply(Command::OpenTable(0));
+        a.apply(Command::SetDms(true));
         a.save_session();
     }
     assert!(session.exists(), "written");
@@ -395,6 +398,12 @@ fn the_session_comes_back_after_a_restart() {
     assert_eq!(a.layers[0].title, "Ports and roads");
     let by = a.layers[0].style.color_by.as_ref().expect("still coloured");
     assert_eq!(by.property, "name");
+    assert_eq!(
+        a.table.as_ref().map(|t| t.layer),
+        Some(0),
+        "its attribute table open again"
+    );
+    assert!(a.dms, "coordinates still in DMS");
     let markets = a.layer_index("border_markets").expect("layer");
     assert!(!a.layers[markets].visible, "still hidden");
     assert!((a.map_memory.zoom() - zoom).abs() < 1e-9, "same zoom");

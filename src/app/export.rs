@@ -153,6 +153,7 @@ mod tests {
             AppOptions {
                 maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
                 session_file: None,
+                open_files: Vec::new(),
             },
         );
         app.last_view = Some(View {

@@ -141,11 +141,23 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
 fn layer_row_ui(app: &CorridorApp, ui: &mut Ui, i: usize, commands: &mut Vec<Command>) {
     let layer = &app.layers[i];
     let mut visible = layer.visible;
+    // Long titles are cut short (the full title is in the tooltip) to keep the right side clear.
+    let is_file = matches!(layer.origin, LayerOrigin::File(_));
+    let right_pt = SWATCH.x
+        + 48.0
+        + if is_file { 62.0 } else { 0.0 }
+        + if layer.warnings.is_empty() { 0.0 } else { 92.0 };
+    let title_width = (ui.available_width() - right_pt).max(60.0);
     let response = ui
-        .checkbox(&mut visible, &layer.title)
+        .scope(|ui| {
+            ui.set_max_width(title_width);
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            ui.checkbox(&mut visible, &layer.title)
+        })
+        .inner
         .on_hover_text(format!(
-            "{}\n\nDrag to reorder. Right-click: zoom to layer, properties, attribute table",
-            layer.description
+            "{}\n{}\n\nDrag to reorder. Right-click: zoom to layer, properties, attribute table",
+            layer.title, layer.description
         ));
     if response.changed() {
         commands.push(Command::SetLayerVisible(i, visible));

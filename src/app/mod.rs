@@ -64,6 +64,8 @@ pub struct AppOptions {
     pub maps_dir: Option<PathBuf>,
     /// Where the session is saved and restored; `None`: not kept.
     pub session_file: Option<PathBuf>,
+    /// GeoJSON files to open as layers at start (after the session's own).
+    pub open_files: Vec<PathBuf>,
 }
 
 /// A screenshot on its way, to be cropped to the map and saved.
@@ -97,6 +99,8 @@ pub struct CorridorApp {
     briefing: Option<briefing_ui::BriefingDialog>,
     /// Files being opened in the background.
     loading: Option<open_files::Loading>,
+    /// Files to open once the batch being loaded is done.
+    queued_files: Vec<PathBuf>,
     /// The search box, when open.
     search: Option<search_ui::SearchState>,
     /// Named views.
@@ -115,6 +119,8 @@ pub struct CorridorApp {
     saved_session: Option<String>,
     session_write_failed: bool,
     last_session_check_s: f64,
+    /// The attribute table to open again when its layer arrives.
+    restore_table: Option<String>,
     /// Files of the restored session still to arrive.
     restoring: std::collections::HashSet<PathBuf>,
     /// The restored session's layers, for the files' titles, styles and places.
@@ -189,6 +195,7 @@ impl CorridorApp {
             pending_export: None,
             briefing: None,
             loading: None,
+            queued_files: Vec::new(),
             search: None,
             bookmarks: crate::model::session::default_bookmarks(),
             bookmarks_window: None,
@@ -201,6 +208,7 @@ impl CorridorApp {
             session_write_failed: false,
             last_session_check_s: 0.0,
             restoring: Default::default(),
+            restore_table: None,
             saved_layers: Vec::new(),
             file_layers_opened: 0,
             last_view: None,
@@ -212,6 +220,7 @@ impl CorridorApp {
             let session = app.read_session(&path);
             app.restore_session(session);
         }
+        app.open_files(options.open_files);
         app
     }
 
@@ -326,11 +335,13 @@ impl CorridorApp {
                     && !title.is_empty()
                 {
                     layer.title = title.to_string();
+                    layer.customised = true;
                 }
             }
             Command::SetLayerStyle(i, style) => {
                 if let Some(layer) = self.layers.get_mut(i) {
                     layer.style = *style;
+                    layer.customised = true;
                 }
             }
             Command::ColorBy(i, property) => {
@@ -719,17 +730,16 @@ impl CorridorApp {
                 Some(p) => format_decimal(p),
                 None => " ".into(),
             };
+            // The toggle first, so it stays put while the text beside it changes.
             let toggle = Command::SetDms(!self.dms);
             if ui
-                .add(
-                    egui::Label::new(egui::RichText::new(text).monospace())
-                        .sense(egui::Sense::click()),
-                )
-                .on_hover_text(format!("Click: {}", toggle.label().to_lowercase()))
+                .selectable_label(self.dms, "DMS")
+                .on_hover_text(toggle.label())
                 .clicked()
             {
                 commands.push(toggle);
             }
+            ui.monospace(text);
             ui.separator();
             ui.label(format!("zoom {:.1}", self.map_memory.zoom()));
         });

@@ -72,14 +72,9 @@ impl CorridorApp {
         if paths.is_empty() {
             return;
         }
-        if let Some(loading) = &self.loading {
-            self.notify(
-                Level::Warning,
-                format!(
-                    "Still loading {} file(s); open the others when it is done.",
-                    loading.total - loading.done
-                ),
-            );
+        if self.loading.is_some() {
+            // One batch at a time: these follow when it is done.
+            self.queued_files.extend(paths);
             return;
         }
         let (tx, rx) = channel();
@@ -125,9 +120,7 @@ impl CorridorApp {
                 }
             }
         }
-        if finished || loading.done == loading.total {
-            self.loading = None;
-        }
+        let batch_done = finished || loading.done == loading.total;
         for (path, outcome) in arrived {
             match outcome {
                 Loaded::Layer(mut layer, warnings) => {
@@ -167,6 +160,11 @@ impl CorridorApp {
                 }
                 Loaded::Failed(e) => self.notify(Level::Error, format!("Not opened: {e}")),
             }
+        }
+        if batch_done {
+            self.loading = None;
+            let queued = std::mem::take(&mut self.queued_files);
+            self.open_files(queued);
         }
     }
 }

@@ -87,12 +87,16 @@ impl CorridorApp {
             .collect();
         self.restoring = files.iter().cloned().collect();
         self.saved_layers = session.layers;
+        self.dms = session.dms;
+        self.restore_table = session.table;
+        self.reopen_table();
         self.open_files(files);
         self.bookmarks = session.bookmarks;
     }
 
     /// The session as it stands.
     pub fn session_snapshot(&self) -> Session {
+        let keep = |l: &Layer| l.customised || matches!(l.origin, LayerOrigin::File(_));
         let center = self.current_center();
         Session {
             view: Some(SavedView {
@@ -114,11 +118,18 @@ impl CorridorApp {
                         LayerOrigin::Catalog => None,
                     },
                     visible: l.visible,
-                    title: Some(l.title.clone()),
-                    style: Some(l.style.clone()),
+                    // A file's colour depends on the order files were opened: always kept.
+                    title: keep(l).then(|| l.title.clone()),
+                    style: keep(l).then(|| l.style.clone()),
                 })
                 .collect(),
             bookmarks: self.bookmarks.clone(),
+            table: self
+                .table
+                .as_ref()
+                .and_then(|t| self.layers.get(t.layer))
+                .map(|l| l.id.clone()),
+            dms: self.dms,
             ..Session::default()
         }
     }
@@ -157,6 +168,17 @@ impl CorridorApp {
         }
     }
 
+    /// Open the attribute table the session had open, once its layer is there.
+    pub(super) fn reopen_table(&mut self) {
+        let Some(id) = &self.restore_table else {
+            return;
+        };
+        if let Some(i) = self.layer_index(id) {
+            self.table = Some(super::table_ui::TableState::new(i));
+            self.restore_table = None;
+        }
+    }
+
     /// Put a layer opened from a file in its place: a file of the restored session gets its
     /// saved title, style, visibility and place in the draw order; any other goes on top.
     pub(super) fn add_file_layer(&mut self, mut layer: Layer, path: &Path) {
@@ -175,6 +197,7 @@ impl CorridorApp {
             return;
         };
         apply_saved(&mut layer, &self.saved_layers[rank]);
+        let reopen_table = self.restore_table.is_some();
         let at = self
             .layers
             .iter()
@@ -193,6 +216,9 @@ impl CorridorApp {
         if let Some(t) = &mut self.table {
             t.layer = remap(t.layer);
         }
+        if reopen_table {
+            self.reopen_table();
+        }
     }
 }
 
@@ -201,8 +227,10 @@ fn apply_saved(layer: &mut Layer, saved: &SavedLayer) {
     layer.visible = saved.visible;
     if let Some(title) = saved.title.as_ref().filter(|t| !t.trim().is_empty()) {
         layer.title = title.clone();
+        layer.customised = true;
     }
     if let Some(style) = &saved.style {
         layer.style = style.clone();
+        layer.customised = true;
     }
 }

@@ -457,16 +457,36 @@ fn read_feature(mut item: Value, index: usize) -> Result<(Option<Feature>, Vec<S
     let feature: geojson::Feature =
         serde_json::from_value(item).map_err(|e| format!("skipped{label}: cannot be read: {e}"))?;
     let properties = feature.properties.unwrap_or_default();
-    let name = ["name", "Name", "NAME", "title"]
-        .iter()
-        .find_map(|k| properties.get(*k).and_then(Value::as_str))
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("Feature {}", index + 1));
+    let name = feature_name(&properties).unwrap_or_else(|| format!("Feature {}", index + 1));
     let geometry = match feature.geometry.map(convert_geometry).transpose() {
         Ok(g) => g,
         Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
     };
     Ok((Some(Feature::new(name, properties, geometry)), notes))
+}
+
+/// A feature's display name: its `name` (or `title`) property, else its first text property
+/// that is not a style or an identifier (QGIS and Overpass files often name by another key).
+fn feature_name(properties: &Map<String, Value>) -> Option<String> {
+    const NAME_KEYS: [&str; 6] = ["name", "Name", "NAME", "title", "name:en", "name_en"];
+    const NOT_NAMES: [&str; 6] = [
+        "stroke",
+        "fill",
+        "marker-color",
+        "marker-size",
+        "marker-symbol",
+        "@id",
+    ];
+    NAME_KEYS
+        .iter()
+        .find_map(|k| properties.get(*k).and_then(Value::as_str))
+        .or_else(|| {
+            properties
+                .iter()
+                .filter(|(k, _)| !NOT_NAMES.contains(&k.as_str()))
+                .find_map(|(_, v)| v.as_str().filter(|s| !s.trim().is_empty()))
+        })
+        .map(str::to_owned)
 }
 
 /// What out-of-range coordinates most likely mean.

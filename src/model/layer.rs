@@ -223,6 +223,9 @@ pub struct Layer {
     pub bbox: Option<WorldRect>,
     /// What the loader skipped or repaired in the file, one line each.
     pub warnings: Vec<String>,
+    /// Whether the user changed its title or style (kept in the session; otherwise the
+    /// manifest's may change).
+    pub customised: bool,
 }
 
 impl Layer {
@@ -250,6 +253,7 @@ impl Layer {
             index,
             bbox,
             warnings: Vec::new(),
+            customised: false,
         }
     }
 

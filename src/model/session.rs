@@ -62,6 +62,11 @@ pub struct Session {
     pub layers: Vec<SavedLayer>,
     /// Bookmarks, the briefing views first by default.
     pub bookmarks: Vec<Bookmark>,
+    /// The layer whose attribute table is open (its id, or its file for an opened file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Cursor coordinates in degrees, minutes, seconds.
+    pub dms: bool,
 }
 
 /// Current format version.
@@ -75,6 +80,8 @@ impl Default for Session {
             basemap: "offline".into(),
             layers: Vec::new(),
             bookmarks: default_bookmarks(),
+            table: None,
+            dms: false,
         }
     }
 }
