@@ -159,6 +159,7 @@ mod tests {
         app.last_view = Some(View {
             transform: ScreenTransform::new(WorldPos::new(0.5, 0.5), 3.0, [0.0, 0.0]),
             rect,
+            pixels_per_point: 1.0,
         });
         app
     }

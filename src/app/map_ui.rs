@@ -68,6 +68,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 ],
             ),
             rect: map_rect,
+            pixels_per_point: ui.ctx().pixels_per_point(),
         };
         ui.painter()
             .with_clip_rect(map_rect)
@@ -84,6 +85,8 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let selection = app.selection;
     let pick_list = &app.pick_list;
     let measure = &app.measure;
+    let batch = &mut app.layer_batch;
+    let generation = app.generation;
     let mut view_out = None;
     let mut cursor = None;
 
@@ -97,7 +100,11 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 projector.zoom(),
                 [f64::from(rect.center().x), f64::from(rect.center().y)],
             );
-            let view = View { transform, rect };
+            let view = View {
+                transform,
+                rect,
+                pixels_per_point: ui.ctx().pixels_per_point(),
+            };
             view_out = Some(view);
             let painter = ui.painter().with_clip_rect(rect);
             let scene = Scene {
@@ -105,7 +112,14 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 layers,
                 categories,
             };
-            paint_map(&painter, &scene, &view, selection, !online);
+            paint_map(
+                &painter,
+                &scene,
+                &view,
+                selection,
+                !online,
+                Some((&mut *batch, generation)),
+            );
 
             // Hover: tooltip with the name(s) under the pointer.
             if let Some(pos) = response.hover_pos() {

@@ -127,6 +127,10 @@ pub struct CorridorApp {
     saved_layers: Vec<crate::model::session::SavedLayer>,
     /// How many files have been opened (picks their colours).
     file_layers_opened: usize,
+    /// The layers drawn as one mesh, reused between frames.
+    pub layer_batch: crate::render::batch::LayerBatch,
+    /// Changes whenever anything the layer batch depends on may have changed.
+    pub generation: u64,
     /// The map's view in the last frame (for tests and exports).
     pub last_view: Option<View>,
     view_initialised: bool,
@@ -211,6 +215,8 @@ impl CorridorApp {
             restore_table: None,
             saved_layers: Vec::new(),
             file_layers_opened: 0,
+            layer_batch: Default::default(),
+            generation: 0,
             last_view: None,
             view_initialised: false,
             cursor_lon_lat: None,
@@ -432,6 +438,8 @@ impl CorridorApp {
             }
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
+        // Any command may change what the layers look like: draw them afresh.
+        self.generation += 1;
         self.ctx.request_repaint();
     }
 

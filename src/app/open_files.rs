@@ -121,6 +121,7 @@ impl CorridorApp {
             }
         }
         let batch_done = finished || loading.done == loading.total;
+        let arrived_is_empty = arrived.is_empty();
         for (path, outcome) in arrived {
             match outcome {
                 Loaded::Layer(mut layer, warnings) => {
@@ -160,6 +161,9 @@ impl CorridorApp {
                 }
                 Loaded::Failed(e) => self.notify(Level::Error, format!("Not opened: {e}")),
             }
+        }
+        if !arrived_is_empty {
+            self.generation += 1;
         }
         if batch_done {
             self.loading = None;

@@ -58,7 +58,7 @@ fn rect(r: RectPt) -> Rect {
 }
 
 /// The map's view for a request, in a map frame of `map`.
-pub fn map_view(spec: ViewSpec, map: Rect) -> View {
+pub fn map_view(spec: ViewSpec, map: Rect, pixels_per_point: f32) -> View {
     let (center, zoom) = match spec {
         ViewSpec::Fit(r) => (
             r.center(),
@@ -73,6 +73,7 @@ pub fn map_view(spec: ViewSpec, map: Rect) -> View {
             [f64::from(map.center().x), f64::from(map.center().y)],
         ),
         rect: map,
+        pixels_per_point,
     }
 }
 
@@ -160,7 +161,7 @@ pub fn compose(
     let legend = legend_for(
         scene.layers,
         scene.categories,
-        map_view(req.view, rect(provisional.map)).visible_world(0.0),
+        map_view(req.view, rect(provisional.map), req.scale).visible_world(0.0),
     );
     let galleys: Vec<_> = footnote(&legend, c, req)
         .into_iter()
@@ -172,7 +173,7 @@ pub fn compose(
         .sum::<f32>()
         .max(4.0);
     let l = layout(req.size_pt, c, header_h, footer_h);
-    let view = map_view(req.view, rect(l.map));
+    let view = map_view(req.view, rect(l.map), req.scale);
     let legend = legend_for(scene.layers, scene.categories, view.visible_world(0.0));
 
     for band in [l.classification_top, l.classification_bottom]
@@ -203,7 +204,7 @@ pub fn compose(
         (Some(t), Some(spec)) => crate::tiles::paint_tiles(painter, &view, t, spec.max_zoom),
         _ => Vec::new(),
     };
-    paint_map(painter, scene, &view, None, req.tiles.is_none());
+    paint_map(painter, scene, &view, None, req.tiles.is_none(), None);
     let map = view.rect;
     let mut scale_bar = None;
     if c.scale_bar {

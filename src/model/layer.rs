@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
+use super::lod::{LodPart, build_levels, level_for_zoom};
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
@@ -28,6 +29,17 @@ pub struct WorldPolygon {
     pub rings: Vec<Vec<WorldPos>>,
     /// Triangle indices into the concatenation of `rings`.
     pub triangles: Vec<u32>,
+}
+
+/// A line or area as drawn at some zoom, borrowed from a feature.
+#[derive(Clone, Copy, Debug)]
+pub enum Drawn<'a> {
+    /// A polyline.
+    Line(&'a [WorldPos]),
+    /// A polygon with holes.
+    Polygon(&'a WorldPolygon),
+    /// Something smaller than a pixel.
+    Dot(WorldPos),
 }
 
 /// One drawable piece of a feature's geometry, in world space.
@@ -55,6 +67,8 @@ pub struct Feature {
     pub parts: Vec<Part>,
     /// World-space bounding box; `None` without geometry.
     pub bbox: Option<WorldRect>,
+    /// Simplified lines and areas per zoom step, coarsest first (see [`super::lod`]).
+    pub lod: Vec<Vec<LodPart>>,
 }
 
 impl Feature {
@@ -69,12 +83,37 @@ impl Feature {
             collect_parts(g, &mut parts);
         }
         let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
+        let lod = build_levels(&parts);
         Self {
             name,
             properties,
             geometry,
             parts,
             bbox,
+            lod,
+        }
+    }
+
+    /// The lines and areas to draw at `zoom`: a simplified level, or the full geometry.
+    pub fn lines_and_areas_at(&self, zoom: f64) -> Vec<Drawn<'_>> {
+        match level_for_zoom(zoom).and_then(|l| self.lod.get(l)) {
+            Some(level) => level
+                .iter()
+                .map(|p| match p {
+                    LodPart::Line(l) => Drawn::Line(l),
+                    LodPart::Polygon(poly) => Drawn::Polygon(poly),
+                    LodPart::Dot(d) => Drawn::Dot(*d),
+                })
+                .collect(),
+            None => self
+                .parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Point(_) => None,
+                    Part::Line(l) => Some(Drawn::Line(l)),
+                    Part::Polygon(poly) => Some(Drawn::Polygon(poly)),
+                })
+                .collect(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod layer;
 pub mod layout;
 pub mod legend;
+pub mod lod;
 pub mod measure;
 pub mod search;
 pub mod session;

@@ -111,6 +111,14 @@ impl WorldRect {
             && other.min.y <= self.max.y
     }
 
+    /// Whether `other` lies wholly inside this rectangle.
+    pub fn contains_rect(&self, other: &Self) -> bool {
+        self.min.x <= other.min.x
+            && self.min.y <= other.min.y
+            && other.max.x <= self.max.x
+            && other.max.y <= self.max.y
+    }
+
     /// The rectangle grown by `margin` on every side.
     pub fn expand(self, margin: f64) -> Self {
         Self {

@@ -1,13 +1,14 @@
 //! Turns the basemap and the layers, seen through a [`ScreenTransform`], into plain egui draw
 //! batches (`Vec<Shape>`). The screen and exports paint the same batches.
 
+pub mod batch;
 pub mod palette;
 
 use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, epaint::Vertex};
 
 use crate::model::basemap::{AreaKind, Basemap};
 use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
-use crate::model::layer::{Feature, Layer, Part, WorldPolygon};
+use crate::model::layer::{Drawn, Feature, Layer, Part, WorldPolygon};
 use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
 use crate::model::view::{ScreenTransform, WorldRect};
 
@@ -18,9 +19,17 @@ pub struct View {
     pub transform: ScreenTransform,
     /// The map's rectangle on screen, in points.
     pub rect: Rect,
+    /// Physical pixels per point (the screen's, or an export's scale): detail is chosen for
+    /// pixels, not points.
+    pub pixels_per_point: f32,
 }
 
 impl View {
+    /// The zoom in physical pixels: the zoom whose levels of detail suit this view.
+    pub fn detail_zoom(&self) -> f64 {
+        self.transform.zoom() + f64::from(self.pixels_per_point.max(0.01)).log2()
+    }
+
     /// The world rectangle the view shows, with a margin in points.
     pub fn visible_world(&self, margin_pt: f32) -> WorldRect {
         let r = self.rect.expand(margin_pt);
@@ -205,11 +214,17 @@ fn paint_of(layer: &Layer, categories: Option<&Categories>, f: &Feature) -> Pain
     resolve(&layer.style, categories, &f.properties)
 }
 
-/// One feature's lines and fills (no markers).
+/// One feature's lines and fills (no markers), at the level of detail of the view's zoom.
 fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
-    for part in &f.parts {
+    // The selection is drawn in full detail, so what is highlighted is exactly the feature.
+    let zoom = if selected {
+        f64::INFINITY
+    } else {
+        view.detail_zoom()
+    };
+    for part in f.lines_and_areas_at(zoom) {
         match part {
-            Part::Polygon(poly) => {
+            Drawn::Polygon(poly) => {
                 let mut mesh = Mesh::default();
                 fill_mesh(view, poly, color32(paint.fill), &mut mesh);
                 out.push(Shape::mesh(mesh));
@@ -229,7 +244,7 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                     );
                 }
             }
-            Part::Line(l) => {
+            Drawn::Line(l) => {
                 let pts = screen_line(view, l);
                 let w = paint.stroke_width_pt;
                 if selected {
@@ -254,7 +269,14 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                     paint.pattern,
                 );
             }
-            Part::Point(_) => {}
+            Drawn::Dot(d) => {
+                let c = view.pos(d);
+                out.push(Shape::rect_filled(
+                    Rect::from_center_size(c, egui::vec2(1.5, 1.5)),
+                    0.0,
+                    color32(paint.stroke),
+                ));
+            }
         }
     }
 }
@@ -519,19 +541,41 @@ pub struct Scene<'a> {
 /// Paint the map into `painter` (clipped to the view): the offline basemap unless tiles lie
 /// under it, the layers, then labels placed around the markers. The screen and every export
 /// draw through here.
+///
+/// With a `cache` (the screen), the layers come from a [`batch::LayerBatch`] reused while its
+/// generation and the zoom stay the same; without (exports), they are drawn afresh.
 pub fn paint_map(
     painter: &egui::Painter,
     scene: &Scene<'_>,
     view: &View,
     selected: Option<FeatureRef>,
     with_basemap: bool,
+    cache: Option<(&mut batch::LayerBatch, u64)>,
 ) {
     let painter = painter.with_clip_rect(view.rect);
     if with_basemap {
         painter.extend(basemap_shapes(scene.basemap, view));
     }
-    let (shapes, marker_boxes) = layer_shapes(scene.layers, scene.categories, view, selected);
-    painter.extend(shapes);
+    let marker_boxes = match cache {
+        Some((batch, generation)) => {
+            let options = painter.ctx().tessellation_options(|o| *o);
+            let (mesh, boxes) = batch.shapes(
+                scene.layers,
+                scene.categories,
+                view,
+                selected,
+                generation,
+                options,
+            );
+            painter.add(mesh);
+            boxes
+        }
+        None => {
+            let (shapes, boxes) = layer_shapes(scene.layers, scene.categories, view, selected);
+            painter.extend(shapes);
+            boxes
+        }
+    };
     if with_basemap {
         painter.extend(label_shapes(scene.basemap, view, &painter, &marker_boxes));
     }
