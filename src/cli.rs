@@ -192,7 +192,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         }
     }
     for (i, path) in args.files.iter().enumerate() {
-        let (layer, warnings) = layer_from_file(path, i)?;
+        let (layer, warnings) = layer_from_file(path, i, &Default::default())?;
         for w in warnings {
             eprintln!("warning: {}: {w} (skipped)", path.display());
         }

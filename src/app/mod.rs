@@ -31,6 +31,7 @@ use crate::model::classify::ColorBy;
 use crate::model::coords::{format_decimal, format_dms};
 use crate::model::layer::{Layer, index_after_move};
 use crate::model::style::Categories;
+use crate::model::units::group_thousands;
 use crate::model::view::{LonLat, WorldRect, zoom_to_fit};
 use crate::model::views::PAKISTAN;
 use crate::render::{FeatureRef, View};
@@ -671,13 +672,22 @@ impl CorridorApp {
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
+                let p = &loading.progress;
+                let mb = |b: &std::sync::atomic::AtomicU64| {
+                    b.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+                };
                 ui.label(format!(
-                    "Loading file {} of {}: {file}",
+                    "Loading file {} of {}: {file} — {:.1} of {:.1} MB read, {} features",
                     loading.done + 1,
-                    loading.total
+                    loading.total,
+                    mb(&p.bytes_read),
+                    mb(&p.bytes_total),
+                    group_thousands(p.features.load(std::sync::atomic::Ordering::Relaxed) as f64),
                 ));
-                let fraction = loading.done as f32 / loading.total.max(1) as f32;
-                ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
+                ui.add(egui::ProgressBar::new(loading.fraction()).desired_width(120.0));
+                // The counters move on another thread: look again soon.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
                 if ui
                     .button(Command::CancelLoading.label())
                     .on_hover_text(Command::CancelLoading.tooltip())

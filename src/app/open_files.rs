@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::{CorridorApp, Level};
 use crate::io::catalog::layer_from_file;
-use crate::io::geojson::{LoadError, LoadWarning};
+use crate::io::geojson::{LoadError, LoadWarning, Progress};
 use crate::model::layer::Layer;
 
 /// One file's outcome.
@@ -28,14 +28,25 @@ pub(super) struct Loading {
     pub done: usize,
     /// The file being read now.
     pub current: Option<PathBuf>,
+    /// How far the file being read has come.
+    pub progress: Arc<Progress>,
     cancel: Arc<AtomicBool>,
     results: Receiver<(PathBuf, Option<Loaded>)>,
 }
 
 impl Loading {
-    /// Ask the loader to stop after the file it is reading.
+    /// Stop loading: the file being read is abandoned, the rest are not started.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::SeqCst);
+        self.progress.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Done so far, 0–1: whole files, plus half the current file's share for its bytes read
+    /// (the other half is parsing, counted in features).
+    pub fn fraction(&self) -> f32 {
+        let total = self.progress.bytes_total.load(Ordering::Relaxed).max(1) as f32;
+        let read = self.progress.bytes_read.load(Ordering::Relaxed) as f32 / total;
+        (self.done as f32 + 0.5 * read.min(1.0)) / self.total.max(1) as f32
     }
 }
 
@@ -43,6 +54,7 @@ fn load_all(
     paths: Vec<PathBuf>,
     first_index: usize,
     cancel: Arc<AtomicBool>,
+    progress: Arc<Progress>,
     tx: Sender<(PathBuf, Option<Loaded>)>,
     ctx: egui::Context,
 ) {
@@ -50,10 +62,14 @@ fn load_all(
         if cancel.load(Ordering::SeqCst) {
             break;
         }
+        for counter in [&progress.bytes_read, &progress.bytes_total] {
+            counter.store(0, Ordering::Relaxed);
+        }
+        progress.features.store(0, Ordering::Relaxed);
         // Announce the file, then its outcome.
         let _ = tx.send((path.clone(), None));
         ctx.request_repaint();
-        let outcome = match layer_from_file(&path, first_index + i) {
+        let outcome = match layer_from_file(&path, first_index + i, &progress) {
             Ok((layer, warnings)) => Loaded::Layer(Box::new(layer), warnings),
             Err(e) => Loaded::Failed(e),
         };
@@ -79,19 +95,21 @@ impl CorridorApp {
         }
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
+        let progress = Arc::new(Progress::default());
         let first_index = self.file_layers_opened;
         self.file_layers_opened += paths.len();
         self.loading = Some(Loading {
             total: paths.len(),
             done: 0,
             current: None,
+            progress: Arc::clone(&progress),
             cancel: Arc::clone(&cancel),
             results: rx,
         });
         let ctx = self.ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("open-files".into())
-            .spawn(move || load_all(paths, first_index, cancel, tx, ctx));
+            .spawn(move || load_all(paths, first_index, cancel, progress, tx, ctx));
         if let Err(e) = spawned {
             self.loading = None;
             self.notify(Level::Error, format!("Cannot start loading the files: {e}"));
@@ -158,6 +176,9 @@ impl CorridorApp {
                         format!("Opened {} ({count} features)", path.display()),
                     );
                     self.add_file_layer(*layer, &path);
+                }
+                Loaded::Failed(e @ LoadError::Cancelled { .. }) => {
+                    self.notify(Level::Info, format!("Not opened: {e}"));
                 }
                 Loaded::Failed(e) => self.notify(Level::Error, format!("Not opened: {e}")),
             }

@@ -80,8 +80,9 @@ const FILE_LAYER_COLORS: [&str; 4] = ["#56B4E9", "#882255", "#44AA99", "#999933"
 pub fn layer_from_file(
     path: &Path,
     index: usize,
+    progress: &crate::io::geojson::Progress,
 ) -> Result<(Layer, Vec<crate::io::geojson::LoadWarning>), crate::io::geojson::LoadError> {
-    let file = load_file(path)?;
+    let file = crate::io::geojson::load_file_with(path, progress)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

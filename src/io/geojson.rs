@@ -4,11 +4,14 @@
 //! a document that is not GeoJSON says what it looks like instead. Tolerant inside a good
 //! file: a feature that cannot be read is skipped with a warning naming it, and the rest load.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::repair::repair_geometry;
+use super::repair::{repair_geometry, to_geo};
 use crate::model::layer::Feature;
 
 /// A GeoJSON file that was read, possibly with skipped features.
@@ -76,6 +79,12 @@ pub enum LoadError {
         /// What cannot be drawn, and what to do.
         message: String,
     },
+    /// The user stopped the load.
+    #[error("{}: loading was cancelled", path.display())]
+    Cancelled {
+        /// The file.
+        path: PathBuf,
+    },
     /// Valid JSON, but not GeoJSON.
     #[error("{}: not GeoJSON: {reason}", path.display())]
     NotGeoJson {
@@ -86,17 +95,65 @@ pub enum LoadError {
     },
 }
 
+/// How far a load has come, shared with the thread that shows it; also how to stop it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Size of the file, in bytes.
+    pub bytes_total: AtomicU64,
+    /// Bytes read so far.
+    pub bytes_read: AtomicU64,
+    /// Features parsed so far.
+    pub features: AtomicUsize,
+    /// Set to stop the load; it ends with [`LoadError::Cancelled`].
+    pub cancel: AtomicBool,
+}
+
 /// Read and parse a GeoJSON file.
 pub fn load_file(path: &Path) -> Result<LoadedFile, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+    load_file_with(path, &Progress::default())
+}
+
+/// Read and parse a GeoJSON file, reporting progress and stopping when asked. The file's text
+/// is dropped as soon as it is parsed; features are converted one at a time as they are read.
+pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, LoadError> {
+    let io_error = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse_bytes(&bytes, path)
+    };
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    progress.bytes_total.store(size, Ordering::Relaxed);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut chunk = vec![0u8; 1 << 22];
+    loop {
+        if progress.cancel.load(Ordering::Relaxed) {
+            return Err(LoadError::Cancelled {
+                path: path.to_path_buf(),
+            });
+        }
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        progress.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    parse_bytes_with(&bytes, path, progress)
 }
 
 /// Parse GeoJSON bytes; `path` names the source in messages.
 pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
+    parse_bytes_with(bytes, path, &Progress::default())
+}
+
+/// Parse GeoJSON bytes, counting features in `progress` and stopping when it asks.
+pub fn parse_bytes_with(
+    bytes: &[u8],
+    path: &Path,
+    progress: &Progress,
+) -> Result<LoadedFile, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err(LoadError::NotGeoJson {
@@ -130,24 +187,38 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<LoadedFile, LoadError> {
         Some((text, found)) => (std::borrow::Cow::Owned(text), Some(found)),
         None => (cleaned, None),
     };
-    let mut values = Vec::new();
-    for item in serde_json::Deserializer::from_slice(&cleaned).into_iter::<Value>() {
-        values.push(item.map_err(|e| LoadError::Syntax {
-            path: path.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: crate::model::json_error_text(&e),
-            excerpt: excerpt(bytes, e.line(), e.column()),
-        })?);
-    }
     let mut repaired = 0;
-    for v in &mut values {
-        normalise_types(v, &mut repaired);
+    let mut de = serde_json::Deserializer::from_slice(&cleaned);
+    let mut docs: Vec<Result<LoadedFile, LoadError>> = Vec::new();
+    // One document, or a sequence of them (newline-delimited, RFC 8142).
+    while de.end().is_err() {
+        let doc = DocSeed {
+            progress,
+            repaired: &mut repaired,
+        }
+        .deserialize(&mut de)
+        .map_err(|e| {
+            if progress.cancel.load(Ordering::Relaxed) {
+                LoadError::Cancelled {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                LoadError::Syntax {
+                    path: path.to_path_buf(),
+                    line: e.line(),
+                    column: e.column(),
+                    message: crate::model::json_error_text(&e),
+                    excerpt: excerpt(bytes, e.line(), e.column()),
+                }
+            }
+        })?;
+        docs.push(from_doc(doc, path, &mut repaired));
     }
-    let mut file = match values.len() {
+    drop(cleaned);
+    let mut file = match docs.len() {
         0 => return Err(not_geojson(path, "the file is empty")),
-        1 => from_value(values.remove(0), path)?,
-        _ => from_sequence(values, path)?,
+        1 => docs.remove(0)?,
+        _ => from_sequence(docs, path),
     };
     if let Some((count, line)) = non_numbers {
         file.warnings.insert(
@@ -279,11 +350,11 @@ fn check_crs(obj: &Map<String, Value>) -> Result<(), String> {
 
 /// Newline-delimited GeoJSON or a GeoJSON text sequence: each value a Feature, a Geometry or
 /// a FeatureCollection; anything else is skipped with a warning naming its place.
-fn from_sequence(values: Vec<Value>, path: &Path) -> Result<LoadedFile, LoadError> {
+fn from_sequence(docs: Vec<Result<LoadedFile, LoadError>>, path: &Path) -> LoadedFile {
     let mut features = Vec::new();
     let mut warnings = Vec::new();
-    for (i, v) in values.into_iter().enumerate() {
-        match from_value(v, path) {
+    for (i, doc) in docs.into_iter().enumerate() {
+        match doc {
             Ok(file) => {
                 features.extend(file.features);
                 warnings.extend(file.warnings.into_iter().map(|w| LoadWarning {
@@ -301,12 +372,159 @@ fn from_sequence(values: Vec<Value>, path: &Path) -> Result<LoadedFile, LoadErro
             }),
         }
     }
-    Ok(LoadedFile {
+    LoadedFile {
         path: path.to_path_buf(),
         features,
         warnings,
         name: None,
-    })
+    }
+}
+
+/// One top-level JSON value as read: an object with its `features` already converted, or
+/// something else.
+enum Doc {
+    /// A JSON object; `features` holds what its `features` array gave, when it had one.
+    Object(Map<String, Value>, Option<Streamed>),
+    /// Not an object.
+    NotObject,
+}
+
+/// Features converted while their array was being read.
+struct Streamed {
+    features: Vec<Feature>,
+    warnings: Vec<LoadWarning>,
+    total: usize,
+}
+
+/// Reads one top-level value, converting the members of a `features` array one at a time, so
+/// the parsed JSON of the whole collection never exists at once.
+struct DocSeed<'a> {
+    progress: &'a Progress,
+    repaired: &'a mut usize,
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+    type Value = Doc;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Doc, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_> {
+    type Value = Doc;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a GeoJSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
+        let mut members = Map::new();
+        let mut streamed = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "features" {
+                streamed = map.next_value_seed(FeaturesSeed {
+                    progress: self.progress,
+                    repaired: &mut *self.repaired,
+                })?;
+            } else {
+                let value: Value = map.next_value()?;
+                members.insert(key, value);
+            }
+        }
+        Ok(Doc::Object(members, streamed))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Doc::NotObject)
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Doc, E> {
+        Ok(Doc::NotObject)
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Doc, E> {
+        Ok(Doc::NotObject)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Doc, E> {
+        Ok(Doc::NotObject)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Doc, E> {
+        Ok(Doc::NotObject)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Doc, E> {
+        Ok(Doc::NotObject)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Doc, E> {
+        Ok(Doc::NotObject)
+    }
+}
+
+/// The `features` array, converted member by member; `None` when it is not an array.
+struct FeaturesSeed<'a> {
+    progress: &'a Progress,
+    repaired: &'a mut usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
+    type Value = Option<Streamed>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Streamed>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_> {
+    type Value = Option<Streamed>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of features")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Streamed>, A::Error> {
+        let mut out = Streamed {
+            features: Vec::with_capacity(seq.size_hint().unwrap_or(0)),
+            warnings: Vec::new(),
+            total: 0,
+        };
+        while let Some(mut item) = seq.next_element::<Value>()? {
+            normalise_types(&mut item, self.repaired);
+            let i = out.total;
+            out.total += 1;
+            let (feature, notes) = read_feature(item, i).unwrap_or_else(|m| (None, vec![m]));
+            out.features.extend(feature);
+            out.warnings
+                .extend(notes.into_iter().map(|message| LoadWarning {
+                    feature_index: Some(i),
+                    message,
+                }));
+            self.progress.features.fetch_add(1, Ordering::Relaxed);
+            if self.progress.cancel.load(Ordering::Relaxed) {
+                return Err(serde::de::Error::custom("cancelled"));
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Streamed>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Option<Streamed>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Option<Streamed>, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Option<Streamed>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Option<Streamed>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Option<Streamed>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Streamed>, E> {
+        Ok(None)
+    }
 }
 
 /// Up to 60 characters of the offending line around the column, with a caret.
@@ -349,8 +567,13 @@ fn describe_foreign(obj: &Map<String, Value>) -> String {
     }
 }
 
-fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
-    let Value::Object(mut obj) = value else {
+fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, LoadError> {
+    let Doc::Object(obj, streamed) = doc else {
+        return Err(not_geojson(path, "the document is not a JSON object"));
+    };
+    let mut top = Value::Object(obj);
+    normalise_types(&mut top, repaired);
+    let Value::Object(obj) = top else {
         return Err(not_geojson(path, "the document is not a JSON object"));
     };
     let kind = obj.get("type").and_then(Value::as_str).map(str::to_owned);
@@ -362,28 +585,18 @@ fn from_value(value: Value, path: &Path) -> Result<LoadedFile, LoadError> {
     let mut warnings = Vec::new();
     let features = match kind.as_deref() {
         Some("FeatureCollection") => {
-            let Some(Value::Array(items)) = obj.remove("features") else {
+            let Some(streamed) = streamed else {
                 return Err(not_geojson(
                     path,
                     "the FeatureCollection has no \"features\" array",
                 ));
             };
-            let total = items.len();
-            let features: Vec<Feature> = items
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, item)| {
-                    let (feature, notes) = match read_feature(item, i) {
-                        Ok(read) => read,
-                        Err(message) => (None, vec![message]),
-                    };
-                    warnings.extend(notes.into_iter().map(|message| LoadWarning {
-                        feature_index: Some(i),
-                        message,
-                    }));
-                    feature
-                })
-                .collect();
+            let Streamed {
+                features,
+                warnings: notes,
+                total,
+            } = streamed;
+            warnings.extend(notes);
             if features.is_empty()
                 && total > 0
                 && warnings.iter().all(|w| w.message.contains(PROJECTED))
@@ -454,13 +667,35 @@ fn read_feature(mut item: Value, index: usize) -> Result<(Option<Feature>, Vec<S
             Err(reason) => return Ok((None, vec![format!("skipped{label}: {reason}")])),
         }
     }
-    let feature: geojson::Feature =
-        serde_json::from_value(item).map_err(|e| format!("skipped{label}: cannot be read: {e}"))?;
-    let properties = feature.properties.unwrap_or_default();
+    let Value::Object(mut obj) = item else {
+        return Err(format!("skipped{label}: a feature must be a JSON object"));
+    };
+    match obj.get("type").and_then(Value::as_str) {
+        Some("Feature") => {}
+        Some(other) => {
+            return Err(format!(
+                "skipped{label}: its type is \"{other}\", not \"Feature\""
+            ));
+        }
+        None => return Err(format!("skipped{label}: it has no \"type\": \"Feature\"")),
+    }
+    let properties = match obj.remove("properties") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(p)) => p,
+        Some(other) => {
+            notes.push(format!(
+                "repaired{label}: \"properties\" was {other}, not an object; read as none"
+            ));
+            Map::new()
+        }
+    };
     let name = feature_name(&properties).unwrap_or_else(|| format!("Feature {}", index + 1));
-    let geometry = match feature.geometry.map(convert_geometry).transpose() {
-        Ok(g) => g,
-        Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
+    let geometry = match obj.get("geometry").filter(|g| !g.is_null()) {
+        None => None,
+        Some(g) => match to_geo(g).and_then(check_range) {
+            Ok(g) => Some(g),
+            Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
+        },
     };
     Ok((Some(Feature::new(name, properties, geometry)), notes))
 }
@@ -498,6 +733,11 @@ fn convert_geometry(geometry: geojson::Geometry) -> Result<geo::Geometry<f64>, S
     let g: geo::Geometry<f64> = geometry
         .try_into()
         .map_err(|e: geojson::Error| format!("bad geometry: {e}"))?;
+    check_range(g)
+}
+
+/// Refuse coordinates outside the lon/lat range.
+fn check_range(g: geo::Geometry<f64>) -> Result<geo::Geometry<f64>, String> {
     use geo::CoordsIter;
     if let Some(c) = g
         .coords_iter()
@@ -690,6 +930,40 @@ mod tolerance_tests {
         let message = err.to_string();
         assert!(message.contains("projected CRS"), "{message}");
         assert!(message.contains("ogr2ogr"), "{message}");
+    }
+
+    #[test]
+    fn a_load_counts_bytes_and_features_and_can_be_cancelled() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("points.geojson");
+        let features: Vec<String> = (0..500).map(|_| POINT.to_string()).collect();
+        let text = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+            features.join(",")
+        );
+        std::fs::write(&path, &text).expect("write");
+        let progress = Progress::default();
+        let file = load_file_with(&path, &progress).expect("loads");
+        assert_eq!(file.features.len(), 500);
+        assert_eq!(progress.features.load(Ordering::Relaxed), 500);
+        assert_eq!(
+            progress.bytes_read.load(Ordering::Relaxed),
+            text.len() as u64
+        );
+        assert_eq!(
+            progress.bytes_total.load(Ordering::Relaxed),
+            text.len() as u64
+        );
+        let cancelled = Progress::default();
+        cancelled.cancel.store(true, Ordering::Relaxed);
+        let err = load_file_with(&path, &cancelled).expect_err("cancelled");
+        assert!(matches!(err, LoadError::Cancelled { .. }), "{err}");
+        // Cancelled while parsing (after the bytes are read): stops at the next feature.
+        let mid = Progress::default();
+        mid.cancel.store(true, Ordering::Relaxed);
+        let err = parse_bytes_with(text.as_bytes(), &path, &mid).expect_err("cancelled");
+        assert!(matches!(err, LoadError::Cancelled { .. }), "{err}");
+        assert_eq!(mid.features.load(Ordering::Relaxed), 1);
     }
 
     #[test]

@@ -17,6 +17,79 @@ pub fn repair_geometry(geometry: &mut Value) -> Result<Vec<String>, String> {
     Ok(repairs)
 }
 
+/// A checked (see [`repair_geometry`]) GeoJSON geometry as a geo geometry, X and Y only.
+pub fn to_geo(geometry: &Value) -> Result<geo::Geometry<f64>, String> {
+    let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+    let empty = Value::Array(Vec::new());
+    let coords = geometry.get("coordinates").unwrap_or(&empty);
+    let items = |v: &Value| v.as_array().map(Vec::as_slice).unwrap_or_default().to_vec();
+    let coord = |v: &Value| -> Result<geo::Coord<f64>, String> {
+        let xy = |i: usize| v.get(i).and_then(Value::as_f64);
+        match (xy(0), xy(1)) {
+            (Some(x), Some(y)) => Ok(geo::coord! { x: x, y: y }),
+            _ => Err(format!("position {v} is not two numbers")),
+        }
+    };
+    let line = |v: &Value| -> Result<geo::LineString<f64>, String> {
+        v.as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(coord)
+            .collect::<Result<Vec<_>, _>>()
+            .map(geo::LineString::new)
+    };
+    let polygon = |v: &Value| -> Result<geo::Polygon<f64>, String> {
+        let mut rings = v
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(line);
+        let outer = rings
+            .next()
+            .transpose()?
+            .unwrap_or_else(|| geo::LineString::new(Vec::new()));
+        Ok(geo::Polygon::new(
+            outer,
+            rings.collect::<Result<Vec<_>, _>>()?,
+        ))
+    };
+    Ok(match kind {
+        "Point" => geo::Geometry::Point(geo::Point(coord(coords)?)),
+        "MultiPoint" => geo::Geometry::MultiPoint(geo::MultiPoint::new(
+            items(coords)
+                .iter()
+                .map(|c| coord(c).map(geo::Point))
+                .collect::<Result<_, _>>()?,
+        )),
+        "LineString" => geo::Geometry::LineString(line(coords)?),
+        "MultiLineString" => geo::Geometry::MultiLineString(geo::MultiLineString::new(
+            items(coords).iter().map(line).collect::<Result<_, _>>()?,
+        )),
+        "Polygon" => geo::Geometry::Polygon(polygon(coords)?),
+        "MultiPolygon" => geo::Geometry::MultiPolygon(geo::MultiPolygon::new(
+            items(coords)
+                .iter()
+                .map(polygon)
+                .collect::<Result<_, _>>()?,
+        )),
+        "GeometryCollection" => {
+            geo::Geometry::GeometryCollection(geo::GeometryCollection::new_from(
+                geometry
+                    .get("geometries")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(to_geo)
+                    .collect::<Result<_, _>>()?,
+            ))
+        }
+        other => return Err(format!("unknown geometry type \"{other}\"")),
+    })
+}
+
 fn repair(geometry: &mut Value, repairs: &mut Vec<String>) -> Result<(), String> {
     let Value::Object(obj) = geometry else {
         return Err("the geometry is not a JSON object".into());

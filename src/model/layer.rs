@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
-use super::lod::{LodPart, build_levels, level_for_zoom};
+use super::lod::{Level, LodPart, build_levels, level_for_zoom};
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
@@ -67,8 +67,8 @@ pub struct Feature {
     pub parts: Vec<Part>,
     /// World-space bounding box; `None` without geometry.
     pub bbox: Option<WorldRect>,
-    /// Simplified lines and areas per zoom step, coarsest first (see [`super::lod`]).
-    pub lod: Vec<Vec<LodPart>>,
+    /// Simplified lines and areas per zoom, coarsest first (see [`super::lod`]).
+    pub lod: Vec<Level>,
 }
 
 impl Feature {
@@ -96,8 +96,9 @@ impl Feature {
 
     /// The lines and areas to draw at `zoom`: a simplified level, or the full geometry.
     pub fn lines_and_areas_at(&self, zoom: f64) -> Vec<Drawn<'_>> {
-        match level_for_zoom(zoom).and_then(|l| self.lod.get(l)) {
+        match level_for_zoom(&self.lod, zoom) {
             Some(level) => level
+                .parts
                 .iter()
                 .map(|p| match p {
                     LodPart::Line(l) => Drawn::Line(l),

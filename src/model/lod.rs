@@ -1,20 +1,37 @@
 //! Level of detail: simplified copies of a feature's lines and areas, one per zoom step, so the
 //! vertices drawn in a frame are bounded by what the screen can show.
 //!
-//! Level `i` is for zooms up to [`LEVEL_ZOOMS`]`[i]`. It is simplified (Douglas–Peucker, geo's
-//! `Simplify`) from the next finer level with a tolerance of a quarter pixel at its zoom, so the
-//! accumulated error stays under half a pixel; polygons are triangulated once per level. A line
-//! or area smaller than a pixel at the level's zoom becomes a dot. Above the finest level the
-//! full geometry is drawn.
+//! There is a level for every whole zoom from [`COARSEST_ZOOM`] to [`FINEST_ZOOM`]; the level
+//! for zoom `z` is drawn at zooms up to `z`, simplified by Douglas–Peucker with a tolerance of
+//! half a pixel at `z`. Douglas–Peucker is run once per line or ring to give every vertex its
+//! importance (the largest tolerance that keeps it); a level keeps the vertices more important
+//! than its tolerance, which is exactly Douglas–Peucker at that tolerance on the original, with
+//! no error piling up from level to level. Polygons are triangulated once per level. A line or area smaller than a pixel at the level's zoom becomes a dot. A level that
+//! would keep most of the finer one's vertices is not stored (the finer one is drawn instead),
+//! so detailed data costs little extra memory. Above the finest level the full geometry is
+//! drawn.
 
-use geo::Simplify;
+use geo::{Distance, Euclidean};
 
 use super::layer::{Part, WorldPolygon};
-use super::triangulate::{open_ring, triangulate};
+use super::triangulate::triangulate;
 use super::view::{TILE_SIZE_PX, WorldPos, WorldRect};
 
-/// The zoom each level is made for, coarsest first.
-pub const LEVEL_ZOOMS: [f64; 6] = [3.0, 5.0, 7.0, 9.0, 11.0, 13.0];
+/// The zoom of the coarsest level.
+pub const COARSEST_ZOOM: u8 = 2;
+/// The zoom of the finest level.
+pub const FINEST_ZOOM: u8 = 14;
+/// A level is stored only when it has at most this share of the finer level's vertices.
+const KEEP_BELOW: f64 = 0.8;
+
+/// One stored level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Level {
+    /// The zoom it is made for: drawn at zooms up to this one.
+    pub zoom: u8,
+    /// What it draws.
+    pub parts: Vec<LodPart>,
+}
 
 /// What a level draws for one part of a feature.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,74 +44,183 @@ pub enum LodPart {
     Dot(WorldPos),
 }
 
-/// The tolerance of one level step, in world units: a quarter pixel at `zoom`.
-pub fn step_tolerance(zoom: f64) -> f64 {
-    0.25 / (TILE_SIZE_PX * zoom.exp2())
+/// The tolerance of a level, in world units: half a pixel at `zoom`.
+pub fn tolerance(zoom: f64) -> f64 {
+    0.5 / (TILE_SIZE_PX * zoom.exp2())
 }
 
-/// The level to draw at `zoom` (the coarsest whose zoom is at least it), or `None` for the full
-/// geometry.
-pub fn level_for_zoom(zoom: f64) -> Option<usize> {
-    LEVEL_ZOOMS.iter().position(|&z| z >= zoom - 1e-9)
+/// The level to draw at `zoom` among `levels` (coarsest first): the coarsest whose zoom is at
+/// least it; `None` for the full geometry.
+pub fn level_for_zoom(levels: &[Level], zoom: f64) -> Option<&Level> {
+    levels.iter().find(|l| f64::from(l.zoom) >= zoom - 1e-9)
 }
 
-/// Build every level for the lines and areas among `parts` (points are always drawn whole).
-/// Returns the levels, coarsest first; empty when there is nothing to simplify.
-pub fn build_levels(parts: &[Part]) -> Vec<Vec<LodPart>> {
-    if !parts.iter().any(|p| !matches!(p, Part::Point(_))) {
-        return Vec::new();
+/// A line or ring with the importance of each vertex.
+enum Ranked<'a> {
+    Line(&'a [WorldPos], Vec<f64>),
+    /// Rings of one polygon (outer first), each with its importances.
+    Polygon(Vec<(&'a [WorldPos], Vec<f64>)>),
+}
+
+impl Ranked<'_> {
+    /// The larger side of the line's or outer ring's box, in world units.
+    fn extent(&self) -> f64 {
+        let points = match self {
+            Ranked::Line(points, _) => *points,
+            Ranked::Polygon(rings) => rings.first().map(|(r, _)| *r).unwrap_or_default(),
+        };
+        WorldRect::from_points(points.iter().copied())
+            .map_or(0.0, |b| (b.max.x - b.min.x).max(b.max.y - b.min.y))
     }
-    let mut finer: Vec<LodPart> = parts
+
+    /// Vertices drawn at tolerance `tol`, where a part smaller than `pixel` is one dot.
+    fn count_at(&self, extent: f64, pixel: f64, tol: f64) -> usize {
+        if extent < pixel {
+            return 1;
+        }
+        let above = |imp: &[f64]| imp.iter().filter(|&&i| i > tol).count();
+        match self {
+            Ranked::Line(_, imp) => above(imp),
+            Ranked::Polygon(rings) => rings.iter().map(|(_, imp)| above(imp)).sum(),
+        }
+    }
+}
+
+/// Build the levels for the lines and areas among `parts` (points are always drawn whole),
+/// coarsest first; empty when there is nothing to simplify.
+pub fn build_levels(parts: &[Part]) -> Vec<Level> {
+    let ranked: Vec<Ranked<'_>> = parts
         .iter()
         .filter_map(|p| match p {
             Part::Point(_) => None,
-            Part::Line(l) => Some(LodPart::Line(l.clone())),
-            Part::Polygon(poly) => Some(LodPart::Polygon(poly.clone())),
+            Part::Line(l) => Some(Ranked::Line(l, importance(l))),
+            Part::Polygon(poly) => Some(Ranked::Polygon(
+                poly.rings
+                    .iter()
+                    .map(|r| (r.as_slice(), ring_importance(r)))
+                    .collect(),
+            )),
         })
         .collect();
-    let mut levels: Vec<Vec<LodPart>> = Vec::with_capacity(LEVEL_ZOOMS.len());
-    for &zoom in LEVEL_ZOOMS.iter().rev() {
-        let level: Vec<LodPart> = finer
+    if ranked.is_empty() {
+        return Vec::new();
+    }
+    let extents: Vec<f64> = ranked.iter().map(Ranked::extent).collect();
+    let mut stored_count: usize = parts
+        .iter()
+        .map(|p| match p {
+            Part::Point(_) => 0,
+            Part::Line(l) => l.len(),
+            Part::Polygon(poly) => poly.rings.iter().map(Vec::len).sum(),
+        })
+        .sum();
+    let mut levels: Vec<Level> = Vec::new();
+    for zoom in (COARSEST_ZOOM..=FINEST_ZOOM).rev() {
+        let tol = tolerance(f64::from(zoom));
+        // Count first: most levels of detailed data are not worth storing.
+        let count: usize = ranked
             .iter()
-            .map(|p| simplify(p, step_tolerance(zoom)))
+            .zip(&extents)
+            .map(|(r, &extent)| r.count_at(extent, 2.0 * tol, tol))
+            .sum();
+        if (count as f64) > KEEP_BELOW * stored_count as f64 {
+            continue;
+        }
+        stored_count = count;
+        let parts = ranked
+            .iter()
+            .map(|r| level_part(r, 2.0 * tol, tol))
             .collect();
-        finer = level.clone();
-        levels.push(level);
+        levels.push(Level { zoom, parts });
     }
     levels.reverse();
     levels
 }
 
-/// One part at one level; `tolerance` is a quarter pixel, so a pixel is four of them.
-fn simplify(part: &LodPart, tolerance: f64) -> LodPart {
-    let pixel = 4.0 * tolerance;
-    match part {
-        LodPart::Dot(p) => LodPart::Dot(*p),
-        LodPart::Line(line) => match sub_pixel(line.iter(), pixel) {
+/// One part at one level: a dot when smaller than `pixel`, else its vertices above `tol`.
+fn level_part(ranked: &Ranked<'_>, pixel: f64, tol: f64) -> LodPart {
+    let keep = |points: &[WorldPos], imp: &[f64]| -> Vec<WorldPos> {
+        points
+            .iter()
+            .zip(imp)
+            .filter(|&(_, &i)| i > tol)
+            .map(|(p, _)| *p)
+            .collect()
+    };
+    match ranked {
+        Ranked::Line(points, imp) => match sub_pixel(points.iter(), pixel) {
             Some(dot) => LodPart::Dot(dot),
-            None => LodPart::Line(simplify_path(line, tolerance)),
+            None => LodPart::Line(keep(points, imp)),
         },
-        LodPart::Polygon(poly) => {
-            let outer = poly.rings.first().map(Vec::as_slice).unwrap_or_default();
+        Ranked::Polygon(rings) => {
+            let outer = rings.first().map(|(r, _)| *r).unwrap_or_default();
             if let Some(dot) = sub_pixel(outer.iter(), pixel) {
                 return LodPart::Dot(dot);
             }
-            // Holes smaller than a pixel are dropped; the rest simplified as closed rings.
-            let rings: Vec<Vec<WorldPos>> = poly
-                .rings
+            // Holes smaller than a pixel are dropped.
+            let kept: Vec<Vec<WorldPos>> = rings
                 .iter()
                 .enumerate()
-                .filter(|(i, r)| *i == 0 || sub_pixel(r.iter(), pixel).is_none())
-                .map(|(_, r)| simplify_ring(r, tolerance))
+                .filter(|(i, (r, _))| *i == 0 || sub_pixel(r.iter(), pixel).is_none())
+                .map(|(_, (r, imp))| keep(r, imp))
                 .filter(|r| r.len() >= 3)
                 .collect();
-            if rings.is_empty() {
+            if kept.is_empty() {
                 return LodPart::Dot(centre(outer.iter()));
             }
-            let triangles = triangulate(&rings);
-            LodPart::Polygon(WorldPolygon { rings, triangles })
+            let triangles = triangulate(&kept);
+            LodPart::Polygon(WorldPolygon {
+                rings: kept,
+                triangles,
+            })
         }
     }
+}
+
+/// Douglas–Peucker importance of each vertex of a line: the largest tolerance at which the
+/// algorithm keeps it (the ends are always kept). Distances are geo's Euclidean distance from a
+/// point to a segment.
+pub fn importance(points: &[WorldPos]) -> Vec<f64> {
+    let n = points.len();
+    let mut imp = vec![0.0; n];
+    if n == 0 {
+        return imp;
+    }
+    imp[0] = f64::INFINITY;
+    imp[n - 1] = f64::INFINITY;
+    let coord = |p: WorldPos| geo::coord! { x: p.x, y: p.y };
+    let mut stack = vec![(0, n - 1, f64::INFINITY)];
+    while let Some((i, j, cap)) = stack.pop() {
+        if j <= i + 1 {
+            continue;
+        }
+        let segment = geo::Line::new(coord(points[i]), coord(points[j]));
+        let (mut k, mut far) = (i + 1, -1.0);
+        for (m, p) in points.iter().enumerate().take(j).skip(i + 1) {
+            let d = Euclidean.distance(coord(*p), &segment);
+            if d >= far {
+                (k, far) = (m, d);
+            }
+        }
+        // A vertex is only reached if the split above it happened.
+        let v = far.min(cap);
+        imp[k] = v;
+        stack.push((i, k, v));
+        stack.push((k, j, v));
+    }
+    imp
+}
+
+/// Importance of the vertices of an open ring, simplified as a closed path from its first
+/// vertex round to it again (the first vertex is always kept).
+fn ring_importance(ring: &[WorldPos]) -> Vec<f64> {
+    let mut closed = ring.to_vec();
+    if let Some(&first) = ring.first() {
+        closed.push(first);
+    }
+    let mut imp = importance(&closed);
+    imp.pop();
+    imp
 }
 
 /// The centre of `points` when their box is smaller than `pixel` both ways.
@@ -108,26 +234,6 @@ fn sub_pixel<'a>(
 
 fn centre<'a>(points: impl Iterator<Item = &'a WorldPos>) -> WorldPos {
     WorldRect::from_points(points.copied()).map_or(WorldPos::new(0.0, 0.0), |b| b.center())
-}
-
-fn simplify_path(line: &[WorldPos], tolerance: f64) -> Vec<WorldPos> {
-    let ls: geo::LineString<f64> = line
-        .iter()
-        .map(|p| geo::coord! { x: p.x, y: p.y })
-        .collect();
-    ls.simplify(tolerance)
-        .coords()
-        .map(|c| WorldPos::new(c.x, c.y))
-        .collect()
-}
-
-/// A ring is simplified closed (so its first vertex may go too) and returned open.
-fn simplify_ring(ring: &[WorldPos], tolerance: f64) -> Vec<WorldPos> {
-    let mut closed = ring.to_vec();
-    if let Some(&first) = ring.first() {
-        closed.push(first);
-    }
-    open_ring(simplify_path(&closed, tolerance))
 }
 
 #[cfg(test)]
@@ -167,13 +273,17 @@ mod tests {
     }
 
     #[test]
-    fn every_level_stays_within_half_a_pixel_and_has_fewer_vertices() {
+    fn every_zoom_stays_within_half_a_pixel_with_fewer_vertices_when_zoomed_out() {
         let line = wiggly_line(5000);
         let levels = build_levels(&[Part::Line(line.clone())]);
-        assert_eq!(levels.len(), LEVEL_ZOOMS.len());
-        let mut previous = usize::MAX;
-        for (level, zoom) in levels.iter().zip(LEVEL_ZOOMS) {
-            let LodPart::Line(simple) = &level[0] else {
+        assert!(levels.len() >= 4, "{} levels", levels.len());
+        let mut previous = 0;
+        for zoom in COARSEST_ZOOM..=FINEST_ZOOM {
+            let zoom = f64::from(zoom);
+            let Some(level) = level_for_zoom(&levels, zoom) else {
+                continue; // full detail
+            };
+            let LodPart::Line(simple) = &level.parts[0] else {
                 panic!("a line stays a line at zoom {zoom}");
             };
             let half_pixel = 0.5 / (TILE_SIZE_PX * zoom.exp2());
@@ -186,10 +296,10 @@ mod tests {
                 "zoom {zoom}: {:.3} px off",
                 worst / half_pixel * 0.5
             );
-            assert!(simple.len() <= previous.max(simple.len()));
+            assert!(simple.len() >= previous, "finer as the zoom grows");
             previous = simple.len();
         }
-        let LodPart::Line(coarsest) = &levels[0][0] else {
+        let LodPart::Line(coarsest) = &levels[0].parts[0] else {
             panic!("a line");
         };
         assert!(
@@ -200,8 +310,30 @@ mod tests {
     }
 
     #[test]
+    fn importance_gives_exactly_geos_douglas_peucker() {
+        use geo::Simplify;
+        let line = wiggly_line(3000);
+        let imp = importance(&line);
+        let ls: geo::LineString<f64> = line
+            .iter()
+            .map(|p| geo::coord! { x: p.x, y: p.y })
+            .collect();
+        for zoom in [4.0, 7.0, 10.0, 13.0] {
+            let tol = tolerance(zoom);
+            let ours: Vec<(f64, f64)> = line
+                .iter()
+                .zip(&imp)
+                .filter(|&(_, &i)| i > tol)
+                .map(|(p, _)| (p.x, p.y))
+                .collect();
+            let geos: Vec<(f64, f64)> = ls.simplify(tol).coords().map(|c| (c.x, c.y)).collect();
+            assert_eq!(ours, geos, "zoom {zoom}");
+        }
+    }
+
+    #[test]
     fn tiny_features_become_dots_and_polygons_are_retriangulated() {
-        // A 50 m square: under a pixel at zoom 3–9, a polygon from zoom 11 on.
+        // A 50 m square: under a pixel up to zoom 10 or so, a polygon from zoom 13 on.
         let a = crate::model::view::LonLat::new(67.0, 24.9).to_world();
         let d = 50.0 / 40_075_016.7;
         let ring = vec![
@@ -215,16 +347,12 @@ mod tests {
             rings: vec![ring],
         };
         let levels = build_levels(&[Part::Polygon(poly)]);
-        assert!(matches!(levels[0][0], LodPart::Dot(_)));
-        assert!(matches!(levels[3][0], LodPart::Dot(_)), "zoom 9");
-        let LodPart::Polygon(p) = &levels[5][0] else {
-            panic!("a polygon at zoom 13");
-        };
-        assert_eq!(p.triangles.len(), 6);
-        assert_eq!(level_for_zoom(2.0), Some(0));
-        assert_eq!(level_for_zoom(5.7), Some(2));
-        assert_eq!(level_for_zoom(13.0), Some(5));
-        assert_eq!(level_for_zoom(13.5), None);
+        let at = |z: f64| &level_for_zoom(&levels, z).expect("a level").parts[0];
+        assert!(matches!(at(3.0), LodPart::Dot(_)));
+        assert!(matches!(at(9.0), LodPart::Dot(_)), "zoom 9");
+        // From about 1.3 px wide (zoom 12) it is drawn whole: no level repeats the square.
+        assert_eq!(levels.len(), 1, "one dot level only");
+        assert!(level_for_zoom(&levels, 12.0).is_none(), "full detail");
         // Points have no levels.
         assert!(build_levels(&[Part::Point(a)]).is_empty());
     }

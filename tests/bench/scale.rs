@@ -1,0 +1,313 @@
+//! Benchmark: how the app scales with data. Synthetic layers of lines and of polygons at 10 k,
+//! 100 k, 1 M and 10 M vertices (features of 100 vertices spread over Pakistan), through the
+//! real code paths:
+//! (a) loading: our loader (parse, repair checks, projection, level of detail, triangulation,
+//!     index) against a bare typed `serde_json` parse of the same bytes into geojson types;
+//! (b) a frame at a fixed view (Pakistan in 1280 × 800): culling, level of detail, batching and
+//!     tessellation (cold), the same frame reusing the batch (warm), and a 10-pixel pan;
+//! (c) hit-testing 1 000 points through the index;
+//! (d) start-up to the first frame of the app (catalog, basemap, first layout and paint).
+//!
+//! `cargo bench --bench scale` runs the full sizes (about 10 minutes, 6 GB at 10 M);
+//! `-- --quick` the small ones (what CI runs through `tests/bench_quick.rs`).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use corridor_viewer::io::geojson::parse_bytes;
+use corridor_viewer::model::index::hit_test_layer;
+use corridor_viewer::model::layer::{Layer, LayerOrigin};
+use corridor_viewer::model::style::LayerStyle;
+use corridor_viewer::model::view::{LonLat, ScreenTransform, WorldPos, zoom_to_fit};
+use corridor_viewer::model::views::PAKISTAN;
+use corridor_viewer::render::View;
+use corridor_viewer::render::batch::LayerBatch;
+
+/// Lines or polygons.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// Random walks of 100 vertices.
+    Lines,
+    /// Wobbly rings of 100 vertices.
+    Polygons,
+}
+
+/// Vertices per feature.
+const PER_FEATURE: usize = 100;
+
+/// A small deterministic random generator (xorshift), so every run draws the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A FeatureCollection of about `vertices` vertices, as GeoJSON text.
+pub fn synthetic(kind: Kind, vertices: usize) -> Vec<u8> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let features = (vertices / PER_FEATURE).max(1);
+    let mut out = String::with_capacity(vertices * 24 + features * 80);
+    out.push_str("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for f in 0..features {
+        if f > 0 {
+            out.push_str(",\n");
+        }
+        let (cx, cy) = (62.0 + rng.next() * 12.0, 25.0 + rng.next() * 11.0);
+        let mut coords = Vec::with_capacity(PER_FEATURE + 1);
+        match kind {
+            Kind::Lines => {
+                // A winding road: the heading turns a little at each step of about 1 km.
+                let (mut x, mut y) = (cx, cy);
+                let mut heading = rng.next() * std::f64::consts::TAU;
+                for _ in 0..PER_FEATURE {
+                    coords.push((x, y));
+                    heading += (rng.next() - 0.5) * 0.6;
+                    x += 0.01 * heading.cos();
+                    y += 0.01 * heading.sin();
+                }
+            }
+            Kind::Polygons => {
+                let radius = 0.02 + rng.next() * 0.06;
+                for i in 0..PER_FEATURE - 1 {
+                    let a = i as f64 / (PER_FEATURE - 1) as f64 * std::f64::consts::TAU;
+                    let r = radius * (0.8 + 0.2 * rng.next());
+                    coords.push((cx + r * a.cos(), cy + r * a.sin()));
+                }
+                coords.push(coords[0]);
+            }
+        }
+        let text: Vec<String> = coords
+            .iter()
+            .map(|(x, y)| format!("[{x:.6},{y:.6}]"))
+            .collect();
+        let geometry = match kind {
+            Kind::Lines => format!(
+                "{{\"type\":\"LineString\",\"coordinates\":[{}]}}",
+                text.join(",")
+            ),
+            Kind::Polygons => format!(
+                "{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}",
+                text.join(",")
+            ),
+        };
+        out.push_str(&format!(
+            "{{\"type\":\"Feature\",\"properties\":{{\"name\":\"F{f}\",\"id\":{f},\"value\":{:.2}}},\"geometry\":{geometry}}}",
+            rng.next() * 1000.0
+        ));
+    }
+    out.push_str("\n]}\n");
+    out.into_bytes()
+}
+
+/// One measured row.
+#[derive(Debug)]
+pub struct Row {
+    /// Lines or polygons.
+    pub kind: Kind,
+    /// Vertices in the layer.
+    pub vertices: usize,
+    /// Size of the GeoJSON text, bytes.
+    pub bytes: usize,
+    /// Bare typed serde_json parse, seconds.
+    pub typed_parse_s: f64,
+    /// Our loader, parse to an indexed layer, seconds.
+    pub load_s: f64,
+    /// Resident memory added by the loaded layer (text dropped), bytes; 0 where unknown.
+    pub layer_rss_bytes: u64,
+    /// A frame from nothing: cull, level of detail, batch, tessellate; seconds (median).
+    pub cold_frame_s: f64,
+    /// The same frame reusing the batch, seconds (median).
+    pub warm_frame_s: f64,
+    /// A frame after a 10-pixel pan, seconds (median).
+    pub pan_frame_s: f64,
+    /// Vertices in the frame's mesh.
+    pub mesh_vertices: usize,
+    /// Vertices in the same frame's mesh drawn at full detail (no simplification).
+    pub full_mesh_vertices: usize,
+    /// 1 000 hit-tests, seconds.
+    pub hit_test_s: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let out = f();
+    (out, t.elapsed().as_secs_f64())
+}
+
+/// Resident memory of this process, bytes (Linux; 0 elsewhere).
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Pakistan fitted in a 1280 × 800 map at one pixel per point.
+pub fn fixed_view() -> View {
+    let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let zoom = zoom_to_fit(PAKISTAN.rect(), [1280.0, 800.0], 24.0);
+    View {
+        transform: ScreenTransform::new(PAKISTAN.rect().center(), zoom, [640.0, 400.0]),
+        rect,
+        pixels_per_point: 1.0,
+    }
+}
+
+/// Measure one layer size.
+pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
+    let bytes = synthetic(kind, vertices);
+    let (typed, typed_parse_s) =
+        time(|| serde_json::from_slice::<geojson::FeatureCollection>(&bytes).expect("typed parse"));
+    drop(typed);
+    let before = rss_bytes();
+    let (layer, load_s) = time(|| {
+        let file = parse_bytes(&bytes, Path::new("synthetic.geojson")).expect("our loader");
+        Layer::new(
+            "synthetic",
+            "Synthetic",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            file.features,
+        )
+    });
+    let layer_rss_bytes = rss_bytes().saturating_sub(before);
+    let byte_count = bytes.len();
+    drop(bytes);
+    let layers = [layer];
+    let view = fixed_view();
+    let options = egui::epaint::TessellationOptions::default();
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    let mut pan = Vec::new();
+    let mut mesh_vertices = 0;
+    for _ in 0..repeats {
+        let mut batch = LayerBatch::default();
+        let ((shape, _), t) = time(|| batch.shapes(&layers, None, &view, None, 1, options));
+        if let egui::Shape::Mesh(m) = &shape {
+            mesh_vertices = m.vertices.len();
+        }
+        cold.push(t);
+        warm.push(time(|| batch.shapes(&layers, None, &view, None, 1, options)).1);
+        let mut panned = view;
+        panned.transform = ScreenTransform::new(
+            view.transform.to_world([650.0, 400.0]),
+            view.transform.zoom(),
+            [640.0, 400.0],
+        );
+        pan.push(time(|| batch.shapes(&layers, None, &panned, None, 1, options)).1);
+        assert_eq!(batch.rebuilds, 1, "warm and panned frames reuse the batch");
+    }
+    // The same view with detail chosen as for a 512× screen: the full geometry.
+    let full = View {
+        pixels_per_point: 512.0,
+        ..view
+    };
+    let full_mesh_vertices = match LayerBatch::default()
+        .shapes(&layers, None, &full, None, 1, options)
+        .0
+    {
+        egui::Shape::Mesh(m) => m.vertices.len(),
+        _ => 0,
+    };
+    let tol = view.transform.px_to_world(4.0);
+    let mut rng = Rng(7);
+    let points: Vec<WorldPos> = (0..1000)
+        .map(|_| LonLat::new(62.0 + rng.next() * 12.0, 25.0 + rng.next() * 11.0).to_world())
+        .collect();
+    let (_, hit_test_s) = time(|| {
+        points
+            .iter()
+            .map(|p| hit_test_layer(&layers[0], *p, tol, tol).len())
+            .sum::<usize>()
+    });
+    Row {
+        kind,
+        vertices,
+        bytes: byte_count,
+        typed_parse_s,
+        load_s,
+        layer_rss_bytes,
+        cold_frame_s: median(cold),
+        warm_frame_s: median(warm),
+        pan_frame_s: median(pan),
+        mesh_vertices,
+        full_mesh_vertices,
+        hit_test_s,
+    }
+}
+
+/// Start-up to the first frame: the app built (catalog, basemap) and one frame laid out and
+/// painted, headless.
+pub fn first_frame() -> Duration {
+    let t = Instant::now();
+    let options = corridor_viewer::app::AppOptions {
+        maps_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("maps")),
+        ..Default::default()
+    };
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<corridor_viewer::app::CorridorApp>| {
+                app.get_or_insert_with(|| {
+                    corridor_viewer::app::CorridorApp::new(ui.ctx(), options.clone())
+                })
+                .ui(ui);
+            },
+            None,
+        );
+    harness.step();
+    t.elapsed()
+}
+
+/// Print one row.
+pub fn print(row: &Row) {
+    let mb = row.bytes as f64 / 1e6;
+    println!(
+        "{:?} {:>10} vertices, {:>7.1} MB: typed parse {:.3} s, our load {:.3} s ({:.0} MB/s, {:.2}× typed speed), layer RSS {:.0} MB ({:.2}× file); frame cold {:.2} ms, warm {:.3} ms, pan {:.2} ms, {} mesh vertices ({} at full detail); 1000 hit-tests {:.2} ms",
+        row.kind,
+        row.vertices,
+        mb,
+        row.typed_parse_s,
+        row.load_s,
+        mb / row.load_s,
+        row.typed_parse_s / row.load_s,
+        row.layer_rss_bytes as f64 / 1e6,
+        row.layer_rss_bytes as f64 / row.bytes as f64,
+        row.cold_frame_s * 1e3,
+        row.warm_frame_s * 1e3,
+        row.pan_frame_s * 1e3,
+        row.mesh_vertices,
+        row.full_mesh_vertices,
+        row.hit_test_s * 1e3,
+    );
+}
+
+#[cfg_attr(test, allow(dead_code))]
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick {
+        &[10_000, 100_000]
+    } else {
+        &[10_000, 100_000, 1_000_000, 10_000_000]
+    };
+    println!("first frame: {:.3} s", first_frame().as_secs_f64());
+    for kind in [Kind::Lines, Kind::Polygons] {
+        for &n in sizes {
+            print(&measure(kind, n, if n >= 1_000_000 { 3 } else { 5 }));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The scale benchmark in its short mode, so it runs in CI and cannot rot; the full sizes run
+//! by hand with `cargo bench --bench scale`.
+
+#[path = "bench/scale.rs"]
+mod scale;
+
+#[test]
+fn the_scale_benchmark_runs_at_small_sizes_and_detail_is_bounded() {
+    for kind in [scale::Kind::Lines, scale::Kind::Polygons] {
+        let row = scale::measure(kind, 10_000, 1);
+        scale::print(&row);
+        assert!(row.load_s > 0.0 && row.typed_parse_s > 0.0);
+        // Level of detail: at the Pakistan view a 100-vertex feature is a few pixels wide, so
+        // far fewer vertices are drawn than at full detail.
+        assert!(
+            row.mesh_vertices * 4 < row.full_mesh_vertices * 3,
+            "{kind:?}: {} mesh vertices, {} at full detail",
+            row.mesh_vertices,
+            row.full_mesh_vertices
+        );
+        assert!(row.mesh_vertices > 0, "{kind:?}: something is drawn");
+    }
+    assert!(scale::first_frame().as_secs_f64() > 0.0);
+}
