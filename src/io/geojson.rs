@@ -7,10 +7,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Sender, channel};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::fast_feature::fast_feature;
 use super::repair::{repair_geometry, to_geo};
 use crate::model::layer::Feature;
 
@@ -188,33 +191,76 @@ pub fn parse_bytes_with(
         None => (cleaned, None),
     };
     let mut repaired = 0;
-    let mut de = serde_json::Deserializer::from_slice(&cleaned);
-    let mut docs: Vec<Result<LoadedFile, LoadError>> = Vec::new();
-    // One document, or a sequence of them (newline-delimited, RFC 8142).
-    while de.end().is_err() {
-        let doc = DocSeed {
-            progress,
-            repaired: &mut repaired,
-        }
-        .deserialize(&mut de)
-        .map_err(|e| {
-            if progress.cancel.load(Ordering::Relaxed) {
-                LoadError::Cancelled {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                LoadError::Syntax {
-                    path: path.to_path_buf(),
-                    line: e.line(),
-                    column: e.column(),
-                    message: crate::model::json_error_text(&e),
-                    excerpt: excerpt(bytes, e.line(), e.column()),
+    let mut docs: Vec<(Doc, usize)> = Vec::new();
+    // Reading the JSON here, projecting, simplifying and triangulating on a second thread.
+    let built = std::thread::scope(|scope| {
+        let (builder, batches) = channel::<Vec<Pending>>();
+        let worker = scope.spawn(move || {
+            let mut out: Vec<(usize, Feature)> = Vec::new();
+            for batch in batches {
+                out.extend(
+                    batch
+                        .into_iter()
+                        .map(|p| (p.doc, Feature::new(p.name, p.properties, p.geometry))),
+                );
+            }
+            out
+        });
+        let mut de = serde_json::Deserializer::from_slice(&cleaned);
+        // One document, or a sequence of them (newline-delimited, RFC 8142).
+        while de.end().is_err() {
+            let read = DocSeed {
+                progress,
+                repaired: &mut repaired,
+                doc: docs.len(),
+                builder: &builder,
+            }
+            .deserialize(&mut de);
+            match read {
+                Ok(doc) => docs.push((doc, repaired)),
+                Err(e) => {
+                    drop(builder);
+                    let _ = worker.join();
+                    return Err(if progress.cancel.load(Ordering::Relaxed) {
+                        LoadError::Cancelled {
+                            path: path.to_path_buf(),
+                        }
+                    } else {
+                        LoadError::Syntax {
+                            path: path.to_path_buf(),
+                            line: e.line(),
+                            column: e.column(),
+                            message: syntax_message(&e, &cleaned),
+                            excerpt: excerpt(bytes, e.line(), e.column()),
+                        }
+                    });
                 }
             }
-        })?;
-        docs.push(from_doc(doc, path, &mut repaired));
-    }
+        }
+        drop(builder);
+        worker
+            .join()
+            .map_err(|_| not_geojson(path, "the features could not be built (an internal error)"))
+    })?;
     drop(cleaned);
+    // Hand each collection its built features, in file order.
+    let mut built = built.into_iter().peekable();
+    let mut docs: Vec<Result<LoadedFile, LoadError>> = docs
+        .into_iter()
+        .enumerate()
+        .map(|(d, (doc, _))| {
+            let doc = match doc {
+                Doc::Object(members, Some(mut streamed)) => {
+                    while let Some((_, f)) = built.next_if(|(bd, _)| *bd == d) {
+                        streamed.features.push(f);
+                    }
+                    Doc::Object(members, Some(streamed))
+                }
+                other => other,
+            };
+            from_doc(doc, path, &mut repaired)
+        })
+        .collect();
     let mut file = match docs.len() {
         0 => return Err(not_geojson(path, "the file is empty")),
         1 => docs.remove(0)?,
@@ -401,6 +447,8 @@ struct Streamed {
 struct DocSeed<'a> {
     progress: &'a Progress,
     repaired: &'a mut usize,
+    doc: usize,
+    builder: &'a Sender<Vec<Pending>>,
 }
 
 impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
@@ -425,6 +473,8 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                 streamed = map.next_value_seed(FeaturesSeed {
                     progress: self.progress,
                     repaired: &mut *self.repaired,
+                    doc: self.doc,
+                    builder: self.builder,
                 })?;
             } else {
                 let value: Value = map.next_value()?;
@@ -458,10 +508,16 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
     }
 }
 
-/// The `features` array, converted member by member; `None` when it is not an array.
+/// Features handed to the builder thread at a time.
+const BATCH: usize = 256;
+
+/// The `features` array, read member by member and handed to the builder in batches; `None`
+/// when it is not an array.
 struct FeaturesSeed<'a> {
     progress: &'a Progress,
     repaired: &'a mut usize,
+    doc: usize,
+    builder: &'a Sender<Vec<Pending>>,
 }
 
 impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
@@ -480,16 +536,33 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Streamed>, A::Error> {
         let mut out = Streamed {
-            features: Vec::with_capacity(seq.size_hint().unwrap_or(0)),
+            features: Vec::new(),
             warnings: Vec::new(),
             total: 0,
         };
-        while let Some(mut item) = seq.next_element::<Value>()? {
-            normalise_types(&mut item, self.repaired);
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
             let i = out.total;
             out.total += 1;
-            let (feature, notes) = read_feature(item, i).unwrap_or_else(|m| (None, vec![m]));
-            out.features.extend(feature);
+            let (pending, notes) = match fast_feature(raw.get()) {
+                Some((properties, geometry)) => (
+                    Some(Pending {
+                        doc: self.doc,
+                        name: feature_name(&properties)
+                            .unwrap_or_else(|| format!("Feature {}", i + 1)),
+                        properties,
+                        geometry,
+                    }),
+                    Vec::new(),
+                ),
+                None => {
+                    let mut item: Value =
+                        serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+                    normalise_types(&mut item, self.repaired);
+                    read_pieces(item, i).unwrap_or_else(|m| (None, vec![m]))
+                }
+            };
+            batch.extend(pending.map(|p| Pending { doc: self.doc, ..p }));
             out.warnings
                 .extend(notes.into_iter().map(|message| LoadWarning {
                     feature_index: Some(i),
@@ -499,6 +572,14 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
             if self.progress.cancel.load(Ordering::Relaxed) {
                 return Err(serde::de::Error::custom("cancelled"));
             }
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // The builder only stops early when the load is abandoned.
+                let _ = self.builder.send(full);
+            }
+        }
+        if !batch.is_empty() {
+            let _ = self.builder.send(batch);
         }
         Ok(Some(out))
     }
@@ -524,6 +605,28 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Streamed>, E> {
         Ok(None)
+    }
+}
+
+/// serde_json's message, but "trailing comma" where a comma is followed by a closing bracket
+/// (skipping a value reports that as "key must be a string" or "expected value").
+fn syntax_message(e: &serde_json::Error, bytes: &[u8]) -> String {
+    let at = bytes
+        .split(|&b| b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        + e.column().saturating_sub(1);
+    let closing = bytes.get(at).is_some_and(|b| matches!(b, b'}' | b']'));
+    let after_comma = bytes[..at.min(bytes.len())]
+        .iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b',');
+    if closing && after_comma {
+        "trailing comma".into()
+    } else {
+        crate::model::json_error_text(e)
     }
 }
 
@@ -649,7 +752,26 @@ fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, L
 
 /// Read one feature: the feature (or `None` when it had to be skipped) and the notes on what
 /// was skipped or repaired, each naming the feature by its name when it has one.
-fn read_feature(mut item: Value, index: usize) -> Result<(Option<Feature>, Vec<String>), String> {
+fn read_feature(item: Value, index: usize) -> Result<(Option<Feature>, Vec<String>), String> {
+    let (pending, notes) = read_pieces(item, index)?;
+    Ok((
+        pending.map(|p| Feature::new(p.name, p.properties, p.geometry)),
+        notes,
+    ))
+}
+
+/// A feature read but not yet projected and simplified (that is done on another thread).
+struct Pending {
+    /// Which top-level document it belongs to.
+    doc: usize,
+    name: String,
+    properties: Map<String, Value>,
+    geometry: Option<geo::Geometry<f64>>,
+}
+
+/// The tolerant path for one feature: its pieces (or `None` when it had to be skipped) and
+/// the notes on what was skipped or repaired.
+fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<String>), String> {
     let label = item
         .pointer("/properties/name")
         .and_then(Value::as_str)
@@ -697,7 +819,15 @@ fn read_feature(mut item: Value, index: usize) -> Result<(Option<Feature>, Vec<S
             Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
         },
     };
-    Ok((Some(Feature::new(name, properties, geometry)), notes))
+    Ok((
+        Some(Pending {
+            doc: 0,
+            name,
+            properties,
+            geometry,
+        }),
+        notes,
+    ))
 }
 
 /// A feature's display name: its `name` (or `title`) property, else its first text property

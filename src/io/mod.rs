@@ -2,6 +2,7 @@
 
 pub mod basemap_assets;
 pub mod catalog;
+pub mod fast_feature;
 pub mod geojson;
 pub mod info;
 pub mod png;

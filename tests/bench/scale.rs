@@ -11,7 +11,9 @@
 //! `cargo bench --bench scale` runs the full sizes (about 10 minutes, 6 GB at 10 M);
 //! `-- --quick` the small ones (what CI runs through `tests/bench_quick.rs`).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use corridor_viewer::io::geojson::parse_bytes;
@@ -22,6 +24,40 @@ use corridor_viewer::model::view::{LonLat, ScreenTransform, WorldPos, zoom_to_fi
 use corridor_viewer::model::views::PAKISTAN;
 use corridor_viewer::render::View;
 use corridor_viewer::render::batch::LayerBatch;
+
+/// The system allocator, counting the bytes in use and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn note_alloc(size: usize) {
+    let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: every call is passed straight to the system allocator; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        // SAFETY: the caller upholds `alloc`'s contract, which is forwarded unchanged.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        note_alloc(new_size);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 /// Lines or polygons.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,8 +153,10 @@ pub struct Row {
     pub typed_parse_s: f64,
     /// Our loader, parse to an indexed layer, seconds.
     pub load_s: f64,
-    /// Resident memory added by the loaded layer (text dropped), bytes; 0 where unknown.
-    pub layer_rss_bytes: u64,
+    /// Heap held by the loaded layer, bytes.
+    pub layer_bytes: usize,
+    /// Peak heap while loading, above what was in use before (the text included), bytes.
+    pub peak_load_bytes: usize,
     /// A frame from nothing: cull, level of detail, batch, tessellate; seconds (median).
     pub cold_frame_s: f64,
     /// The same frame reusing the batch, seconds (median).
@@ -144,18 +182,6 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (out, t.elapsed().as_secs_f64())
 }
 
-/// Resident memory of this process, bytes (Linux; 0 elsewhere).
-fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
-}
-
 /// Pakistan fitted in a 1280 × 800 map at one pixel per point.
 pub fn fixed_view() -> View {
     let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
@@ -173,7 +199,8 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
     let (typed, typed_parse_s) =
         time(|| serde_json::from_slice::<geojson::FeatureCollection>(&bytes).expect("typed parse"));
     drop(typed);
-    let before = rss_bytes();
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
     let (layer, load_s) = time(|| {
         let file = parse_bytes(&bytes, Path::new("synthetic.geojson")).expect("our loader");
         Layer::new(
@@ -184,7 +211,8 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
             file.features,
         )
     });
-    let layer_rss_bytes = rss_bytes().saturating_sub(before);
+    let layer_bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let peak_load_bytes = PEAK.load(Ordering::Relaxed).saturating_sub(before) + bytes.len();
     let byte_count = bytes.len();
     drop(bytes);
     let layers = [layer];
@@ -240,7 +268,8 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
         bytes: byte_count,
         typed_parse_s,
         load_s,
-        layer_rss_bytes,
+        layer_bytes,
+        peak_load_bytes,
         cold_frame_s: median(cold),
         warm_frame_s: median(warm),
         pan_frame_s: median(pan),
@@ -277,7 +306,7 @@ pub fn first_frame() -> Duration {
 pub fn print(row: &Row) {
     let mb = row.bytes as f64 / 1e6;
     println!(
-        "{:?} {:>10} vertices, {:>7.1} MB: typed parse {:.3} s, our load {:.3} s ({:.0} MB/s, {:.2}× typed speed), layer RSS {:.0} MB ({:.2}× file); frame cold {:.2} ms, warm {:.3} ms, pan {:.2} ms, {} mesh vertices ({} at full detail); 1000 hit-tests {:.2} ms",
+        "{:?} {:>10} vertices, {:>7.1} MB: typed parse {:.3} s, our load {:.3} s ({:.0} MB/s, {:.2}× typed speed), layer {:.0} MB ({:.2}× file), peak while loading {:.2}× file; frame cold {:.2} ms, warm {:.3} ms, pan {:.2} ms, {} mesh vertices ({} at full detail); 1000 hit-tests {:.2} ms",
         row.kind,
         row.vertices,
         mb,
@@ -285,8 +314,9 @@ pub fn print(row: &Row) {
         row.load_s,
         mb / row.load_s,
         row.typed_parse_s / row.load_s,
-        row.layer_rss_bytes as f64 / 1e6,
-        row.layer_rss_bytes as f64 / row.bytes as f64,
+        row.layer_bytes as f64 / 1e6,
+        row.layer_bytes as f64 / row.bytes as f64,
+        row.peak_load_bytes as f64 / row.bytes as f64,
         row.cold_frame_s * 1e3,
         row.warm_frame_s * 1e3,
         row.pan_frame_s * 1e3,
@@ -309,5 +339,15 @@ fn main() {
         for &n in sizes {
             print(&measure(kind, n, if n >= 1_000_000 { 3 } else { 5 }));
         }
+    }
+    if !quick {
+        // About 100 MB of GeoJSON: how long until it is on screen and can be used.
+        let row = measure(Kind::Polygons, 4_300_000, 1);
+        print(&row);
+        println!(
+            "{:.0} MB file interactive (loaded, indexed, first frame drawn) in {:.2} s",
+            row.bytes as f64 / 1e6,
+            row.load_s + row.cold_frame_s
+        );
     }
 }
