@@ -640,3 +640,25 @@ fn dragging_a_layer_onto_another_changes_the_draw_order() {
     assert_eq!(a.layer_index("border_markets"), Some(to));
     assert_ne!(from, to);
 }
+
+#[test]
+fn the_mouse_wheel_zooms_the_map() {
+    let mut h = harness();
+    let before = app(&h).map_memory.zoom();
+    let centre = app(&h).last_view.expect("drawn").rect.center();
+    h.event(Event::PointerMoved(centre));
+    for _ in 0..5 {
+        h.event(Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, 1.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+    // Deep in (about zoom 25 here): dashed borders and dotted lines stay cheap to draw.
+    let after = app(&h).map_memory.zoom();
+    assert!(after > before + 0.1, "zoom {before} → {after}");
+}

@@ -92,6 +92,8 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
 
     Map::new(tiles, &mut app.map_memory, pakistan_center())
         .double_click_to_zoom(true)
+        // The wheel zooms, as in every GIS (walkers pans with it unless told otherwise).
+        .zoom_with_ctrl(false)
         .show(ui, |ui, response, projector, _memory| {
             let rect = response.rect;
             let c = projector.unproject(rect.center().to_vec2());

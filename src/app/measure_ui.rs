@@ -61,7 +61,9 @@ impl Measure {
         }
         if path.len() >= 2 {
             out.push(Shape::line(path.clone(), Stroke::new(4.0, Color32::WHITE)));
-            out.extend(Shape::dashed_line(&path, Stroke::new(2.0, ink), 8.0, 5.0));
+            for run in crate::render::clip_polyline(&path, crate::render::PATTERN_BOUNDS) {
+                out.extend(Shape::dashed_line(&run, Stroke::new(2.0, ink), 8.0, 5.0));
+            }
         }
         for p in pts {
             out.push(Shape::circle_filled(p, 4.0, Color32::WHITE));

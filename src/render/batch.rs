@@ -76,12 +76,7 @@ impl LayerBatch {
                 ..*view
             };
             let (shapes, marker_boxes) = layer_shapes(layers, categories, &wide, selected);
-            let mut tessellator =
-                Tessellator::new(view.pixels_per_point, options, [1, 1], Vec::new());
-            let mut mesh = Mesh::default();
-            for shape in shapes {
-                tessellator.tessellate_shape(shape, &mut mesh);
-            }
+            let mesh = tessellate(shapes, view.pixels_per_point, options);
             self.built = Some(Built {
                 key,
                 covers: wide.visible_world(0.0),
@@ -112,4 +107,49 @@ impl LayerBatch {
             .collect();
         (Shape::mesh(mesh), boxes)
     }
+}
+
+/// Shapes below this count are tessellated on one thread.
+const PARALLEL_FROM: usize = 4096;
+
+/// Tessellate `shapes` into one mesh, in order, splitting the work over the machine's cores.
+fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: TessellationOptions) -> Mesh {
+    let one = |chunk: Vec<Shape>| {
+        let mut tessellator = Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
+        let mut mesh = Mesh::default();
+        for shape in chunk {
+            tessellator.tessellate_shape(shape, &mut mesh);
+        }
+        mesh
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    if threads < 2 || shapes.len() < PARALLEL_FROM {
+        return one(shapes);
+    }
+    let per_thread = shapes.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    let mut rest = shapes;
+    while rest.len() > per_thread {
+        let tail = rest.split_off(per_thread);
+        chunks.push(rest);
+        rest = tail;
+    }
+    chunks.push(rest);
+    let meshes: Vec<Mesh> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || one(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut mesh = Mesh::default();
+    for m in meshes {
+        mesh.append(m);
+    }
+    mesh
 }

@@ -112,19 +112,93 @@ fn patterned_line(out: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, pattern:
     }
     match pattern {
         LinePattern::Solid => out.push(Shape::line(pts, stroke)),
-        LinePattern::Dashed => out.extend(Shape::dashed_line(
-            &pts,
-            stroke,
-            stroke.width * 3.5 + 2.0,
-            stroke.width * 2.0 + 1.5,
-        )),
-        LinePattern::Dotted => out.extend(Shape::dotted_line(
-            &pts,
-            stroke.color,
-            stroke.width * 1.8 + 1.0,
-            stroke.width * 0.55,
-        )),
+        LinePattern::Dashed => {
+            for run in clip_polyline(&pts, PATTERN_BOUNDS) {
+                out.extend(Shape::dashed_line(
+                    &run,
+                    stroke,
+                    stroke.width * 3.5 + 2.0,
+                    stroke.width * 2.0 + 1.5,
+                ));
+            }
+        }
+        LinePattern::Dotted => {
+            for run in clip_polyline(&pts, PATTERN_BOUNDS) {
+                out.extend(Shape::dotted_line(
+                    &run,
+                    stroke.color,
+                    stroke.width * 1.8 + 1.0,
+                    stroke.width * 0.55,
+                ));
+            }
+        }
     }
+}
+
+/// Where dashes and dots are drawn, in points: well beyond any screen or page, but bounded, so
+/// a dashed line zoomed in far is not cut into millions of dashes off screen.
+pub const PATTERN_BOUNDS: Rect = Rect {
+    min: Pos2::new(-4000.0, -4000.0),
+    max: Pos2::new(20000.0, 20000.0),
+};
+
+/// The runs of a polyline inside `rect` (Liang–Barsky on each segment, joined where they
+/// meet).
+pub fn clip_polyline(pts: &[Pos2], rect: Rect) -> Vec<Vec<Pos2>> {
+    let mut runs: Vec<Vec<Pos2>> = Vec::new();
+    let mut current: Vec<Pos2> = Vec::new();
+    for w in pts.windows(2) {
+        match clip_segment(w[0], w[1], rect) {
+            Some((a, b)) => {
+                if current.last() != Some(&a) {
+                    if current.len() >= 2 {
+                        runs.push(std::mem::take(&mut current));
+                    }
+                    current.clear();
+                    current.push(a);
+                }
+                current.push(b);
+            }
+            None => {
+                if current.len() >= 2 {
+                    runs.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() >= 2 {
+        runs.push(current);
+    }
+    runs
+}
+
+fn clip_segment(a: Pos2, b: Pos2, r: Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0_f32, 1.0_f32);
+    for (p, q) in [
+        (-d.x, a.x - r.min.x),
+        (d.x, r.max.x - a.x),
+        (-d.y, a.y - r.min.y),
+        (d.y, r.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return None;
+            }
+        }
+    }
+    Some((a + d * t0, a + d * t1))
 }
 
 /// Lines (and polygon outlines) of `features`, one style for all.
@@ -729,4 +803,41 @@ pub fn north_arrow_shapes(painter: &egui::Painter, center: Pos2, size: f32) -> V
             dark,
         ),
     ]
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn polylines_are_cut_to_the_box() {
+        let r = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(10.0, 10.0));
+        // In, out, back in: two runs, each ending on the edge.
+        let runs = clip_polyline(
+            &[
+                Pos2::new(5.0, 5.0),
+                Pos2::new(15.0, 5.0),
+                Pos2::new(15.0, 8.0),
+                Pos2::new(5.0, 8.0),
+            ],
+            r,
+        );
+        assert_eq!(
+            runs,
+            vec![
+                vec![Pos2::new(5.0, 5.0), Pos2::new(10.0, 5.0)],
+                vec![Pos2::new(10.0, 8.0), Pos2::new(5.0, 8.0)],
+            ]
+        );
+        assert!(clip_polyline(&[Pos2::new(20.0, 20.0), Pos2::new(30.0, 20.0)], r).is_empty());
+        // A line zoomed in a million times is still a handful of dashes.
+        let mut out = Vec::new();
+        patterned_line(
+            &mut out,
+            vec![Pos2::new(-1e9, 100.0), Pos2::new(1e9, 100.0)],
+            Stroke::new(2.0, Color32::BLACK),
+            LinePattern::Dashed,
+        );
+        assert!(out.len() < 5000, "{} dashes", out.len());
+    }
 }
