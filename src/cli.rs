@@ -114,7 +114,7 @@ pub enum ExportError {
         known: String,
     },
     /// A basemap that is neither offline, a known source nor a URL template.
-    #[error("--basemap: {0}; or use \"offline\" or \"osm\"")]
+    #[error("--basemap: {0}; or use \"offline\", \"osm\" or \"opentopomap\"")]
     Basemap(#[from] crate::model::tile_source::TileSourceError),
     /// Online tiles did not load.
     #[error("--basemap: {0}")]

@@ -77,11 +77,14 @@ pub fn tile_zoom(view_zoom: f64, max_zoom: u8) -> u8 {
 
 /// Paint the tiles covering `view` and return, per tile, whether its own image was drawn
 /// (rather than nothing or a scaled parent).
+///
+/// `tint` multiplies the tiles' colours (white: as they are; a grey alpha makes them see-through).
 pub fn paint_tiles(
     painter: &egui::Painter,
     view: &View,
     tiles: &mut dyn Tiles,
     max_zoom: u8,
+    tint: Color32,
 ) -> Vec<(TileAddress, bool)> {
     let z = tile_zoom(view.transform.zoom(), max_zoom);
     let n = f64::from(1u32 << z);
@@ -104,7 +107,7 @@ pub fn paint_tiles(
                 && let walkers::Tile::Raster(texture) = &piece.tile
             {
                 let mut mesh = Mesh::with_texture(texture.id());
-                mesh.add_rect_with_uv(Rect::from_min_max(min, max), piece.uv, Color32::WHITE);
+                mesh.add_rect_with_uv(Rect::from_min_max(min, max), piece.uv, tint);
                 painter.add(Shape::mesh(mesh));
                 own = piece.uv == Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
             }

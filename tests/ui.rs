@@ -381,6 +381,15 @@ fn the_session_comes_back_after_a_restart() {
         a.apply(Command::ColorBy(0, Some("name".into())));
         a.apply(Command::OpenTable(0));
         a.apply(Command::SetDms(true));
+        let local = corridor_viewer::model::tile_source::TileSourceSpec::custom(
+            "Local",
+            "http://127.0.0.1:9/{z}/{x}/{y}.png",
+            "Test tiles",
+            12,
+        )
+        .expect("valid");
+        a.apply(Command::AddTileSource(local));
+        a.apply(Command::SetTileOpacity(0.6));
         a.save_session();
     }
     assert!(session.exists(), "written");
@@ -404,6 +413,10 @@ fn the_session_comes_back_after_a_restart() {
         "its attribute table open again"
     );
     assert!(a.dms, "coordinates still in DMS");
+    let spec = a.basemap_source.tiles().expect("the same tiles");
+    assert_eq!((spec.name.as_str(), spec.max_zoom), ("Local", 12));
+    assert_eq!(a.tile_sources.len(), 1);
+    assert!((a.tile_opacity - 0.6).abs() < 1e-6);
     let markets = a.layer_index("border_markets").expect("layer");
     assert!(!a.layers[markets].visible, "still hidden");
     assert!((a.map_memory.zoom() - zoom).abs() < 1e-9, "same zoom");
@@ -661,4 +674,53 @@ fn the_mouse_wheel_zooms_the_map() {
     // Deep in (about zoom 25 here): dashed borders and dotted lines stay cheap to draw.
     let after = app(&h).map_memory.zoom();
     assert!(after > before + 0.1, "zoom {before} → {after}");
+}
+
+#[test]
+fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
+    let mut h = harness();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Basemap")
+        .click();
+    h.run();
+    h.get_by_label("Add XYZ tile source…").click();
+    h.run();
+    let field = |h: &Harness<'static, Option<CorridorApp>>, label: &str| {
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+            .click();
+    };
+    // A template without {z}/{x}/{y}: a clear error, and the basemap stays as it was.
+    field(&h, "URL template");
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "URL template")
+        .type_text("https://tiles.example.org/map.png");
+    h.run();
+    h.get_by_label("Add source").click();
+    h.run();
+    h.get_by_label_contains("is not a tile URL template");
+    assert_eq!(
+        app(&h).basemap_source,
+        corridor_viewer::app::BasemapSource::OfflineAtlas
+    );
+    // A good one, with its attribution.
+    field(&h, "URL template");
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "URL template")
+        .type_text("http://127.0.0.1:9/{z}/{x}/{y}.png");
+    field(&h, "Attribution");
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Attribution")
+        .type_text("Test tiles");
+    field(&h, "Name");
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Name")
+        .type_text("Local");
+    h.run();
+    h.get_by_label("Add source").click();
+    h.run();
+    let a = app(&h);
+    let spec = a.basemap_source.tiles().expect("tiles shown");
+    assert_eq!(spec.name, "Local");
+    assert_eq!(spec.attribution, "Test tiles");
+    assert_eq!(a.tile_sources.len(), 1, "kept for the Basemap menu");
+    assert!(a.hybrid, "borders and labels over the tiles by default");
 }

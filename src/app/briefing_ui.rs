@@ -311,8 +311,7 @@ impl CorridorApp {
             .map(|l| l.title.as_str())
             .collect::<Vec<_>>()
             .join(" · ");
-        let tiles = (self.basemap_source == super::BasemapSource::OpenStreetMap)
-            .then(TileSourceSpec::openstreetmap);
+        let tiles = self.basemap_source.tiles().cloned();
         self.briefing = Some(BriefingDialog::new(
             ViewSpec::Fit(view.visible_world(0.0)),
             tiles,

@@ -8,28 +8,34 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::measure_ui::MeasureMode;
 use crate::model::style::LayerStyle;
+use crate::model::tile_source::TileSourceSpec;
 use crate::model::view::LonLat;
 use crate::render::FeatureRef;
 
 /// The basemap under the layers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum BasemapSource {
     /// The embedded vector atlas basemap: works offline.
     #[default]
     OfflineAtlas,
-    /// OpenStreetMap raster tiles, cached on disk.
-    OpenStreetMap,
+    /// Raster tiles from an XYZ source, cached on disk.
+    Tiles(TileSourceSpec),
 }
 
 impl BasemapSource {
-    /// All sources, in chooser order.
-    pub const ALL: [Self; 2] = [Self::OfflineAtlas, Self::OpenStreetMap];
-
     /// Name in the chooser.
-    pub fn label(self) -> &'static str {
+    pub fn label(&self) -> String {
         match self {
-            Self::OfflineAtlas => "Offline atlas",
-            Self::OpenStreetMap => "OpenStreetMap (online)",
+            Self::OfflineAtlas => "Offline atlas".into(),
+            Self::Tiles(spec) => format!("{} (online)", spec.name),
+        }
+    }
+
+    /// The tile source, if tiles are shown.
+    pub fn tiles(&self) -> Option<&TileSourceSpec> {
+        match self {
+            Self::OfflineAtlas => None,
+            Self::Tiles(spec) => Some(spec),
         }
     }
 }
@@ -126,6 +132,18 @@ pub enum Command {
     SetLayerVisible(usize, bool),
     /// Switch the basemap.
     SetBasemap(BasemapSource),
+    /// Open the form for a new XYZ tile source.
+    OpenAddTileSource,
+    /// Close that form.
+    CloseAddTileSource,
+    /// Keep a new tile source (in the Basemap menu and the settings) and show it.
+    AddTileSource(TileSourceSpec),
+    /// Forget a tile source the user added.
+    RemoveTileSource(usize),
+    /// Draw the offline basemap's boundaries and labels over tiles.
+    SetHybrid(bool),
+    /// Opacity of the tiles (0–1), over the offline basemap.
+    SetTileOpacity(f32),
     /// Remove a message from the message panel.
     DismissMessage(usize),
     /// Close the app.
@@ -201,7 +219,13 @@ impl Command {
             Self::SetLayerVisible(_, visible) => {
                 if *visible { "Show layer" } else { "Hide layer" }.into()
             }
-            Self::SetBasemap(source) => source.label().into(),
+            Self::SetBasemap(source) => source.label(),
+            Self::OpenAddTileSource => "Add XYZ tile source…".into(),
+            Self::CloseAddTileSource => "Cancel".into(),
+            Self::AddTileSource(_) => "Add source".into(),
+            Self::RemoveTileSource(_) => "Remove source".into(),
+            Self::SetHybrid(_) => "Borders and labels over tiles".into(),
+            Self::SetTileOpacity(_) => "Tile opacity".into(),
             Self::DismissMessage(_) => "Dismiss".into(),
             Self::Quit => "Quit".into(),
         }
@@ -272,9 +296,19 @@ impl Command {
             Self::SetBasemap(BasemapSource::OfflineAtlas) => {
                 "The built-in basemap: needs no network"
             }
-            Self::SetBasemap(BasemapSource::OpenStreetMap) => {
-                "OpenStreetMap tiles: need a network the first time, then cached"
+            Self::SetBasemap(BasemapSource::Tiles(_)) => {
+                "Raster tiles: need a network the first time, then cached; the offline basemap shows where tiles are missing"
             }
+            Self::OpenAddTileSource => {
+                "Add a tile service by its URL template (https://host/{z}/{x}/{y}.png), with its attribution and maximum zoom"
+            }
+            Self::CloseAddTileSource => "Close without adding",
+            Self::AddTileSource(_) => "Keep this source in the Basemap menu and show it",
+            Self::RemoveTileSource(_) => "Remove this source from the Basemap menu",
+            Self::SetHybrid(_) => {
+                "Draw the offline basemap's boundaries, disputed lines and place names over the tiles"
+            }
+            Self::SetTileOpacity(_) => "How opaque the tiles are over the offline basemap",
             Self::DismissMessage(_) => "Remove this message",
             Self::Quit => "Close Corridor Viewer",
         }

@@ -5,12 +5,14 @@
 use egui::{Color32, FontId, Pos2, Rect, Ui, vec2};
 use walkers::{Map, Tiles};
 
-use super::{BasemapSource, Command, CorridorApp, pakistan_center};
+use super::{Command, CorridorApp, pakistan_center};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::model::index::hit_test_layer;
 use crate::model::layer::Layer;
 use crate::model::view::{LonLat, ScreenTransform};
-use crate::render::{FeatureRef, Scene, View, basemap_shapes, paint_map, scale_bar_shapes};
+use crate::render::{
+    BasemapDraw, FeatureRef, Scene, View, basemap_shapes, paint_map, scale_bar_shapes,
+};
 
 /// Hit tolerance around lines and polygon edges, in points.
 const HIT_TOLERANCE_PT: f64 = 5.0;
@@ -54,8 +56,8 @@ pub fn feature_name(layers: &[Layer], r: FeatureRef) -> &str {
 pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
     let map_rect = ui.available_rect_before_wrap();
     app.initialise_view(map_rect);
-    let online = app.basemap_source == BasemapSource::OpenStreetMap;
-    if online {
+    let online = app.basemap_source.tiles().cloned();
+    if online.is_some() {
         // Under the tiles, the offline basemap: what shows where tiles are missing (offline).
         let c = app.current_center().to_world();
         let view = View {
@@ -74,10 +76,17 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             .with_clip_rect(map_rect)
             .extend(basemap_shapes(&app.basemap, &view));
     }
-    let tiles: Option<&mut dyn Tiles> = if online {
-        app.tiles.as_mut().map(|t| t as &mut dyn Tiles)
-    } else {
-        None
+    // Tiles are painted by us (as in exports), so they can be see-through over the basemap.
+    let mut tiles: Option<(&mut dyn Tiles, u8)> = online.as_ref().and_then(|spec| {
+        app.tiles
+            .get_mut(&spec.url_template)
+            .map(|t| (t as &mut dyn Tiles, spec.max_zoom))
+    });
+    let tint = Color32::WHITE.gamma_multiply(app.tile_opacity.clamp(0.0, 1.0));
+    let basemap_draw = match (&online, app.hybrid) {
+        (None, _) => BasemapDraw::Full,
+        (Some(_), true) => BasemapDraw::Overlay,
+        (Some(_), false) => BasemapDraw::Off,
     };
     let layers = &app.layers;
     let basemap = &app.basemap;
@@ -90,7 +99,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let mut view_out = None;
     let mut cursor = None;
 
-    Map::new(tiles, &mut app.map_memory, pakistan_center())
+    Map::new(None, &mut app.map_memory, pakistan_center())
         .double_click_to_zoom(true)
         // The wheel zooms, as in every GIS (walkers pans with it unless told otherwise).
         .zoom_with_ctrl(false)
@@ -109,6 +118,9 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             };
             view_out = Some(view);
             let painter = ui.painter().with_clip_rect(rect);
+            if let Some((t, max_zoom)) = tiles.as_mut() {
+                crate::tiles::paint_tiles(&painter, &view, &mut **t, *max_zoom, tint);
+            }
             let scene = Scene {
                 basemap,
                 layers,
@@ -119,7 +131,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 &scene,
                 &view,
                 selection,
-                !online,
+                basemap_draw,
                 Some((&mut *batch, generation)),
             );
 
@@ -161,7 +173,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 }
             }
 
-            overlays_ui(ui, &painter, &view, online, commands);
+            overlays_ui(ui, &painter, &view, online.as_ref(), commands);
             if let Some((pos, refs)) = pick_list {
                 pick_list_ui(ui, layers, *pos, refs, commands);
             }
@@ -205,7 +217,7 @@ fn overlays_ui(
     ui: &mut Ui,
     painter: &egui::Painter,
     view: &View,
-    online: bool,
+    online: Option<&crate::model::tile_source::TileSourceSpec>,
     commands: &mut Vec<Command>,
 ) {
     let rect = view.rect;
@@ -228,17 +240,13 @@ fn overlays_ui(
     painter.extend(shapes);
 
     // Attribution and disclaimer, bottom right.
-    let attribution = if online {
-        "© OpenStreetMap contributors (openstreetmap.org/copyright)"
-    } else {
-        BASEMAP_ATTRIBUTION
-    };
+    // Every source drawn is credited: the tiles, and the offline basemap under or over them.
+    let mut lines = vec![DISCLAIMER, "CPEC layers: public sources named per feature"];
+    if let Some(spec) = online {
+        lines.push(spec.attribution.as_str());
+    }
+    lines.push(BASEMAP_ATTRIBUTION);
     let font = FontId::proportional(11.0);
-    let lines = [
-        DISCLAIMER,
-        "CPEC layers: public sources named per feature",
-        attribution,
-    ];
     let galleys: Vec<_> = lines
         .iter()
         .map(|t| painter.layout_no_wrap((*t).to_string(), font.clone(), Color32::from_gray(50)))

@@ -13,6 +13,7 @@ pub mod measure_ui;
 mod open_files;
 mod search_ui;
 mod session;
+mod sources_ui;
 mod table_ui;
 
 pub use session::default_session_path;
@@ -88,7 +89,16 @@ pub struct CorridorApp {
     pub map_memory: MapMemory,
     /// The chosen basemap.
     pub basemap_source: BasemapSource,
-    tiles: Option<HttpTiles>,
+    /// Tiles per source (by URL template), kept when switching away so the cache stays warm.
+    tiles: std::collections::HashMap<String, HttpTiles>,
+    /// Tile sources the user added.
+    pub tile_sources: Vec<crate::model::tile_source::TileSourceSpec>,
+    /// Draw the offline basemap's boundaries and labels over tiles.
+    pub hybrid: bool,
+    /// Opacity of tiles over the offline basemap.
+    pub tile_opacity: f32,
+    /// The form for a new tile source, when open.
+    add_source: Option<sources_ui::AddSourceState>,
     /// The selected feature.
     pub selection: Option<FeatureRef>,
     /// Several features under a click: the user picks one.
@@ -193,7 +203,11 @@ impl CorridorApp {
             basemap,
             map_memory,
             basemap_source: BasemapSource::OfflineAtlas,
-            tiles: None,
+            tiles: Default::default(),
+            tile_sources: Vec::new(),
+            hybrid: true,
+            tile_opacity: 1.0,
+            add_source: None,
             selection: None,
             pick_list: None,
             messages,
@@ -432,6 +446,25 @@ impl CorridorApp {
                 }
             }
             Command::SetBasemap(source) => self.set_basemap(source),
+            Command::OpenAddTileSource => self.add_source = Some(Default::default()),
+            Command::CloseAddTileSource => self.add_source = None,
+            Command::AddTileSource(spec) => {
+                self.tile_sources
+                    .retain(|s| s.url_template != spec.url_template);
+                self.tile_sources.push(spec.clone());
+                self.add_source = None;
+                self.set_basemap(BasemapSource::Tiles(spec));
+            }
+            Command::RemoveTileSource(i) => {
+                if i < self.tile_sources.len() {
+                    let removed = self.tile_sources.remove(i);
+                    if self.basemap_source.tiles() == Some(&removed) {
+                        self.set_basemap(BasemapSource::OfflineAtlas);
+                    }
+                }
+            }
+            Command::SetHybrid(on) => self.hybrid = on,
+            Command::SetTileOpacity(o) => self.tile_opacity = o.clamp(0.0, 1.0),
             Command::DismissMessage(i) => {
                 if i < self.messages.len() {
                     self.messages.remove(i);
@@ -518,13 +551,13 @@ impl CorridorApp {
     }
 
     fn set_basemap(&mut self, source: BasemapSource) {
-        self.basemap_source = source;
-        if source == BasemapSource::OpenStreetMap && self.tiles.is_none() {
-            self.tiles = Some(crate::tiles::http_tiles(
-                &crate::model::tile_source::TileSourceSpec::openstreetmap(),
-                &self.ctx,
-            ));
+        if let BasemapSource::Tiles(spec) = &source
+            && !self.tiles.contains_key(&spec.url_template)
+        {
+            let tiles = crate::tiles::http_tiles(spec, &self.ctx);
+            self.tiles.insert(spec.url_template.clone(), tiles);
         }
+        self.basemap_source = source;
     }
 
     /// Fit Pakistan into the map on the first frame (and after "Show all of Pakistan").
@@ -608,6 +641,7 @@ impl CorridorApp {
         search_ui::search_ui(self, &ctx, &mut commands);
         bookmarks_ui::bookmarks_ui(self, &ctx, &mut commands);
         layer_properties_ui::layer_properties_ui(self, &ctx, &mut commands);
+        sources_ui::add_source_ui(self, &ctx, &mut commands);
 
         for command in commands {
             self.apply(command);
@@ -638,19 +672,7 @@ impl CorridorApp {
                     command_button(ui, Command::ClearSelection, commands);
                 }
             });
-            ui.menu_button("Basemap", |ui| {
-                for source in BasemapSource::ALL {
-                    let command = Command::SetBasemap(source);
-                    if ui
-                        .radio(self.basemap_source == source, source.label())
-                        .on_hover_text(command.tooltip())
-                        .clicked()
-                    {
-                        commands.push(command);
-                        ui.close();
-                    }
-                }
-            });
+            ui.menu_button("Basemap", |ui| sources_ui::basemap_menu_ui(self, ui, commands));
             ui.menu_button("Help", |ui| {
                 ui.label(egui::RichText::new("Corridor Viewer").strong());
                 ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));

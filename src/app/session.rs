@@ -7,6 +7,7 @@ use super::{BasemapSource, CorridorApp, Level};
 use crate::io::png::write_atomically;
 use crate::model::layer::{Layer, LayerOrigin};
 use crate::model::session::{SavedLayer, SavedView, Session};
+use crate::model::tile_source::TileSourceSpec;
 
 /// Where the session is kept: `$CORRIDOR_VIEWER_CONFIG_DIR/session.json`, else the user's
 /// config folder.
@@ -63,8 +64,21 @@ impl CorridorApp {
             let _ = self.map_memory.set_zoom(v.zoom);
             self.view_initialised = true;
         }
-        if session.basemap == "osm" {
-            self.set_basemap(BasemapSource::OpenStreetMap);
+        self.tile_sources = session.tile_sources;
+        self.hybrid = session.hybrid;
+        self.tile_opacity = session.tile_opacity.clamp(0.1, 1.0);
+        let known = TileSourceSpec::built_in()
+            .into_iter()
+            .chain(self.tile_sources.iter().cloned())
+            .find(|s| s.url_template == session.basemap);
+        // "osm" is how sessions before user sources named OpenStreetMap.
+        let shown = known.or_else(|| {
+            (session.basemap != "offline")
+                .then(|| TileSourceSpec::parse(&session.basemap).ok())
+                .flatten()
+        });
+        if let Some(spec) = shown {
+            self.set_basemap(BasemapSource::Tiles(spec));
         }
         let rank: HashMap<&str, usize> = session
             .layers
@@ -104,10 +118,13 @@ impl CorridorApp {
                 lat: center.lat,
                 zoom: self.map_memory.zoom(),
             }),
-            basemap: match self.basemap_source {
-                BasemapSource::OfflineAtlas => "offline".into(),
-                BasemapSource::OpenStreetMap => "osm".into(),
-            },
+            basemap: self
+                .basemap_source
+                .tiles()
+                .map_or_else(|| "offline".into(), |s| s.url_template.clone()),
+            tile_sources: self.tile_sources.clone(),
+            hybrid: self.hybrid,
+            tile_opacity: self.tile_opacity,
             layers: self
                 .layers
                 .iter()

@@ -11,8 +11,8 @@ use crate::model::tile_source::{TileAddress, TileSourceSpec};
 use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
 use crate::model::views::ViewSpec;
 use crate::render::{
-    Scene, View, color32, estimate_swatch_shapes, line_swatch_shapes, north_arrow_shapes,
-    paint_map, palette, scale_bar_shapes, swatch_shapes,
+    BasemapDraw, Scene, View, color32, estimate_swatch_shapes, line_swatch_shapes,
+    north_arrow_shapes, paint_map, palette, scale_bar_shapes, swatch_shapes,
 };
 
 /// What to compose.
@@ -201,10 +201,23 @@ pub fn compose(
 
     // Map: tiles under the layers, or the offline basemap.
     let tile_status = match (tiles, &req.tiles) {
-        (Some(t), Some(spec)) => crate::tiles::paint_tiles(painter, &view, t, spec.max_zoom),
+        (Some(t), Some(spec)) => {
+            crate::tiles::paint_tiles(painter, &view, t, spec.max_zoom, Color32::WHITE)
+        }
         _ => Vec::new(),
     };
-    paint_map(painter, scene, &view, None, req.tiles.is_none(), None);
+    paint_map(
+        painter,
+        scene,
+        &view,
+        None,
+        if req.tiles.is_none() {
+            BasemapDraw::Full
+        } else {
+            BasemapDraw::Off
+        },
+        None,
+    );
     let map = view.rect;
     let mut scale_bar = None;
     if c.scale_bar {

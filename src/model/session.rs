@@ -56,8 +56,14 @@ pub struct Session {
     pub version: u32,
     /// The map's position.
     pub view: Option<SavedView>,
-    /// `"offline"` or `"osm"`.
+    /// `"offline"`, or the URL template of the tile source shown.
     pub basemap: String,
+    /// Tile sources the user added.
+    pub tile_sources: Vec<super::tile_source::TileSourceSpec>,
+    /// The offline basemap's boundaries and labels drawn over tiles.
+    pub hybrid: bool,
+    /// Opacity of tiles over the offline basemap.
+    pub tile_opacity: f32,
     /// Layers bottom first.
     pub layers: Vec<SavedLayer>,
     /// Bookmarks, the briefing views first by default.
@@ -78,6 +84,9 @@ impl Default for Session {
             version: SESSION_VERSION,
             view: None,
             basemap: "offline".into(),
+            tile_sources: Vec::new(),
+            hybrid: true,
+            tile_opacity: 1.0,
             layers: Vec::new(),
             bookmarks: default_bookmarks(),
             table: None,

@@ -22,6 +22,12 @@ pub enum TileSourceError {
     /// Not an http(s) URL with {z}, {x} and {y}.
     #[error("\"{0}\" is not a tile URL template: expected http(s)://host/…/{{z}}/{{x}}/{{y}}.png")]
     BadTemplate(String),
+    /// No attribution text was given.
+    #[error("give the attribution the tile provider asks for; it is shown with its tiles")]
+    NoAttribution,
+    /// A maximum zoom beyond what tile services offer.
+    #[error("maximum zoom {0} is beyond 22")]
+    BadMaxZoom(u8),
 }
 
 impl TileSourceSpec {
@@ -36,6 +42,46 @@ impl TileSourceSpec {
     }
 
     /// A source from a URL template given by the user.
+    /// OpenTopoMap: terrain with contours and hill shading, from OpenStreetMap and SRTM.
+    pub fn opentopomap() -> Self {
+        Self {
+            name: "OpenTopoMap".into(),
+            url_template: "https://tile.opentopomap.org/{z}/{x}/{y}.png".into(),
+            attribution:
+                "Map data © OpenStreetMap contributors, SRTM · Style © OpenTopoMap (CC-BY-SA)"
+                    .into(),
+            max_zoom: 17,
+        }
+    }
+
+    /// The sources that come with the app, in menu order.
+    pub fn built_in() -> [Self; 2] {
+        [Self::openstreetmap(), Self::opentopomap()]
+    }
+
+    /// A source the user defines: a template with its name, attribution and maximum zoom.
+    /// The attribution is required: it is shown whenever the tiles are.
+    pub fn custom(
+        name: &str,
+        template: &str,
+        attribution: &str,
+        max_zoom: u8,
+    ) -> Result<Self, TileSourceError> {
+        let mut spec = Self::from_template(template)?;
+        if attribution.trim().is_empty() {
+            return Err(TileSourceError::NoAttribution);
+        }
+        if max_zoom > 22 {
+            return Err(TileSourceError::BadMaxZoom(max_zoom));
+        }
+        if !name.trim().is_empty() {
+            spec.name = name.trim().to_string();
+        }
+        spec.attribution = attribution.trim().to_string();
+        spec.max_zoom = max_zoom;
+        Ok(spec)
+    }
+
     pub fn from_template(template: &str) -> Result<Self, TileSourceError> {
         let t = template.trim();
         let ok = (t.starts_with("http://") || t.starts_with("https://"))
@@ -56,6 +102,7 @@ impl TileSourceSpec {
     pub fn parse(text: &str) -> Result<Self, TileSourceError> {
         match text.trim().to_lowercase().as_str() {
             "osm" | "openstreetmap" => Ok(Self::openstreetmap()),
+            "topo" | "opentopomap" => Ok(Self::opentopomap()),
             _ => Self::from_template(text),
         }
     }
@@ -101,6 +148,39 @@ pub fn tiles_covering(rect: WorldRect, z: u8) -> Vec<TileAddress> {
 mod tests {
     use super::*;
     use crate::model::view::LonLat;
+
+    #[test]
+    fn custom_sources_need_a_template_and_an_attribution() {
+        let s = TileSourceSpec::custom(
+            "Esri imagery",
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            "Tiles © Esri",
+            18,
+        )
+        .expect("valid");
+        assert_eq!(s.name, "Esri imagery");
+        assert_eq!(s.max_zoom, 18);
+        assert_eq!(
+            s.url(5, 22, 13),
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/5/13/22"
+        );
+        assert_eq!(
+            TileSourceSpec::custom("x", "https://h/{z}/{x}/{y}.png", " ", 18),
+            Err(TileSourceError::NoAttribution)
+        );
+        assert!(matches!(
+            TileSourceSpec::custom("x", "ftp://h/{z}/{x}.png", "a", 18),
+            Err(TileSourceError::BadTemplate(_))
+        ));
+        assert_eq!(
+            TileSourceSpec::custom("x", "https://h/{z}/{x}/{y}.png", "a", 30),
+            Err(TileSourceError::BadMaxZoom(30))
+        );
+        assert_eq!(
+            TileSourceSpec::parse("OpenTopoMap").expect("named"),
+            TileSourceSpec::opentopomap()
+        );
+    }
 
     #[test]
     fn templates_are_checked_and_filled() {

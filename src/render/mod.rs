@@ -253,6 +253,15 @@ pub fn basemap_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
         LinePattern::Solid,
         &mut out,
     );
+    out.extend(boundary_shapes(basemap, view));
+    out
+}
+
+/// The basemap's boundaries alone (provinces, borders, disputed lines): drawn over tiles in
+/// the hybrid view, and as part of the full basemap.
+pub fn boundary_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
+    use palette::*;
+    let mut out = Vec::new();
     lines(
         view,
         &basemap.neighbour_provinces,
@@ -601,6 +610,17 @@ pub fn label_shapes(
     out
 }
 
+/// How much of the offline basemap a map draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BasemapDraw {
+    /// All of it: land, sea, water, boundaries, labels.
+    Full,
+    /// Boundaries and labels only, over tiles (the hybrid view).
+    Overlay,
+    /// None (tiles alone).
+    Off,
+}
+
 /// What a map shows: the basemap and the thematic layers with their categories.
 #[derive(Clone, Copy)]
 pub struct Scene<'a> {
@@ -623,12 +643,14 @@ pub fn paint_map(
     scene: &Scene<'_>,
     view: &View,
     selected: Option<FeatureRef>,
-    with_basemap: bool,
+    basemap: BasemapDraw,
     cache: Option<(&mut batch::LayerBatch, u64)>,
 ) {
     let painter = painter.with_clip_rect(view.rect);
-    if with_basemap {
-        painter.extend(basemap_shapes(scene.basemap, view));
+    match basemap {
+        BasemapDraw::Full => painter.extend(basemap_shapes(scene.basemap, view)),
+        BasemapDraw::Overlay => painter.extend(boundary_shapes(scene.basemap, view)),
+        BasemapDraw::Off => {}
     }
     let marker_boxes = match cache {
         Some((batch, generation)) => {
@@ -650,7 +672,7 @@ pub fn paint_map(
             boxes
         }
     };
-    if with_basemap {
+    if basemap != BasemapDraw::Off {
         painter.extend(label_shapes(scene.basemap, view, &painter, &marker_boxes));
     }
     painter.extend(stack_badges(&painter, &marker_boxes));

@@ -1,0 +1,185 @@
+//! The Basemap menu (offline atlas, built-in and user tile sources, hybrid, tile opacity) and
+//! the form that adds an XYZ tile source.
+
+use egui::Ui;
+
+use super::{BasemapSource, Command, CorridorApp};
+use crate::model::tile_source::TileSourceSpec;
+
+/// The new-source form's fields.
+pub struct AddSourceState {
+    name: String,
+    template: String,
+    attribution: String,
+    max_zoom: u8,
+    error: Option<String>,
+}
+
+impl Default for AddSourceState {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            template: String::new(),
+            attribution: String::new(),
+            max_zoom: 19,
+            error: None,
+        }
+    }
+}
+
+pub(super) fn basemap_menu_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let builtin = TileSourceSpec::built_in();
+    let sources = std::iter::once(BasemapSource::OfflineAtlas)
+        .chain(builtin.into_iter().map(BasemapSource::Tiles))
+        .chain(app.tile_sources.iter().cloned().map(BasemapSource::Tiles));
+    for (i, source) in sources.enumerate() {
+        // User sources come after the offline atlas and the built-in ones.
+        let user_index = i.checked_sub(1 + TileSourceSpec::built_in().len());
+        ui.horizontal(|ui| {
+            let chosen = app.basemap_source == source;
+            let command = Command::SetBasemap(source.clone());
+            let hover = match source.tiles() {
+                Some(spec) => format!(
+                    "{}\n{}\n{}",
+                    command.tooltip(),
+                    spec.url_template,
+                    spec.attribution
+                ),
+                None => command.tooltip().to_string(),
+            };
+            if ui
+                .radio(chosen, source.label())
+                .on_hover_text(hover)
+                .clicked()
+            {
+                commands.push(command);
+                ui.close();
+            }
+            if let Some(u) = user_index {
+                let remove = Command::RemoveTileSource(u);
+                if ui
+                    .small_button("remove")
+                    .on_hover_text(remove.tooltip())
+                    .clicked()
+                {
+                    commands.push(remove);
+                }
+            }
+        });
+    }
+    ui.separator();
+    let add = Command::OpenAddTileSource;
+    if ui
+        .button(add.label())
+        .on_hover_text(add.tooltip())
+        .clicked()
+    {
+        commands.push(add);
+        ui.close();
+    }
+    ui.separator();
+    let tiles_on = app.basemap_source.tiles().is_some();
+    ui.add_enabled_ui(tiles_on, |ui| {
+        let mut hybrid = app.hybrid;
+        let hybrid_command = Command::SetHybrid(!hybrid);
+        if ui
+            .checkbox(&mut hybrid, hybrid_command.label())
+            .on_hover_text(hybrid_command.tooltip())
+            .changed()
+        {
+            commands.push(Command::SetHybrid(hybrid));
+        }
+        let mut opacity = app.tile_opacity;
+        let label = ui.label(Command::SetTileOpacity(opacity).label());
+        if ui
+            .add(egui::Slider::new(&mut opacity, 0.1..=1.0))
+            .labelled_by(label.id)
+            .on_hover_text(Command::SetTileOpacity(opacity).tooltip())
+            .changed()
+        {
+            commands.push(Command::SetTileOpacity(opacity));
+        }
+    });
+}
+
+pub(super) fn add_source_ui(
+    app: &mut CorridorApp,
+    ctx: &egui::Context,
+    commands: &mut Vec<Command>,
+) {
+    let Some(state) = app.add_source.as_mut() else {
+        return;
+    };
+    let mut open = true;
+    egui::Window::new("Add XYZ tile source")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0))
+        .show(ctx, |ui| {
+            let mut edited = false;
+            egui::Grid::new("add_source_grid")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    for (label, value, hint) in [
+                        ("Name", &mut state.name, "e.g. Esri World Imagery"),
+                        (
+                            "URL template",
+                            &mut state.template,
+                            "https://host/{z}/{x}/{y}.png",
+                        ),
+                        (
+                            "Attribution",
+                            &mut state.attribution,
+                            "as the provider asks, e.g. Tiles © Esri",
+                        ),
+                    ] {
+                        let l = ui.label(label);
+                        let edit = ui
+                            .add(
+                                egui::TextEdit::singleline(value)
+                                    .desired_width(380.0)
+                                    .hint_text(hint),
+                            )
+                            .labelled_by(l.id);
+                        edited |= edit.changed();
+                        ui.end_row();
+                    }
+                    let l = ui.label("Maximum zoom");
+                    ui.add(egui::Slider::new(&mut state.max_zoom, 1..=22))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                });
+            if edited {
+                state.error = None;
+            }
+            if let Some(e) = &state.error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            ui.horizontal(|ui| {
+                let add = Command::AddTileSource(TileSourceSpec::openstreetmap());
+                if ui
+                    .button(add.label())
+                    .on_hover_text(add.tooltip())
+                    .clicked()
+                {
+                    match TileSourceSpec::custom(
+                        &state.name,
+                        &state.template,
+                        &state.attribution,
+                        state.max_zoom,
+                    ) {
+                        Ok(spec) => commands.push(Command::AddTileSource(spec)),
+                        Err(e) => state.error = Some(e.to_string()),
+                    }
+                }
+                if ui.button(Command::CloseAddTileSource.label()).clicked() {
+                    commands.push(Command::CloseAddTileSource);
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::CloseAddTileSource);
+    }
+}
