@@ -6,7 +6,10 @@ use clap::Parser;
 use corridor_viewer::cli::{Cli, Cmd, export, info};
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,walkers=error"),
+    )
+    .init();
     let cli = Cli::parse();
     match cli.command {
         Some(Cmd::Info { files }) => {

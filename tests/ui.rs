@@ -724,3 +724,115 @@ fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
     assert_eq!(a.tile_sources.len(), 1, "kept for the Basemap menu");
     assert!(a.hybrid, "borders and labels over the tiles by default");
 }
+
+/// A tile server on 127.0.0.1 that answers every request with 503, counting them per path.
+struct FailingTileServer {
+    port: u16,
+    counts: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FailingTileServer {
+    fn start() -> Self {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let counts = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (c, st) = (std::sync::Arc::clone(&counts), std::sync::Arc::clone(&stop));
+        std::thread::spawn(move || {
+            while !st.load(std::sync::atomic::Ordering::SeqCst) {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                let mut buf = [0u8; 2048];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let path = String::from_utf8_lossy(&got)
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_string();
+                if let Ok(mut m) = c.lock() {
+                    *m.entry(path).or_default() += 1;
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        Self { port, counts, stop }
+    }
+
+    fn counts(&self) -> std::collections::HashMap<String, usize> {
+        self.counts.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for FailingTileServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
+    let server = FailingTileServer::start();
+    let mut h = harness();
+    let spec = corridor_viewer::model::tile_source::TileSourceSpec::custom(
+        "Failing",
+        &format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", server.port),
+        "Test tiles",
+        19,
+    )
+    .expect("valid");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::AddTileSource(spec));
+    // The app's clock moves a quarter second per step; downloads fail in real time.
+    let mut steps = 0;
+    while h.query_by_label("Offline — showing cached tiles").is_none() {
+        assert!(steps < 40, "no offline note after {steps} steps");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        steps += 1;
+    }
+    let first = server.counts();
+    assert!(!first.is_empty(), "tiles were asked for");
+    assert!(first.values().all(|&n| n == 1), "{first:?}");
+    // Within the first backoff interval (5 s): no tile is asked for again.
+    for _ in 0..14 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        server.counts().values().all(|&n| n == 1),
+        "{:?}",
+        server.counts()
+    );
+    // After it: each failed tile once more, no more.
+    for _ in 0..12 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+    let later = server.counts();
+    assert!(later.values().all(|&n| n <= 2), "{later:?}");
+    assert!(later.values().any(|&n| n == 2), "retried: {later:?}");
+    // The offline basemap is one click away.
+    h.get_by_label("Use the offline basemap").click();
+    h.run();
+    assert_eq!(
+        app(&h).basemap_source,
+        corridor_viewer::app::BasemapSource::OfflineAtlas
+    );
+}

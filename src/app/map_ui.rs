@@ -9,6 +9,7 @@ use super::{Command, CorridorApp, pakistan_center};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::model::index::hit_test_layer;
 use crate::model::layer::Layer;
+use crate::model::tile_health::Health;
 use crate::model::view::{LonLat, ScreenTransform};
 use crate::render::{
     BasemapDraw, FeatureRef, Scene, View, basemap_shapes, paint_map, scale_bar_shapes,
@@ -98,6 +99,8 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let generation = app.generation;
     let mut view_out = None;
     let mut cursor = None;
+    let mut tile_counts = None;
+    let health = app.tile_health.health();
 
     Map::new(None, &mut app.map_memory, pakistan_center())
         .double_click_to_zoom(true)
@@ -119,7 +122,9 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             view_out = Some(view);
             let painter = ui.painter().with_clip_rect(rect);
             if let Some((t, max_zoom)) = tiles.as_mut() {
-                crate::tiles::paint_tiles(&painter, &view, &mut **t, *max_zoom, tint);
+                let drawn = crate::tiles::paint_tiles(&painter, &view, &mut **t, *max_zoom, tint);
+                let missing = drawn.iter().filter(|(_, own)| !own).count();
+                tile_counts = Some((missing, t.stats().in_progress));
             }
             let scene = Scene {
                 basemap,
@@ -174,12 +179,79 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             }
 
             overlays_ui(ui, &painter, &view, online.as_ref(), commands);
+            if online.is_some() {
+                tile_status_ui(ui, rect, health, commands);
+            }
             if let Some((pos, refs)) = pick_list {
                 pick_list_ui(ui, layers, *pos, refs, commands);
             }
         });
     app.last_view = view_out;
     app.cursor_lon_lat = cursor;
+    if let (Some(spec), Some((missing, downloading))) = (online, tile_counts) {
+        let now = ui.input(|i| i.time);
+        let was = app.tile_health.health();
+        if app.tile_health.update(now, missing, downloading) {
+            // The loader asks for a tile only once: a fresh one asks again for the failed ones
+            // (and finds the cached ones on disk).
+            log::info!("Asking {} again for {missing} tiles", spec.name);
+            app.tiles.insert(
+                spec.url_template.clone(),
+                crate::tiles::http_tiles(&spec, ui.ctx()),
+            );
+        }
+        match (was, app.tile_health.health()) {
+            (Health::Fine, Health::Offline { missing, .. }) => {
+                log::warn!(
+                    "{}: {missing} tiles could not be loaded; showing cached tiles",
+                    spec.name
+                );
+            }
+            (Health::Offline { .. }, Health::Fine) => {
+                log::info!("{}: tiles arrive again", spec.name)
+            }
+            _ => {}
+        }
+        if let Health::Offline { retry_at_s, .. } = app.tile_health.health() {
+            // Once a second (the countdown) and for the retry, even if nobody touches the app.
+            let wait_s = (retry_at_s - now).clamp(0.1, 1.0);
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(wait_s));
+        }
+    }
+}
+
+/// A small note over the map while tiles fail: what is shown, when they are tried again, and
+/// the offline basemap one click away.
+fn tile_status_ui(ui: &mut Ui, map: Rect, health: Health, commands: &mut Vec<Command>) {
+    let Health::Offline {
+        missing,
+        retry_at_s,
+    } = health
+    else {
+        return;
+    };
+    let now = ui.input(|i| i.time);
+    egui::Area::new(ui.scope_id().with("tile_status"))
+        .fixed_pos(map.left_top() + vec2(10.0, 10.0))
+        .order(egui::Order::Middle)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(egui::RichText::new("Offline — showing cached tiles").strong());
+                ui.label(format!(
+                    "{missing} tiles in view could not be loaded; trying again in {:.0} s",
+                    (retry_at_s - now).max(0.0).ceil()
+                ));
+                let offline = Command::SetBasemap(super::BasemapSource::OfflineAtlas);
+                if ui
+                    .button("Use the offline basemap")
+                    .on_hover_text(offline.tooltip())
+                    .clicked()
+                {
+                    commands.push(offline);
+                }
+            });
+        });
 }
 
 fn pick_list_ui(

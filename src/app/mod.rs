@@ -97,6 +97,8 @@ pub struct CorridorApp {
     pub hybrid: bool,
     /// Opacity of tiles over the offline basemap.
     pub tile_opacity: f32,
+    /// Whether the tiles arrive, and when to ask again for failed ones.
+    pub tile_health: crate::model::tile_health::TileHealth,
     /// The form for a new tile source, when open.
     add_source: Option<sources_ui::AddSourceState>,
     /// The selected feature.
@@ -208,6 +210,7 @@ impl CorridorApp {
             hybrid: true,
             tile_opacity: 1.0,
             add_source: None,
+            tile_health: Default::default(),
             selection: None,
             pick_list: None,
             messages,
@@ -551,6 +554,7 @@ impl CorridorApp {
     }
 
     fn set_basemap(&mut self, source: BasemapSource) {
+        self.tile_health = Default::default();
         if let BasemapSource::Tiles(spec) = &source
             && !self.tiles.contains_key(&spec.url_template)
         {

@@ -18,6 +18,7 @@ pub mod search;
 pub mod session;
 pub mod style;
 pub mod table;
+pub mod tile_health;
 pub mod tile_source;
 pub mod triangulate;
 pub mod units;
