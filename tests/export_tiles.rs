@@ -2,88 +2,23 @@
 //! export waits for the tiles, keeps them in the disk cache, renders from the cache when the
 //! server is gone, and refuses (naming the tiles) rather than write blank squares.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 /// The colour of every tile the server sends.
 const TILE_RGB: [u8; 3] = [200, 40, 40];
 
-struct TileServer {
-    port: u16,
-    requests: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
+#[path = "common/tile_server.rs"]
+mod tile_server;
+use tile_server::TileServer;
 
-impl TileServer {
-    fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let port = listener.local_addr().expect("addr").port();
-        let requests = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut png = Vec::new();
-        image::RgbImage::from_pixel(256, 256, image::Rgb(TILE_RGB))
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .expect("encode");
-        let (req, st) = (Arc::clone(&requests), Arc::clone(&stop));
-        let thread = std::thread::spawn(move || {
-            while !st.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((mut stream, _)) => {
-                        let _ = stream.set_nonblocking(false);
-                        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-                        let mut buf = [0u8; 2048];
-                        let mut got = Vec::new();
-                        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-                            match stream.read(&mut buf) {
-                                Ok(0) | Err(_) => break,
-                                Ok(n) => got.extend_from_slice(&buf[..n]),
-                            }
-                        }
-                        req.fetch_add(1, Ordering::SeqCst);
-                        let head = format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nCache-Control: public, max-age=86400\r\nConnection: close\r\n\r\n",
-                            png.len()
-                        );
-                        let _ = stream.write_all(head.as_bytes());
-                        let _ = stream.write_all(&png);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-            // The listener is dropped here: the port refuses connections from now on.
-        });
-        Self {
-            port,
-            requests,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn template(&self) -> String {
-        format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", self.port)
-    }
-
-    fn shut_down(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for TileServer {
-    fn drop(&mut self) {
-        self.shut_down();
-    }
+/// A server sending tiles of one colour.
+fn start_server() -> TileServer {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(256, 256, image::Rgb(TILE_RGB))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode");
+    TileServer::png(png)
 }
 
 fn export(cache: &Path, args: &[&str]) -> (i32, String) {
@@ -124,14 +59,14 @@ fn tile_share(path: &Path) -> f64 {
 
 #[test]
 fn tiles_load_are_cached_and_missing_ones_refuse_the_export() {
-    let mut server = TileServer::start();
+    let mut server = start_server();
     let cache = tempfile::tempdir().expect("cache dir");
     let out = tempfile::tempdir().expect("out dir");
     let template = server.template();
     let online = out.path().join("online.png");
     let (code, err) = export_view(cache.path(), "Gwadar", &template, &online, &[]);
     assert_eq!(code, 0, "{err}");
-    let served = server.requests.load(Ordering::SeqCst);
+    let served = server.requests();
     assert!(served >= 1, "tiles were requested");
     assert!(tile_share(&online) > 0.2, "the map shows the tiles");
     assert!(

@@ -9,6 +9,9 @@ use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+#[path = "common/tile_server.rs"]
+mod tile_server;
+
 fn harness() -> Harness<'static, Option<CorridorApp>> {
     harness_with_session(None)
 }
@@ -725,72 +728,13 @@ fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
     assert!(a.hybrid, "borders and labels over the tiles by default");
 }
 
-/// A tile server on 127.0.0.1 that answers every request with 503, counting them per path.
-struct FailingTileServer {
-    port: u16,
-    counts: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl FailingTileServer {
-    fn start() -> Self {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let port = listener.local_addr().expect("addr").port();
-        let counts = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (c, st) = (std::sync::Arc::clone(&counts), std::sync::Arc::clone(&stop));
-        std::thread::spawn(move || {
-            while !st.load(std::sync::atomic::Ordering::SeqCst) {
-                let Ok((mut stream, _)) = listener.accept() else {
-                    std::thread::sleep(std::time::Duration::from_millis(5));
-                    continue;
-                };
-                let _ = stream.set_nonblocking(false);
-                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
-                let mut buf = [0u8; 2048];
-                let mut got = Vec::new();
-                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => got.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let path = String::from_utf8_lossy(&got)
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("")
-                    .to_string();
-                if let Ok(mut m) = c.lock() {
-                    *m.entry(path).or_default() += 1;
-                }
-                let _ = stream.write_all(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                );
-            }
-        });
-        Self { port, counts, stop }
-    }
-
-    fn counts(&self) -> std::collections::HashMap<String, usize> {
-        self.counts.lock().map(|m| m.clone()).unwrap_or_default()
-    }
-}
-
-impl Drop for FailingTileServer {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 #[test]
 fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
-    let server = FailingTileServer::start();
+    let server = tile_server::TileServer::failing();
     let mut h = harness();
     let spec = corridor_viewer::model::tile_source::TileSourceSpec::custom(
         "Failing",
-        &format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", server.port),
+        &server.template(),
         "Test tiles",
         19,
     )
