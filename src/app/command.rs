@@ -144,6 +144,10 @@ pub enum Command {
     SetHybrid(bool),
     /// Opacity of the tiles (0–1), over the offline basemap.
     SetTileOpacity(f32),
+    /// Empty the tile cache on disk.
+    ClearTileCache,
+    /// The most the tile cache may hold, in MB.
+    SetCacheLimit(u32),
     /// Remove a message from the message panel.
     DismissMessage(usize),
     /// Close the app.
@@ -226,6 +230,8 @@ impl Command {
             Self::RemoveTileSource(_) => "Remove source".into(),
             Self::SetHybrid(_) => "Borders and labels over tiles".into(),
             Self::SetTileOpacity(_) => "Tile opacity".into(),
+            Self::ClearTileCache => "Clear cache".into(),
+            Self::SetCacheLimit(_) => "Cache limit (MB)".into(),
             Self::DismissMessage(_) => "Dismiss".into(),
             Self::Quit => "Quit".into(),
         }
@@ -309,6 +315,12 @@ impl Command {
                 "Draw the offline basemap's boundaries, disputed lines and place names over the tiles"
             }
             Self::SetTileOpacity(_) => "How opaque the tiles are over the offline basemap",
+            Self::ClearTileCache => {
+                "Delete the downloaded tiles (they are fetched again when next shown online)"
+            }
+            Self::SetCacheLimit(_) => {
+                "When the tile cache grows past this, it is emptied at the next start"
+            }
             Self::DismissMessage(_) => "Remove this message",
             Self::Quit => "Close Corridor Viewer",
         }

@@ -97,6 +97,10 @@ pub struct CorridorApp {
     pub hybrid: bool,
     /// Opacity of tiles over the offline basemap.
     pub tile_opacity: f32,
+    /// The most the tile cache may hold, in MB.
+    pub cache_limit_mb: u32,
+    /// The tile cache's size when last measured, in bytes, and when (app time, s).
+    cache_size: Option<(u64, f64)>,
     /// Whether the tiles arrive, and when to ask again for failed ones.
     pub tile_health: crate::model::tile_health::TileHealth,
     /// The form for a new tile source, when open.
@@ -211,6 +215,8 @@ impl CorridorApp {
             tile_opacity: 1.0,
             add_source: None,
             tile_health: Default::default(),
+            cache_limit_mb: crate::model::session::DEFAULT_CACHE_LIMIT_MB,
+            cache_size: None,
             selection: None,
             pick_list: None,
             messages,
@@ -240,9 +246,12 @@ impl CorridorApp {
             cursor_lon_lat: None,
             ctx: ctx.clone(),
         };
-        if let Some(path) = app.session_file.clone() {
-            let session = app.read_session(&path);
-            app.restore_session(session);
+        match app.session_file.clone() {
+            Some(path) => {
+                let session = app.read_session(&path);
+                app.restore_session(session);
+            }
+            None => app.enforce_cache_limit(),
         }
         app.open_files(options.open_files);
         app
@@ -468,6 +477,8 @@ impl CorridorApp {
             }
             Command::SetHybrid(on) => self.hybrid = on,
             Command::SetTileOpacity(o) => self.tile_opacity = o.clamp(0.0, 1.0),
+            Command::ClearTileCache => self.clear_tile_cache(),
+            Command::SetCacheLimit(mb) => self.cache_limit_mb = mb.max(1),
             Command::DismissMessage(i) => {
                 if i < self.messages.len() {
                     self.messages.remove(i);
@@ -564,6 +575,70 @@ impl CorridorApp {
         self.basemap_source = source;
     }
 
+    /// Empty the tile cache: the loaders let go of it first, then the current source starts
+    /// afresh.
+    fn clear_tile_cache(&mut self) {
+        let Some(dir) = crate::tiles::cache_dir() else {
+            self.notify(
+                Level::Warning,
+                "This system has no cache folder; nothing to clear.",
+            );
+            return;
+        };
+        self.tiles.clear();
+        match crate::io::cache::clear_dir(&dir) {
+            Ok(freed) => self.notify(
+                Level::Info,
+                format!(
+                    "Cleared the tile cache ({:.1} MB) in {}",
+                    freed as f64 / 1e6,
+                    dir.display()
+                ),
+            ),
+            Err(e) => self.notify(
+                Level::Error,
+                format!("{}: cannot clear the tile cache: {e}", dir.display()),
+            ),
+        }
+        self.cache_size = None;
+        self.set_basemap(self.basemap_source.clone());
+    }
+
+    /// At start, before any tiles load: a cache past its limit is emptied.
+    pub(super) fn enforce_cache_limit(&mut self) {
+        let Some(dir) = crate::tiles::cache_dir() else {
+            return;
+        };
+        let limit = u64::from(self.cache_limit_mb) * 1_000_000;
+        match crate::io::cache::dir_size(&dir) {
+            Ok(size) if size > limit => match crate::io::cache::clear_dir(&dir) {
+                Ok(_) => self.notify(
+                    Level::Info,
+                    format!(
+                        "The tile cache had grown to {:.0} MB, past its limit of {} MB, and was emptied",
+                        size as f64 / 1e6,
+                        self.cache_limit_mb
+                    ),
+                ),
+                Err(e) => self.notify(
+                    Level::Warning,
+                    format!("{}: cannot empty the tile cache: {e}", dir.display()),
+                ),
+            },
+            Ok(_) => {}
+            Err(e) => log::warn!("{}: cannot measure the tile cache: {e}", dir.display()),
+        }
+    }
+
+    /// The tile cache's size in bytes, measured at most every few seconds.
+    pub(super) fn cache_size_bytes(&mut self, now_s: f64) -> Option<u64> {
+        if self.cache_size.is_none_or(|(_, at)| now_s - at > 3.0) {
+            let size = crate::tiles::cache_dir().and_then(|d| crate::io::cache::dir_size(&d).ok());
+            self.cache_size = size.map(|s| (s, now_s));
+        }
+        self.cache_size.map(|(s, _)| s)
+    }
+
     /// Fit Pakistan into the map on the first frame (and after "Show all of Pakistan").
     fn initialise_view(&mut self, map_rect: egui::Rect) {
         if self.view_initialised {
@@ -652,7 +727,7 @@ impl CorridorApp {
         }
     }
 
-    fn menu_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    fn menu_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 command_button(ui, Command::OpenFiles, commands);
@@ -676,7 +751,11 @@ impl CorridorApp {
                     command_button(ui, Command::ClearSelection, commands);
                 }
             });
-            ui.menu_button("Basemap", |ui| sources_ui::basemap_menu_ui(self, ui, commands));
+            ui.menu_button("Basemap", |ui| {
+                let now = ui.input(|i| i.time);
+                let cache_bytes = self.cache_size_bytes(now);
+                sources_ui::basemap_menu_ui(self, ui, cache_bytes, commands);
+            });
             ui.menu_button("Help", |ui| {
                 ui.label(egui::RichText::new("Corridor Viewer").strong());
                 ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));

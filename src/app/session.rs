@@ -64,6 +64,8 @@ impl CorridorApp {
             let _ = self.map_memory.set_zoom(v.zoom);
             self.view_initialised = true;
         }
+        self.cache_limit_mb = session.cache_limit_mb.max(1);
+        self.enforce_cache_limit();
         self.tile_sources = session.tile_sources;
         self.hybrid = session.hybrid;
         self.tile_opacity = session.tile_opacity.clamp(0.1, 1.0);
@@ -125,6 +127,7 @@ impl CorridorApp {
             tile_sources: self.tile_sources.clone(),
             hybrid: self.hybrid,
             tile_opacity: self.tile_opacity,
+            cache_limit_mb: self.cache_limit_mb,
             layers: self
                 .layers
                 .iter()

@@ -27,7 +27,12 @@ impl Default for AddSourceState {
     }
 }
 
-pub(super) fn basemap_menu_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
+pub(super) fn basemap_menu_ui(
+    app: &CorridorApp,
+    ui: &mut Ui,
+    cache_bytes: Option<u64>,
+    commands: &mut Vec<Command>,
+) {
     let builtin = TileSourceSpec::built_in();
     let sources = std::iter::once(BasemapSource::OfflineAtlas)
         .chain(builtin.into_iter().map(BasemapSource::Tiles))
@@ -77,6 +82,8 @@ pub(super) fn basemap_menu_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec
         commands.push(add);
         ui.close();
     }
+    ui.separator();
+    cache_ui(app, ui, cache_bytes, commands);
     ui.separator();
     let tiles_on = app.basemap_source.tiles().is_some();
     ui.add_enabled_ui(tiles_on, |ui| {
@@ -182,4 +189,38 @@ pub(super) fn add_source_ui(
     if !open {
         commands.push(Command::CloseAddTileSource);
     }
+}
+
+/// The tile cache: its size against its limit, the limit, and "Clear cache".
+fn cache_ui(app: &CorridorApp, ui: &mut Ui, cache_bytes: Option<u64>, commands: &mut Vec<Command>) {
+    let size = cache_bytes.map_or_else(
+        || "unknown".to_string(),
+        |b| format!("{:.1} MB", b as f64 / 1e6),
+    );
+    ui.label(format!("Tile cache: {size} of {} MB", app.cache_limit_mb));
+    ui.horizontal(|ui| {
+        let mut limit = app.cache_limit_mb;
+        let label = ui.label(Command::SetCacheLimit(limit).label());
+        if ui
+            .add(
+                egui::DragValue::new(&mut limit)
+                    .range(50..=20_000)
+                    .speed(10),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(Command::SetCacheLimit(limit).tooltip())
+            .changed()
+        {
+            commands.push(Command::SetCacheLimit(limit));
+        }
+        let clear = Command::ClearTileCache;
+        if ui
+            .button(clear.label())
+            .on_hover_text(clear.tooltip())
+            .clicked()
+        {
+            commands.push(clear);
+            ui.close();
+        }
+    });
 }

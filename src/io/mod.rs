@@ -1,6 +1,7 @@
 //! Reading files. Errors name the file, the place in it and the problem.
 
 pub mod basemap_assets;
+pub mod cache;
 pub mod catalog;
 pub mod fast_feature;
 pub mod geojson;

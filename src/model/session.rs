@@ -64,6 +64,8 @@ pub struct Session {
     pub hybrid: bool,
     /// Opacity of tiles over the offline basemap.
     pub tile_opacity: f32,
+    /// The most the tile cache may hold, in MB.
+    pub cache_limit_mb: u32,
     /// Layers bottom first.
     pub layers: Vec<SavedLayer>,
     /// Bookmarks, the briefing views first by default.
@@ -74,6 +76,9 @@ pub struct Session {
     /// Cursor coordinates in degrees, minutes, seconds.
     pub dms: bool,
 }
+
+/// The tile cache limit unless the user sets another, in MB.
+pub const DEFAULT_CACHE_LIMIT_MB: u32 = 500;
 
 /// Current format version.
 pub const SESSION_VERSION: u32 = 1;
@@ -87,6 +92,7 @@ impl Default for Session {
             tile_sources: Vec::new(),
             hybrid: true,
             tile_opacity: 1.0,
+            cache_limit_mb: DEFAULT_CACHE_LIMIT_MB,
             layers: Vec::new(),
             bookmarks: default_bookmarks(),
             table: None,
