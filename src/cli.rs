@@ -70,7 +70,8 @@ pub struct ExportArgs {
     /// Layers to show, by id, comma-separated [default: those visible by default]
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Basemap: "offline" (the embedded atlas basemap), "osm", or an XYZ URL template such as
+    /// Basemap: "offline" (the embedded atlas basemap), "osm", "opentopomap", a .mbtiles tile
+    /// pack, or an XYZ URL template such as
     /// "https://host/{z}/{x}/{y}.png"; online tiles come from the app's disk cache when present
     #[arg(long, default_value = "offline")]
     pub basemap: String,
@@ -113,6 +114,9 @@ pub enum ExportError {
         /// The ids there are.
         known: String,
     },
+    /// A tile pack that cannot be used.
+    #[error(transparent)]
+    Pack(#[from] crate::io::mbtiles::PackError),
     /// A basemap that is neither offline, a known source nor a URL template.
     #[error("--basemap: {0}; or use \"offline\", \"osm\" or \"opentopomap\"")]
     Basemap(#[from] crate::model::tile_source::TileSourceError),
@@ -159,6 +163,15 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
     let view = parse_view(&args.view)?;
     let tiles = if args.basemap.eq_ignore_ascii_case("offline") {
         None
+    } else if args.basemap.to_lowercase().ends_with(".mbtiles") {
+        let path = Path::new(&args.basemap);
+        let pack = crate::io::mbtiles::MbTiles::open(path)?;
+        Some(TileSourceSpec::from_pack(
+            path,
+            &pack.meta.name,
+            &pack.meta.attribution,
+            pack.meta.max_zoom,
+        ))
     } else {
         Some(TileSourceSpec::parse(&args.basemap)?)
     };

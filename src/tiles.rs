@@ -41,16 +41,21 @@ impl walkers::sources::TileSource for SpecSource {
     }
 
     fn attribution(&self) -> walkers::sources::Attribution {
-        walkers::sources::Attribution {
-            text: self.attribution,
-            url: "",
-            logo_light: None,
-            logo_dark: None,
-        }
+        text_attribution(self.attribution)
     }
 
     fn max_zoom(&self) -> u8 {
         self.spec.max_zoom
+    }
+}
+
+/// A walkers attribution that is only text.
+pub fn text_attribution(text: &'static str) -> walkers::sources::Attribution {
+    walkers::sources::Attribution {
+        text,
+        url: "",
+        logo_light: None,
+        logo_dark: None,
     }
 }
 
@@ -114,4 +119,100 @@ pub fn paint_tiles(
             (a, own)
         })
         .collect()
+}
+
+/// A tile pack as walkers tiles: each image decoded on first use and kept as a texture.
+pub struct PackTiles {
+    pack: crate::io::mbtiles::MbTiles,
+    ctx: egui::Context,
+    textures: std::collections::HashMap<TileId, Option<egui::TextureHandle>>,
+    attribution: &'static str,
+}
+
+/// Textures kept before the oldest are let go.
+const PACK_TEXTURES: usize = 1024;
+
+impl PackTiles {
+    /// Tiles from `pack`, drawing into `ctx`.
+    pub fn new(pack: crate::io::mbtiles::MbTiles, ctx: &egui::Context) -> Self {
+        // walkers wants a `'static` text; a pack's attribution lives as long as the app.
+        let attribution = Box::leak(pack.meta.attribution.clone().into_boxed_str());
+        Self {
+            pack,
+            ctx: ctx.clone(),
+            textures: Default::default(),
+            attribution,
+        }
+    }
+
+    /// What the pack says about itself.
+    pub fn meta(&self) -> &crate::io::mbtiles::PackMeta {
+        &self.pack.meta
+    }
+
+    /// The pack's file.
+    pub fn path(&self) -> &std::path::Path {
+        self.pack.path()
+    }
+
+    fn load(&self, id: TileId) -> Option<egui::TextureHandle> {
+        let bytes = match self.pack.tile(id.zoom, id.x, id.y) {
+            Ok(b) => b?,
+            Err(e) => {
+                log::warn!(
+                    "{}: tile {}/{}/{}: {e}",
+                    self.path().display(),
+                    id.zoom,
+                    id.x,
+                    id.y
+                );
+                return None;
+            }
+        };
+        let image = match image::load_from_memory(&bytes) {
+            Ok(i) => i.to_rgba8(),
+            Err(e) => {
+                log::warn!(
+                    "{}: tile {}/{}/{} is not an image: {e}",
+                    self.path().display(),
+                    id.zoom,
+                    id.x,
+                    id.y
+                );
+                return None;
+            }
+        };
+        let size = [image.width() as usize, image.height() as usize];
+        let color = egui::ColorImage::from_rgba_unmultiplied(size, image.as_raw());
+        Some(self.ctx.load_texture(
+            format!("pack {}/{}/{}", id.zoom, id.x, id.y),
+            color,
+            egui::TextureOptions::LINEAR,
+        ))
+    }
+}
+
+impl Tiles for PackTiles {
+    fn at(&mut self, id: TileId) -> Option<walkers::TilePiece> {
+        if !self.textures.contains_key(&id) {
+            if self.textures.len() >= PACK_TEXTURES {
+                self.textures.clear();
+            }
+            let texture = self.load(id);
+            self.textures.insert(id, texture);
+        }
+        let texture = self.textures.get(&id)?.clone()?;
+        Some(walkers::TilePiece::new(
+            walkers::Tile::Raster(texture),
+            Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+        ))
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        text_attribution(self.attribution)
+    }
+
+    fn tile_size(&self) -> u32 {
+        256
+    }
 }

@@ -118,3 +118,64 @@ fn a_bad_tile_template_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(err.contains("is not a tile URL template"), "{err}");
 }
+
+/// The colour of the tiles in the test packs.
+const PACK_RGB: [u8; 3] = [30, 160, 90];
+
+/// A pack with tiles of one colour at zoom 3 around Pakistan (so any closer view is overzoom).
+fn write_test_pack(path: &Path) {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(256, 256, image::Rgb(PACK_RGB))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode");
+    let tiles: Vec<(u8, u32, u32, Vec<u8>)> = (4..=6)
+        .flat_map(|x| (2..=4).map(move |y| (x, y)))
+        .map(|(x, y)| (3, x, y, png.clone()))
+        .collect();
+    corridor_viewer::io::mbtiles::write_pack(
+        path,
+        &[
+            ("name", "Test relief"),
+            ("attribution", "Test pack"),
+            ("format", "png"),
+        ],
+        &tiles,
+    )
+    .expect("pack written");
+}
+
+#[test]
+fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pack = dir.path().join("relief.mbtiles");
+    write_test_pack(&pack);
+    // Gwadar is about zoom 8: five levels past the pack's last, drawn enlarged, not blank.
+    let out = dir.path().join("pack.png");
+    let (code, err) = export_view(
+        dir.path(),
+        "Gwadar",
+        pack.to_str().expect("utf-8"),
+        &out,
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let img = image::open(&out).expect("a PNG").to_rgb8();
+    let share = img.pixels().filter(|p| p.0 == PACK_RGB).count() as f64
+        / f64::from(img.width() * img.height());
+    assert!(share > 0.2, "the pack's tiles fill the map: {share:.2}");
+
+    // Not a database, or a database without tiles: a clear error, and no file.
+    let text = dir.path().join("notes.mbtiles");
+    std::fs::write(&text, "just text").expect("write");
+    let bad_out = dir.path().join("bad.png");
+    let (code, err) = export_view(
+        dir.path(),
+        "Gwadar",
+        text.to_str().expect("utf-8"),
+        &bad_out,
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("notes.mbtiles: not an MBTiles pack"), "{err}");
+    assert!(!bad_out.exists());
+}

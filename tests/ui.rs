@@ -17,11 +17,14 @@ fn harness() -> Harness<'static, Option<CorridorApp>> {
 }
 
 fn harness_with_session(session_file: Option<PathBuf>) -> Harness<'static, Option<CorridorApp>> {
-    let options = AppOptions {
+    harness_with(AppOptions {
         maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
         session_file,
         open_files: Vec::new(),
-    };
+    })
+}
+
+fn harness_with(options: AppOptions) -> Harness<'static, Option<CorridorApp>> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_max_steps(64)
@@ -778,5 +781,60 @@ fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
     assert_eq!(
         app(&h).basemap_source,
         corridor_viewer::app::BasemapSource::OfflineAtlas
+    );
+}
+
+#[test]
+fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
+    // A maps/ folder with the catalog and a tile pack.
+    let dir = tempfile::tempdir().expect("dir");
+    let maps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps");
+    for entry in std::fs::read_dir(&maps).expect("maps/") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(256, 256, image::Rgb([30, 160, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode");
+    let pack = dir.path().join("relief.mbtiles");
+    corridor_viewer::io::mbtiles::write_pack(
+        &pack,
+        &[
+            ("name", "Test relief"),
+            ("attribution", "Test pack"),
+            ("bounds", "60,23,78,37"),
+        ],
+        &[(3, 5, 3, png)],
+    )
+    .expect("pack");
+    let broken = dir.path().join("broken.mbtiles");
+    std::fs::write(&broken, "not a database").expect("write");
+    let mut h = harness_with(AppOptions {
+        maps_dir: Some(dir.path().to_path_buf()),
+        session_file: None,
+        open_files: Vec::new(),
+    });
+    // Listed by itself; the broken one is named in a message.
+    h.get_by_label_contains("broken.mbtiles: not an MBTiles pack");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Basemap")
+        .click();
+    h.run();
+    h.get_by_label("Test relief (tile pack)").click();
+    h.run();
+    assert_eq!(
+        app(&h).basemap_source,
+        corridor_viewer::app::BasemapSource::Pack(pack.clone())
+    );
+    // Opening a broken pack: an error naming it, and the pack stays shown.
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::LoadTilePack(broken));
+    h.run();
+    h.get_by_label_contains("Tile pack not opened");
+    assert_eq!(
+        app(&h).basemap_source,
+        corridor_viewer::app::BasemapSource::Pack(pack)
     );
 }

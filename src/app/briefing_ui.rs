@@ -311,7 +311,14 @@ impl CorridorApp {
             .map(|l| l.title.as_str())
             .collect::<Vec<_>>()
             .join(" · ");
-        let tiles = self.basemap_source.tiles().cloned();
+        let tiles = match &self.basemap_source {
+            super::BasemapSource::OfflineAtlas => None,
+            super::BasemapSource::Tiles(spec) => Some(spec.clone()),
+            super::BasemapSource::Pack(path) => self.packs.get(path).map(|t| {
+                let meta = t.meta();
+                TileSourceSpec::from_pack(path, &meta.name, &meta.attribution, meta.max_zoom)
+            }),
+        };
         self.briefing = Some(BriefingDialog::new(
             ViewSpec::Fit(view.visible_world(0.0)),
             tiles,

@@ -20,6 +20,8 @@ pub enum BasemapSource {
     OfflineAtlas,
     /// Raster tiles from an XYZ source, cached on disk.
     Tiles(TileSourceSpec),
+    /// Raster tiles from a tile pack file (MBTiles), with no network.
+    Pack(PathBuf),
 }
 
 impl BasemapSource {
@@ -28,14 +30,29 @@ impl BasemapSource {
         match self {
             Self::OfflineAtlas => "Offline atlas".into(),
             Self::Tiles(spec) => format!("{} (online)", spec.name),
+            Self::Pack(path) => format!(
+                "{} (tile pack)",
+                path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
+        }
+    }
+
+    /// The tile pack, if one is shown.
+    pub fn pack(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Pack(path) => Some(path),
+            _ => None,
         }
     }
 
     /// The tile source, if tiles are shown.
     pub fn tiles(&self) -> Option<&TileSourceSpec> {
         match self {
-            Self::OfflineAtlas => None,
             Self::Tiles(spec) => Some(spec),
+            _ => None,
         }
     }
 }
@@ -146,6 +163,10 @@ pub enum Command {
     SetTileOpacity(f32),
     /// Empty the tile cache on disk.
     ClearTileCache,
+    /// Choose an MBTiles tile pack and show it.
+    OpenTilePack,
+    /// Open this tile pack and show it.
+    LoadTilePack(PathBuf),
     /// The most the tile cache may hold, in MB.
     SetCacheLimit(u32),
     /// Remove a message from the message panel.
@@ -231,6 +252,8 @@ impl Command {
             Self::SetHybrid(_) => "Borders and labels over tiles".into(),
             Self::SetTileOpacity(_) => "Tile opacity".into(),
             Self::ClearTileCache => "Clear cache".into(),
+            Self::OpenTilePack => "Open tile pack…".into(),
+            Self::LoadTilePack(path) => format!("Open {}", path.display()),
             Self::SetCacheLimit(_) => "Cache limit (MB)".into(),
             Self::DismissMessage(_) => "Dismiss".into(),
             Self::Quit => "Quit".into(),
@@ -301,6 +324,12 @@ impl Command {
             Self::SetLayerVisible(..) => "Show or hide this layer",
             Self::SetBasemap(BasemapSource::OfflineAtlas) => {
                 "The built-in basemap: needs no network"
+            }
+            Self::SetBasemap(BasemapSource::Pack(_)) => {
+                "Tiles from a pack file: no network needed; past its last zoom level the tiles are shown enlarged"
+            }
+            Self::OpenTilePack | Self::LoadTilePack(_) => {
+                "Show an MBTiles pack of raster tiles (PNG, JPEG or WebP); packs in maps/ are listed by themselves"
             }
             Self::SetBasemap(BasemapSource::Tiles(_)) => {
                 "Raster tiles: need a network the first time, then cached; the offline basemap shows where tiles are missing"

@@ -57,8 +57,15 @@ pub fn feature_name(layers: &[Layer], r: FeatureRef) -> &str {
 pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
     let map_rect = ui.available_rect_before_wrap();
     app.initialise_view(map_rect);
+    // Online tiles (with their health watched) or a tile pack, with the attribution to show.
     let online = app.basemap_source.tiles().cloned();
-    if online.is_some() {
+    let pack = app.basemap_source.pack().map(std::path::Path::to_path_buf);
+    let tile_attribution: Option<String> = match (&online, &pack) {
+        (Some(spec), _) => Some(spec.attribution.clone()),
+        (None, Some(p)) => app.packs.get(p).map(|t| t.meta().attribution.clone()),
+        (None, None) => None,
+    };
+    if tile_attribution.is_some() {
         // Under the tiles, the offline basemap: what shows where tiles are missing (offline).
         let c = app.current_center().to_world();
         let view = View {
@@ -78,16 +85,22 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             .extend(basemap_shapes(&app.basemap, &view));
     }
     // Tiles are painted by us (as in exports), so they can be see-through over the basemap.
-    let mut tiles: Option<(&mut dyn Tiles, u8)> = online.as_ref().and_then(|spec| {
-        app.tiles
+    let mut tiles: Option<(&mut dyn Tiles, u8)> = match (&online, &pack) {
+        (Some(spec), _) => app
+            .tiles
             .get_mut(&spec.url_template)
-            .map(|t| (t as &mut dyn Tiles, spec.max_zoom))
-    });
+            .map(|t| (t as &mut dyn Tiles, spec.max_zoom)),
+        (None, Some(p)) => app.packs.get_mut(p).map(|t| {
+            let max_zoom = t.meta().max_zoom;
+            (t as &mut dyn Tiles, max_zoom)
+        }),
+        (None, None) => None,
+    };
     let tint = Color32::WHITE.gamma_multiply(app.tile_opacity.clamp(0.0, 1.0));
-    let basemap_draw = match (&online, app.hybrid) {
-        (None, _) => BasemapDraw::Full,
-        (Some(_), true) => BasemapDraw::Overlay,
-        (Some(_), false) => BasemapDraw::Off,
+    let basemap_draw = match (tile_attribution.is_some(), app.hybrid) {
+        (false, _) => BasemapDraw::Full,
+        (true, true) => BasemapDraw::Overlay,
+        (true, false) => BasemapDraw::Off,
     };
     let layers = &app.layers;
     let basemap = &app.basemap;
@@ -178,7 +191,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 }
             }
 
-            overlays_ui(ui, &painter, &view, online.as_ref(), commands);
+            overlays_ui(ui, &painter, &view, tile_attribution.as_deref(), commands);
             if online.is_some() {
                 tile_status_ui(ui, rect, health, commands);
             }
@@ -289,7 +302,7 @@ fn overlays_ui(
     ui: &mut Ui,
     painter: &egui::Painter,
     view: &View,
-    online: Option<&crate::model::tile_source::TileSourceSpec>,
+    tile_attribution: Option<&str>,
     commands: &mut Vec<Command>,
 ) {
     let rect = view.rect;
@@ -314,8 +327,8 @@ fn overlays_ui(
     // Attribution and disclaimer, bottom right.
     // Every source drawn is credited: the tiles, and the offline basemap under or over them.
     let mut lines = vec![DISCLAIMER, "CPEC layers: public sources named per feature"];
-    if let Some(spec) = online {
-        lines.push(spec.attribution.as_str());
+    if let Some(attribution) = tile_attribution {
+        lines.push(attribution);
     }
     lines.push(BASEMAP_ATTRIBUTION);
     let font = FontId::proportional(11.0);

@@ -103,6 +103,8 @@ pub struct CorridorApp {
     cache_size: Option<(u64, f64)>,
     /// Whether the tiles arrive, and when to ask again for failed ones.
     pub tile_health: crate::model::tile_health::TileHealth,
+    /// Tile packs that were opened, by file.
+    packs: std::collections::HashMap<PathBuf, crate::tiles::PackTiles>,
     /// The form for a new tile source, when open.
     add_source: Option<sources_ui::AddSourceState>,
     /// The selected feature.
@@ -167,7 +169,8 @@ impl CorridorApp {
             });
             Basemap::default()
         });
-        let (layers, categories, title) = match options.maps_dir.or_else(find_maps_dir) {
+        let maps_dir = options.maps_dir.clone().or_else(find_maps_dir);
+        let (layers, categories, title) = match maps_dir.clone() {
             Some(dir) => match load_catalog(&dir) {
                 Ok(catalog) => {
                     messages.extend(catalog.problems.into_iter().map(|text| Message {
@@ -214,6 +217,7 @@ impl CorridorApp {
             hybrid: true,
             tile_opacity: 1.0,
             add_source: None,
+            packs: Default::default(),
             tile_health: Default::default(),
             cache_limit_mb: crate::model::session::DEFAULT_CACHE_LIMIT_MB,
             cache_size: None,
@@ -246,6 +250,10 @@ impl CorridorApp {
             cursor_lon_lat: None,
             ctx: ctx.clone(),
         };
+        // Tile packs placed in maps/ are listed by themselves.
+        if let Some(dir) = &maps_dir {
+            app.open_packs_in(dir);
+        }
         match app.session_file.clone() {
             Some(path) => {
                 let session = app.read_session(&path);
@@ -478,6 +486,21 @@ impl CorridorApp {
             Command::SetHybrid(on) => self.hybrid = on,
             Command::SetTileOpacity(o) => self.tile_opacity = o.clamp(0.0, 1.0),
             Command::ClearTileCache => self.clear_tile_cache(),
+            Command::OpenTilePack => {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open tile pack")
+                    .add_filter("MBTiles", &["mbtiles"])
+                    .add_filter("All files", &["*"])
+                    .pick_file();
+                match picked {
+                    Some(path) => self.load_pack(path),
+                    None => self.notify(
+                        Level::Info,
+                        "No tile pack was opened. If no dialog appeared, put the .mbtiles file in the maps/ folder: packs there are listed in the Basemap menu.",
+                    ),
+                }
+            }
+            Command::LoadTilePack(path) => self.load_pack(path),
             Command::SetCacheLimit(mb) => self.cache_limit_mb = mb.max(1),
             Command::DismissMessage(i) => {
                 if i < self.messages.len() {
@@ -573,6 +596,52 @@ impl CorridorApp {
             self.tiles.insert(spec.url_template.clone(), tiles);
         }
         self.basemap_source = source;
+    }
+
+    /// Open a tile pack and show it; one that cannot be used is reported and the basemap stays.
+    fn load_pack(&mut self, path: PathBuf) {
+        if !self.packs.contains_key(&path)
+            && let Err(e) = self.open_pack(&path)
+        {
+            self.notify(Level::Error, format!("Tile pack not opened: {e}"));
+            return;
+        }
+        self.set_basemap(BasemapSource::Pack(path));
+    }
+
+    /// Open the `.mbtiles` packs in `dir` (not shown until chosen); bad ones are reported.
+    fn open_packs_in(&mut self, dir: &std::path::Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("mbtiles"))
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            if let Err(e) = self.open_pack(&path) {
+                self.notify(Level::Warning, format!("Tile pack not listed: {e}"));
+            }
+        }
+    }
+
+    /// Open a pack and keep it among the packs.
+    fn open_pack(&mut self, path: &std::path::Path) -> Result<(), crate::io::mbtiles::PackError> {
+        let pack = crate::io::mbtiles::MbTiles::open(path)?;
+        let tiles = crate::tiles::PackTiles::new(pack, &self.ctx);
+        self.packs.insert(path.to_path_buf(), tiles);
+        Ok(())
+    }
+
+    /// The tile packs that are open, sorted by file.
+    pub fn pack_list(&self) -> Vec<(&std::path::Path, &crate::io::mbtiles::PackMeta)> {
+        let mut list: Vec<_> = self.packs.values().map(|t| (t.path(), t.meta())).collect();
+        list.sort_by(|a, b| a.0.cmp(b.0));
+        list
     }
 
     /// Empty the tile cache: the loaders let go of it first, then the current source starts

@@ -75,11 +75,13 @@ impl CorridorApp {
             .find(|s| s.url_template == session.basemap);
         // "osm" is how sessions before user sources named OpenStreetMap.
         let shown = known.or_else(|| {
-            (session.basemap != "offline")
+            (session.basemap != "offline" && !session.basemap.starts_with("pack:"))
                 .then(|| TileSourceSpec::parse(&session.basemap).ok())
                 .flatten()
         });
-        if let Some(spec) = shown {
+        if let Some(path) = session.basemap.strip_prefix("pack:") {
+            self.load_pack(PathBuf::from(path));
+        } else if let Some(spec) = shown {
             self.set_basemap(BasemapSource::Tiles(spec));
         }
         let rank: HashMap<&str, usize> = session
@@ -120,10 +122,11 @@ impl CorridorApp {
                 lat: center.lat,
                 zoom: self.map_memory.zoom(),
             }),
-            basemap: self
-                .basemap_source
-                .tiles()
-                .map_or_else(|| "offline".into(), |s| s.url_template.clone()),
+            basemap: match &self.basemap_source {
+                BasemapSource::OfflineAtlas => "offline".into(),
+                BasemapSource::Tiles(s) => s.url_template.clone(),
+                BasemapSource::Pack(p) => format!("pack:{}", p.display()),
+            },
             tile_sources: self.tile_sources.clone(),
             hybrid: self.hybrid,
             tile_opacity: self.tile_opacity,

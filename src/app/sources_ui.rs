@@ -72,7 +72,41 @@ pub(super) fn basemap_menu_ui(
             }
         });
     }
+    for (path, meta) in app.pack_list() {
+        let source = BasemapSource::Pack(path.to_path_buf());
+        let chosen = app.basemap_source == source;
+        let bounds = meta.bounds.map_or_else(
+            || "bounds not given".to_string(),
+            |[w, s, e, n]| format!("{w:.2}, {s:.2} to {e:.2}, {n:.2}"),
+        );
+        let hover = format!(
+            "{}\n{}\n{}\nzoom {}–{} ({}), {bounds}",
+            Command::SetBasemap(source.clone()).tooltip(),
+            path.display(),
+            meta.attribution,
+            meta.min_zoom,
+            meta.max_zoom,
+            meta.format
+        );
+        if ui
+            .radio(chosen, format!("{} (tile pack)", meta.name))
+            .on_hover_text(hover)
+            .clicked()
+        {
+            commands.push(Command::SetBasemap(source));
+            ui.close();
+        }
+    }
     ui.separator();
+    let open = Command::OpenTilePack;
+    if ui
+        .button(open.label())
+        .on_hover_text(open.tooltip())
+        .clicked()
+    {
+        commands.push(open);
+        ui.close();
+    }
     let add = Command::OpenAddTileSource;
     if ui
         .button(add.label())
@@ -85,7 +119,7 @@ pub(super) fn basemap_menu_ui(
     ui.separator();
     cache_ui(app, ui, cache_bytes, commands);
     ui.separator();
-    let tiles_on = app.basemap_source.tiles().is_some();
+    let tiles_on = !matches!(app.basemap_source, BasemapSource::OfflineAtlas);
     ui.add_enabled_ui(tiles_on, |ui| {
         let mut hybrid = app.hybrid;
         let hybrid_command = Command::SetHybrid(!hybrid);

@@ -66,10 +66,20 @@ pub fn render_briefing(
     if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
         viewport.native_pixels_per_point = Some(req.scale);
     }
-    let mut tiles = req
-        .tiles
-        .as_ref()
-        .map(|spec| crate::tiles::http_tiles(spec, &ctx));
+    // A pack that cannot be opened draws nothing, and the export refuses below.
+    let mut tiles: Option<Box<dyn walkers::Tiles>> =
+        req.tiles.as_ref().map(|spec| match spec.pack_path() {
+            Some(path) => match crate::io::mbtiles::MbTiles::open(&path) {
+                Ok(pack) => {
+                    Box::new(crate::tiles::PackTiles::new(pack, &ctx)) as Box<dyn walkers::Tiles>
+                }
+                Err(e) => {
+                    log::warn!("{e}");
+                    Box::new(NoTiles) as Box<dyn walkers::Tiles>
+                }
+            },
+            None => Box::new(crate::tiles::http_tiles(spec, &ctx)),
+        });
     let mut textures = raster::Textures::default();
     let started = std::time::Instant::now();
     let mut passes = 0u32;
@@ -77,7 +87,9 @@ pub fn render_briefing(
         passes += 1;
         let mut info = None;
         let mut output = ctx.run_ui(input.clone(), |ui| {
-            let t = tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+            let t = tiles
+                .as_mut()
+                .map(|t| t.as_mut() as &mut dyn walkers::Tiles);
             info = Some(compose(ui.painter(), scene, req, t));
         });
         // Textures (fonts, arriving tiles) accumulate over the passes.
@@ -94,9 +106,7 @@ pub fn render_briefing(
         if missing.is_empty() {
             break (output, info);
         }
-        let downloading = tiles
-            .as_ref()
-            .is_some_and(|t| walkers::Tiles::stats(t).in_progress > 0);
+        let downloading = tiles.as_ref().is_some_and(|t| t.stats().in_progress > 0);
         let waited = started.elapsed();
         // Give requests a moment to start before trusting "nothing in progress".
         let settled = passes > 20 && !downloading;
@@ -125,6 +135,21 @@ pub fn render_briefing(
         rgba: canvas.to_rgba8(),
         info,
     })
+}
+
+/// Tiles from nowhere: what a pack that cannot be opened shows.
+struct NoTiles;
+
+impl walkers::Tiles for NoTiles {
+    fn at(&mut self, _: walkers::TileId) -> Option<walkers::TilePiece> {
+        None
+    }
+    fn attribution(&self) -> walkers::sources::Attribution {
+        crate::tiles::text_attribution("")
+    }
+    fn tile_size(&self) -> u32 {
+        256
+    }
 }
 
 /// Today's date, e.g. "29 November 2026" (UTC).

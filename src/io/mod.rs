@@ -6,5 +6,6 @@ pub mod catalog;
 pub mod fast_feature;
 pub mod geojson;
 pub mod info;
+pub mod mbtiles;
 pub mod png;
 pub mod repair;

@@ -17,6 +17,9 @@ pub struct TileSourceSpec {
 }
 
 /// A tile source that cannot be used.
+/// How a tile pack is named where a URL template would be.
+pub const PACK_SCHEME: &str = "mbtiles:";
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TileSourceError {
     /// Not an http(s) URL with {z}, {x} and {y}.
@@ -52,6 +55,23 @@ impl TileSourceSpec {
                     .into(),
             max_zoom: 17,
         }
+    }
+
+    /// A tile pack file as a source: its URL template is [`PACK_SCHEME`] and the file's path.
+    pub fn from_pack(path: &std::path::Path, name: &str, attribution: &str, max_zoom: u8) -> Self {
+        Self {
+            name: name.to_string(),
+            url_template: format!("{PACK_SCHEME}{}", path.display()),
+            attribution: attribution.to_string(),
+            max_zoom,
+        }
+    }
+
+    /// The pack file, when this source is a tile pack.
+    pub fn pack_path(&self) -> Option<std::path::PathBuf> {
+        self.url_template
+            .strip_prefix(PACK_SCHEME)
+            .map(std::path::PathBuf::from)
     }
 
     /// The sources that come with the app, in menu order.

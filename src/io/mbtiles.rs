@@ -1,0 +1,253 @@
+//! MBTiles tile packs (SQLite): raster PNG, JPEG or WebP tiles and their metadata, read-only.
+//!
+//! Rows are stored in TMS order (row 0 at the south); [`MbTiles::tile`] takes XYZ (row 0 at the
+//! north) like every other source here.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+/// What a pack says about itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PackMeta {
+    /// Its name (the file name when the metadata has none).
+    pub name: String,
+    /// Its attribution, shown with its tiles.
+    pub attribution: String,
+    /// `[west, south, east, north]` in degrees, when given.
+    pub bounds: Option<[f64; 4]>,
+    /// Lowest zoom with tiles.
+    pub min_zoom: u8,
+    /// Highest zoom with tiles: beyond it the last level is shown scaled.
+    pub max_zoom: u8,
+    /// Image format (`png`, `jpg`, `webp`).
+    pub format: String,
+}
+
+/// A pack that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// The file is missing or unreadable.
+    #[error("{}: cannot read the file: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not an SQLite database, or a damaged one.
+    #[error("{}: not an MBTiles pack: {reason}", path.display())]
+    NotAPack {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Vector tiles, which are not drawn.
+    #[error("{}: the pack holds {format} (vector) tiles; only raster PNG, JPEG or WebP packs can be shown", path.display())]
+    Vector {
+        /// The file.
+        path: PathBuf,
+        /// Its format.
+        format: String,
+    },
+}
+
+/// An open MBTiles pack.
+pub struct MbTiles {
+    path: PathBuf,
+    conn: Connection,
+    /// Its metadata.
+    pub meta: PackMeta,
+}
+
+impl std::fmt::Debug for MbTiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MbTiles")
+            .field("path", &self.path)
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+impl MbTiles {
+    /// Open a pack read-only and read its metadata; a file that is not a raster tile pack is
+    /// refused with the reason.
+    pub fn open(path: &Path) -> Result<Self, PackError> {
+        std::fs::metadata(path).map_err(|source| PackError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let not_a_pack = |reason: String| PackError::NotAPack {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_pack(e.to_string()))?;
+        // The first query finds out whether this is an SQLite file at all.
+        let has_tiles: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'tiles'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|e| not_a_pack(format!("{e} (is it an SQLite file?)")))?;
+        if !has_tiles {
+            return Err(not_a_pack("it has no \"tiles\" table".into()));
+        }
+        let meta_value = |key: &str| -> Option<String> {
+            conn.query_row("SELECT value FROM metadata WHERE name = ?1", [key], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()
+            .ok()
+            .flatten()
+        };
+        let format = meta_value("format")
+            .unwrap_or_else(|| "png".into())
+            .to_lowercase();
+        if matches!(format.as_str(), "pbf" | "mvt") {
+            return Err(PackError::Vector {
+                path: path.to_path_buf(),
+                format,
+            });
+        }
+        let (lowest, highest): (Option<i64>, Option<i64>) = conn
+            .query_row(
+                "SELECT min(zoom_level), max(zoom_level) FROM tiles",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| not_a_pack(format!("its tiles cannot be read: {e}")))?;
+        let (Some(lowest), Some(highest)) = (lowest, highest) else {
+            return Err(not_a_pack("it holds no tiles".into()));
+        };
+        let zoom = |key: &str, found: i64| {
+            meta_value(key)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(found)
+                .clamp(0, 24) as u8
+        };
+        let bounds = meta_value("bounds").and_then(|b| {
+            let v: Vec<f64> = b.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+            <[f64; 4]>::try_from(v).ok()
+        });
+        let name = meta_value("name").unwrap_or_else(|| {
+            path.file_stem()
+                .map_or_else(|| "Tile pack".into(), |s| s.to_string_lossy().into_owned())
+        });
+        let meta = PackMeta {
+            name,
+            attribution: meta_value("attribution").unwrap_or_else(|| "Tiles: tile pack".into()),
+            bounds,
+            min_zoom: zoom("minzoom", lowest),
+            max_zoom: zoom("maxzoom", highest),
+            format,
+        };
+        Ok(Self {
+            path: path.to_path_buf(),
+            conn,
+            meta,
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The image bytes of tile `z/x/y` (XYZ), if the pack has it.
+    pub fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, rusqlite::Error> {
+        let row = (1i64 << z) - 1 - i64::from(y);
+        self.conn
+            .query_row(
+                "SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3",
+                [i64::from(z), i64::from(x), row],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .optional()
+    }
+}
+
+/// Write a small raster pack (for tests and examples): `tiles` as `(z, x, y, png bytes)` in
+/// XYZ, with the given metadata.
+pub fn write_pack(
+    path: &Path,
+    meta: &[(&str, &str)],
+    tiles: &[(u8, u32, u32, Vec<u8>)],
+) -> rusqlite::Result<()> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "CREATE TABLE metadata (name TEXT, value TEXT);
+         CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);",
+    )?;
+    for (k, v) in meta {
+        conn.execute("INSERT INTO metadata VALUES (?1, ?2)", [k, v])?;
+    }
+    for (z, x, y, data) in tiles {
+        let row = (1i64 << z) - 1 - i64::from(*y);
+        conn.execute(
+            "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![i64::from(*z), i64::from(*x), row, data],
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_metadata_and_tiles_in_xyz_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("pack.mbtiles");
+        write_pack(
+            &path,
+            &[
+                ("name", "Pakistan relief"),
+                ("attribution", "© Test"),
+                ("bounds", "60.8,23.6,77.8,37.1"),
+                ("format", "png"),
+            ],
+            &[(6, 43, 26, vec![1, 2, 3]), (7, 87, 53, vec![4])],
+        )
+        .expect("write");
+        let pack = MbTiles::open(&path).expect("opens");
+        assert_eq!(pack.meta.name, "Pakistan relief");
+        assert_eq!(pack.meta.attribution, "© Test");
+        assert_eq!(pack.meta.bounds, Some([60.8, 23.6, 77.8, 37.1]));
+        assert_eq!((pack.meta.min_zoom, pack.meta.max_zoom), (6, 7));
+        assert_eq!(pack.tile(6, 43, 26).expect("query"), Some(vec![1, 2, 3]));
+        assert_eq!(pack.tile(6, 43, 27).expect("query"), None);
+    }
+
+    #[test]
+    fn what_is_not_a_raster_pack_is_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = dir.path().join("notes.mbtiles");
+        std::fs::write(&text, "this is not a database, just some text").expect("write");
+        let err = MbTiles::open(&text).expect_err("not sqlite").to_string();
+        assert!(err.contains("notes.mbtiles: not an MBTiles pack"), "{err}");
+
+        let other = dir.path().join("other.mbtiles");
+        Connection::open(&other)
+            .and_then(|c| c.execute_batch("CREATE TABLE things (a INTEGER);"))
+            .expect("sqlite");
+        let err = MbTiles::open(&other).expect_err("no tiles").to_string();
+        assert!(err.contains("no \"tiles\" table"), "{err}");
+
+        let vector = dir.path().join("vector.mbtiles");
+        write_pack(&vector, &[("format", "pbf")], &[(0, 0, 0, vec![0])]).expect("write");
+        let err = MbTiles::open(&vector).expect_err("vector").to_string();
+        assert!(err.contains("vector"), "{err}");
+
+        let missing = MbTiles::open(&dir.path().join("gone.mbtiles")).expect_err("missing");
+        assert!(missing.to_string().contains("cannot read the file"));
+    }
+}
