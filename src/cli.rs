@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::export::compose::attribution_lines;
 use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
-use crate::io::basemap_assets::{BASEMAP_ATTRIBUTION, load_basemap};
+use crate::io::basemap_assets::load_basemap;
 use crate::io::catalog::{find_maps_dir, layer_from_file, load_catalog};
 use crate::io::geojson::{LoadError, load_file};
 use crate::io::info::FileSummary;
@@ -87,6 +88,9 @@ pub struct ExportArgs {
     /// Leave out the date
     #[arg(long)]
     pub no_date: bool,
+    /// With tiles, draw the offline basemap's boundaries, disputed lines and labels over them
+    #[arg(long)]
+    pub hybrid: bool,
     /// Output PNG file
     #[arg(long, short)]
     pub out: PathBuf,
@@ -170,7 +174,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
             path,
             &pack.meta.name,
             &pack.meta.attribution,
-            pack.meta.max_zoom,
+            (pack.meta.min_zoom, pack.meta.max_zoom),
         ))
     } else {
         Some(TileSourceSpec::parse(&args.basemap)?)
@@ -238,12 +242,11 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
             classification: args.classification.clone().unwrap_or_default(),
             ..Composition::default()
         },
-        attribution: match &tiles {
-            Some(t) => vec![t.attribution.clone()],
-            None => vec![BASEMAP_ATTRIBUTION.to_string()],
-        },
+        attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
         date: today(),
         tiles,
+        hybrid: args.hybrid,
+        tile_opacity: 1.0,
     };
     let image = render_briefing(
         &scene,

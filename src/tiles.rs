@@ -76,8 +76,10 @@ pub fn http_tiles(spec: &TileSourceSpec, ctx: &egui::Context) -> HttpTiles {
 }
 
 /// The tile zoom for a view zoom.
-pub fn tile_zoom(view_zoom: f64, max_zoom: u8) -> u8 {
-    (view_zoom.round().max(0.0) as u8).min(max_zoom)
+/// The tile zoom for a view zoom, within the source's zoom range: past its deepest level the
+/// last is drawn enlarged, above its shallowest the first is drawn reduced.
+pub fn tile_zoom(view_zoom: f64, (min_zoom, max_zoom): (u8, u8)) -> u8 {
+    (view_zoom.round().max(0.0) as u8).clamp(min_zoom.min(max_zoom), max_zoom)
 }
 
 /// Paint the tiles covering `view` and return, per tile, whether its own image was drawn
@@ -88,10 +90,10 @@ pub fn paint_tiles(
     painter: &egui::Painter,
     view: &View,
     tiles: &mut dyn Tiles,
-    max_zoom: u8,
+    zooms: (u8, u8),
     tint: Color32,
 ) -> Vec<(TileAddress, bool)> {
-    let z = tile_zoom(view.transform.zoom(), max_zoom);
+    let z = tile_zoom(view.transform.zoom(), zooms);
     let n = f64::from(1u32 << z);
     let painter = painter.with_clip_rect(view.rect);
     tiles_covering(view.visible_world(0.0), z)

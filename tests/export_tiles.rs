@@ -164,6 +164,27 @@ fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() 
         / f64::from(img.width() * img.height());
     assert!(share > 0.2, "the pack's tiles fill the map: {share:.2}");
 
+    // Hybrid: the offline basemap's boundaries and labels drawn over the same tiles.
+    let hybrid = dir.path().join("hybrid.png");
+    let (code, err) = export_view(
+        dir.path(),
+        "Gwadar",
+        pack.to_str().expect("utf-8"),
+        &hybrid,
+        &["--hybrid"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let over = image::open(&hybrid).expect("a PNG").to_rgb8();
+    let changed = over
+        .pixels()
+        .zip(img.pixels())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        changed > 2000,
+        "boundaries and labels over the tiles: {changed} pixels"
+    );
+
     // Not a database, or a database without tiles: a clear error, and no file.
     let text = dir.path().join("notes.mbtiles");
     std::fs::write(&text, "just text").expect("write");

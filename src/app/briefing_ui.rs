@@ -6,8 +6,8 @@ use std::hash::{Hash, Hasher};
 use egui::{RichText, Ui};
 
 use super::{Command, CorridorApp, Level};
+use crate::export::compose::attribution_lines;
 use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
-use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::io::png::save_png;
 use crate::model::layout::Composition;
 use crate::model::tile_source::TileSourceSpec;
@@ -61,8 +61,12 @@ pub struct BriefingDialog {
     pub scale: u8,
     /// The area to show: the map's view when the dialog opened.
     pub view: ViewSpec,
-    /// Tiles under the layers (the app's online basemap), or the offline basemap.
+    /// Tiles under the layers (the app's tile basemap), or the offline basemap.
     pub tiles: Option<TileSourceSpec>,
+    /// With tiles: the offline basemap's boundaries and labels over them, as on screen.
+    pub hybrid: bool,
+    /// With tiles: their opacity, as on screen.
+    pub tile_opacity: f32,
     /// Why the last preview could not be drawn.
     preview_error: Option<String>,
     window_pt: [f32; 2],
@@ -93,6 +97,8 @@ impl BriefingDialog {
             scale: 2,
             view,
             tiles,
+            hybrid: false,
+            tile_opacity: 1.0,
             preview_error: None,
             window_pt,
             preview: None,
@@ -122,12 +128,11 @@ impl BriefingDialog {
             size_pt: page_pt,
             scale,
             composition: self.composition.clone(),
-            attribution: match &self.tiles {
-                Some(t) => vec![t.attribution.clone()],
-                None => vec![BASEMAP_ATTRIBUTION.to_string()],
-            },
+            attribution: attribution_lines(self.tiles.as_ref(), self.hybrid, self.tile_opacity),
             date: today(),
             tiles: self.tiles.clone(),
+            hybrid: self.hybrid,
+            tile_opacity: self.tile_opacity,
         }
     }
 
@@ -316,16 +321,25 @@ impl CorridorApp {
             super::BasemapSource::Tiles(spec) => Some(spec.clone()),
             super::BasemapSource::Pack(path) => self.packs.get(path).map(|t| {
                 let meta = t.meta();
-                TileSourceSpec::from_pack(path, &meta.name, &meta.attribution, meta.max_zoom)
+                TileSourceSpec::from_pack(
+                    path,
+                    &meta.name,
+                    &meta.attribution,
+                    (meta.min_zoom, meta.max_zoom),
+                )
             }),
         };
-        self.briefing = Some(BriefingDialog::new(
+        let mut dialog = BriefingDialog::new(
             ViewSpec::Fit(view.visible_world(0.0)),
             tiles,
             [window.x, window.y],
             subtitle,
             &self.title,
-        ));
+        );
+        // The export draws the map as the screen does.
+        dialog.hybrid = self.hybrid;
+        dialog.tile_opacity = self.tile_opacity;
+        self.briefing = Some(dialog);
     }
 
     /// Render the composed image at full resolution and save it.

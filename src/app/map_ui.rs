@@ -85,14 +85,14 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             .extend(basemap_shapes(&app.basemap, &view));
     }
     // Tiles are painted by us (as in exports), so they can be see-through over the basemap.
-    let mut tiles: Option<(&mut dyn Tiles, u8)> = match (&online, &pack) {
+    let mut tiles: Option<(&mut dyn Tiles, (u8, u8))> = match (&online, &pack) {
         (Some(spec), _) => app
             .tiles
             .get_mut(&spec.url_template)
-            .map(|t| (t as &mut dyn Tiles, spec.max_zoom)),
+            .map(|t| (t as &mut dyn Tiles, (spec.min_zoom, spec.max_zoom))),
         (None, Some(p)) => app.packs.get_mut(p).map(|t| {
-            let max_zoom = t.meta().max_zoom;
-            (t as &mut dyn Tiles, max_zoom)
+            let zooms = (t.meta().min_zoom, t.meta().max_zoom);
+            (t as &mut dyn Tiles, zooms)
         }),
         (None, None) => None,
     };
@@ -134,8 +134,8 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             };
             view_out = Some(view);
             let painter = ui.painter().with_clip_rect(rect);
-            if let Some((t, max_zoom)) = tiles.as_mut() {
-                let drawn = crate::tiles::paint_tiles(&painter, &view, &mut **t, *max_zoom, tint);
+            if let Some((t, zooms)) = tiles.as_mut() {
+                let drawn = crate::tiles::paint_tiles(&painter, &view, &mut **t, *zooms, tint);
                 let missing = drawn.iter().filter(|(_, own)| !own).count();
                 tile_counts = Some((missing, t.stats().in_progress));
             }

@@ -32,6 +32,25 @@ pub struct BriefingRequest {
     pub date: String,
     /// Raster tiles under the layers instead of the offline basemap.
     pub tiles: Option<TileSourceSpec>,
+    /// With tiles: the offline basemap's boundaries and labels drawn over them.
+    pub hybrid: bool,
+    /// With tiles: their opacity over the offline basemap (1: opaque).
+    pub tile_opacity: f32,
+}
+
+/// The attribution lines of what a map draws: the tiles' and, where the offline basemap shows
+/// (no tiles, see-through tiles, or its boundaries over them), the basemap's.
+pub fn attribution_lines(
+    tiles: Option<&TileSourceSpec>,
+    hybrid: bool,
+    tile_opacity: f32,
+) -> Vec<String> {
+    let basemap = crate::io::basemap_assets::BASEMAP_ATTRIBUTION.to_string();
+    match tiles {
+        None => vec![basemap],
+        Some(t) if hybrid || tile_opacity < 1.0 => vec![t.attribution.clone(), basemap],
+        Some(t) => vec![t.attribution.clone()],
+    }
 }
 
 /// What the composition ended up showing (for messages and tests).
@@ -199,25 +218,30 @@ pub fn compose(
         painter.galley(header.left_top() + vec2(0.0, title_h + 4.0), sub, MUTED);
     }
 
-    // Map: tiles under the layers, or the offline basemap.
+    // Map: tiles under the layers (over the offline basemap when see-through), or the
+    // offline basemap.
+    let opacity = req.tile_opacity.clamp(0.0, 1.0);
+    if req.tiles.is_some() && opacity < 1.0 {
+        painter
+            .with_clip_rect(view.rect)
+            .extend(crate::render::basemap_shapes(scene.basemap, &view));
+    }
     let tile_status = match (tiles, &req.tiles) {
-        (Some(t), Some(spec)) => {
-            crate::tiles::paint_tiles(painter, &view, t, spec.max_zoom, Color32::WHITE)
-        }
+        (Some(t), Some(spec)) => crate::tiles::paint_tiles(
+            painter,
+            &view,
+            t,
+            (spec.min_zoom, spec.max_zoom),
+            Color32::WHITE.gamma_multiply(opacity),
+        ),
         _ => Vec::new(),
     };
-    paint_map(
-        painter,
-        scene,
-        &view,
-        None,
-        if req.tiles.is_none() {
-            BasemapDraw::Full
-        } else {
-            BasemapDraw::Off
-        },
-        None,
-    );
+    let basemap_draw = match (&req.tiles, req.hybrid) {
+        (None, _) => BasemapDraw::Full,
+        (Some(_), true) => BasemapDraw::Overlay,
+        (Some(_), false) => BasemapDraw::Off,
+    };
+    paint_map(painter, scene, &view, None, basemap_draw, None);
     let map = view.rect;
     let mut scale_bar = None;
     if c.scale_bar {
@@ -245,7 +269,12 @@ pub fn compose(
     );
 
     if let Some(panel) = l.legend {
-        legend_panel(painter, rect(panel), &legend, req.tiles.is_none());
+        legend_panel(
+            painter,
+            rect(panel),
+            &legend,
+            req.tiles.is_none() || req.hybrid,
+        );
     }
 
     // Footer.
@@ -382,4 +411,28 @@ fn legend_rows(
         &mut y,
     );
     y - panel.top()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_drawn_is_credited() {
+        let osm = TileSourceSpec::openstreetmap();
+        let basemap = crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
+        assert_eq!(attribution_lines(None, false, 1.0), [basemap]);
+        assert_eq!(
+            attribution_lines(Some(&osm), false, 1.0),
+            [osm.attribution.as_str()]
+        );
+        assert_eq!(
+            attribution_lines(Some(&osm), true, 1.0),
+            [osm.attribution.as_str(), basemap]
+        );
+        assert_eq!(
+            attribution_lines(Some(&osm), false, 0.5),
+            [osm.attribution.as_str(), basemap]
+        );
+    }
 }

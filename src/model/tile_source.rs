@@ -14,6 +14,9 @@ pub struct TileSourceSpec {
     pub attribution: String,
     /// Deepest zoom the server has.
     pub max_zoom: u8,
+    /// Shallowest zoom it has (tile packs often start deeper than 0).
+    #[serde(default)]
+    pub min_zoom: u8,
 }
 
 /// A tile source that cannot be used.
@@ -41,6 +44,7 @@ impl TileSourceSpec {
             url_template: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             attribution: "© OpenStreetMap contributors (openstreetmap.org/copyright)".into(),
             max_zoom: 19,
+            min_zoom: 0,
         }
     }
 
@@ -54,16 +58,23 @@ impl TileSourceSpec {
                 "Map data © OpenStreetMap contributors, SRTM · Style © OpenTopoMap (CC-BY-SA)"
                     .into(),
             max_zoom: 17,
+            min_zoom: 0,
         }
     }
 
     /// A tile pack file as a source: its URL template is [`PACK_SCHEME`] and the file's path.
-    pub fn from_pack(path: &std::path::Path, name: &str, attribution: &str, max_zoom: u8) -> Self {
+    pub fn from_pack(
+        path: &std::path::Path,
+        name: &str,
+        attribution: &str,
+        zooms: (u8, u8),
+    ) -> Self {
         Self {
             name: name.to_string(),
             url_template: format!("{PACK_SCHEME}{}", path.display()),
             attribution: attribution.to_string(),
-            max_zoom,
+            max_zoom: zooms.1,
+            min_zoom: zooms.0,
         }
     }
 
@@ -115,6 +126,7 @@ impl TileSourceSpec {
             url_template: t.to_string(),
             attribution: format!("Tiles: {host}"),
             max_zoom: 19,
+            min_zoom: 0,
         })
     }
 

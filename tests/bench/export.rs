@@ -33,6 +33,8 @@ fn main() {
         attribution: vec![BASEMAP_ATTRIBUTION.into()],
         date: "1 January 2026".into(),
         tiles: None,
+        hybrid: false,
+        tile_opacity: 1.0,
     };
     let out = std::env::temp_dir().join("corridor-viewer-bench.png");
     let runs = if quick { 1 } else { 5 };
