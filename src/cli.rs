@@ -71,8 +71,8 @@ pub struct ExportArgs {
     /// Layers to show, by id, comma-separated [default: those visible by default]
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Basemap: "offline" (the embedded atlas basemap), "osm", "opentopomap", a .mbtiles tile
-    /// pack, or an XYZ URL template such as
+    /// Basemap: "offline" (the embedded atlas basemap), "osm", "opentopomap", a .mbtiles or
+    /// .pmtiles tile pack, or an XYZ URL template such as
     /// "https://host/{z}/{x}/{y}.png"; online tiles come from the app's disk cache when present
     #[arg(long, default_value = "offline")]
     pub basemap: String,
@@ -167,14 +167,15 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
     let view = parse_view(&args.view)?;
     let tiles = if args.basemap.eq_ignore_ascii_case("offline") {
         None
-    } else if args.basemap.to_lowercase().ends_with(".mbtiles") {
+    } else if crate::io::tile_pack::is_pack(Path::new(&args.basemap)) {
         let path = Path::new(&args.basemap);
-        let pack = crate::io::mbtiles::MbTiles::open(path)?;
+        let pack = crate::io::tile_pack::TilePack::open(path)?;
+        let meta = pack.meta();
         Some(TileSourceSpec::from_pack(
             path,
-            &pack.meta.name,
-            &pack.meta.attribution,
-            (pack.meta.min_zoom, pack.meta.max_zoom),
+            &meta.name,
+            &meta.attribution,
+            (meta.min_zoom, meta.max_zoom),
         ))
     } else {
         Some(TileSourceSpec::parse(&args.basemap)?)

@@ -125,7 +125,7 @@ pub fn paint_tiles(
 
 /// A tile pack as walkers tiles: each image decoded on first use and kept as a texture.
 pub struct PackTiles {
-    pack: crate::io::mbtiles::MbTiles,
+    pack: crate::io::tile_pack::TilePack,
     ctx: egui::Context,
     textures: std::collections::HashMap<TileId, Option<egui::TextureHandle>>,
     attribution: &'static str,
@@ -136,9 +136,9 @@ const PACK_TEXTURES: usize = 1024;
 
 impl PackTiles {
     /// Tiles from `pack`, drawing into `ctx`.
-    pub fn new(pack: crate::io::mbtiles::MbTiles, ctx: &egui::Context) -> Self {
+    pub fn new(pack: crate::io::tile_pack::TilePack, ctx: &egui::Context) -> Self {
         // walkers wants a `'static` text; a pack's attribution lives as long as the app.
-        let attribution = Box::leak(pack.meta.attribution.clone().into_boxed_str());
+        let attribution = Box::leak(pack.meta().attribution.clone().into_boxed_str());
         Self {
             pack,
             ctx: ctx.clone(),
@@ -149,7 +149,7 @@ impl PackTiles {
 
     /// What the pack says about itself.
     pub fn meta(&self) -> &crate::io::mbtiles::PackMeta {
-        &self.pack.meta
+        self.pack.meta()
     }
 
     /// The pack's file.

@@ -122,16 +122,21 @@ fn a_bad_tile_template_is_a_clear_error() {
 /// The colour of the tiles in the test packs.
 const PACK_RGB: [u8; 3] = [30, 160, 90];
 
-/// A pack with tiles of one colour at zoom 3 around Pakistan (so any closer view is overzoom).
-fn write_test_pack(path: &Path) {
+/// Tiles of one colour at zoom 3 around Pakistan (so any closer view is overzoom).
+fn pack_tiles() -> Vec<(u8, u32, u32, Vec<u8>)> {
     let mut png = Vec::new();
     image::RgbImage::from_pixel(256, 256, image::Rgb(PACK_RGB))
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .expect("encode");
-    let tiles: Vec<(u8, u32, u32, Vec<u8>)> = (4..=6)
+    (4..=6)
         .flat_map(|x| (2..=4).map(move |y| (x, y)))
         .map(|(x, y)| (3, x, y, png.clone()))
-        .collect();
+        .collect()
+}
+
+/// An MBTiles pack of [`pack_tiles`].
+fn write_test_pack(path: &Path) {
+    let tiles = pack_tiles();
     corridor_viewer::io::mbtiles::write_pack(
         path,
         &[
@@ -197,6 +202,45 @@ fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() 
         &[],
     );
     assert_eq!(code, 1);
-    assert!(err.contains("notes.mbtiles: not an MBTiles pack"), "{err}");
+    assert!(err.contains("notes.mbtiles: not a tile pack"), "{err}");
+    assert!(!bad_out.exists());
+}
+
+#[test]
+fn a_pmtiles_pack_renders_too_and_a_truncated_one_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pack = dir.path().join("relief.pmtiles");
+    corridor_viewer::io::pmtiles::write_pmtiles(&pack, "Test relief", "Test pack", &pack_tiles())
+        .expect("written");
+    let out = dir.path().join("pm.png");
+    let (code, err) = export_view(
+        dir.path(),
+        "Gwadar",
+        pack.to_str().expect("utf-8"),
+        &out,
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let img = image::open(&out).expect("a PNG").to_rgb8();
+    let share = img.pixels().filter(|p| p.0 == PACK_RGB).count() as f64
+        / f64::from(img.width() * img.height());
+    assert!(share > 0.2, "the pack's tiles fill the map: {share:.2}");
+
+    let bytes = std::fs::read(&pack).expect("read");
+    let cut = dir.path().join("cut.pmtiles");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let bad_out = dir.path().join("cut.png");
+    let (code, err) = export_view(
+        dir.path(),
+        "Gwadar",
+        cut.to_str().expect("utf-8"),
+        &bad_out,
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cut.pmtiles: not a tile pack: the file is truncated"),
+        "{err}"
+    );
     assert!(!bad_out.exists());
 }

@@ -808,6 +808,20 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         &[(3, 5, 3, png)],
     )
     .expect("pack");
+    let mut grey = Vec::new();
+    image::RgbImage::from_pixel(256, 256, image::Rgb([120, 120, 120]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut grey),
+            image::ImageFormat::Png,
+        )
+        .expect("encode");
+    corridor_viewer::io::pmtiles::write_pmtiles(
+        &dir.path().join("grey.pmtiles"),
+        "Grey PMTiles",
+        "Test",
+        &[(3, 5, 3, grey)],
+    )
+    .expect("pmtiles");
     let broken = dir.path().join("broken.mbtiles");
     std::fs::write(&broken, "not a database").expect("write");
     let mut h = harness_with(AppOptions {
@@ -816,10 +830,11 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         open_files: Vec::new(),
     });
     // Listed by itself; the broken one is named in a message.
-    h.get_by_label_contains("broken.mbtiles: not an MBTiles pack");
+    h.get_by_label_contains("broken.mbtiles: not a tile pack");
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Basemap")
         .click();
     h.run();
+    h.get_by_label("Grey PMTiles (tile pack)");
     h.get_by_label("Test relief (tile pack)").click();
     h.run();
     assert_eq!(

@@ -20,7 +20,7 @@ pub enum BasemapSource {
     OfflineAtlas,
     /// Raster tiles from an XYZ source, cached on disk.
     Tiles(TileSourceSpec),
-    /// Raster tiles from a tile pack file (MBTiles), with no network.
+    /// Raster tiles from a tile pack file (MBTiles or PMTiles), with no network.
     Pack(PathBuf),
 }
 
@@ -163,7 +163,7 @@ pub enum Command {
     SetTileOpacity(f32),
     /// Empty the tile cache on disk.
     ClearTileCache,
-    /// Choose an MBTiles tile pack and show it.
+    /// Choose a tile pack (MBTiles or PMTiles) and show it.
     OpenTilePack,
     /// Open this tile pack and show it.
     LoadTilePack(PathBuf),
@@ -329,7 +329,7 @@ impl Command {
                 "Tiles from a pack file: no network needed; past its last zoom level the tiles are shown enlarged"
             }
             Self::OpenTilePack | Self::LoadTilePack(_) => {
-                "Show an MBTiles pack of raster tiles (PNG, JPEG or WebP); packs in maps/ are listed by themselves"
+                "Show an MBTiles or PMTiles pack of raster tiles (PNG, JPEG or WebP); packs in maps/ are listed by themselves"
             }
             Self::SetBasemap(BasemapSource::Tiles(_)) => {
                 "Raster tiles: need a network the first time, then cached; the offline basemap shows where tiles are missing"

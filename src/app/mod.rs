@@ -489,7 +489,7 @@ impl CorridorApp {
             Command::OpenTilePack => {
                 let picked = rfd::FileDialog::new()
                     .set_title("Open tile pack")
-                    .add_filter("MBTiles", &["mbtiles"])
+                    .add_filter("Tile packs", &["mbtiles", "pmtiles"])
                     .add_filter("All files", &["*"])
                     .pick_file();
                 match picked {
@@ -609,17 +609,15 @@ impl CorridorApp {
         self.set_basemap(BasemapSource::Pack(path));
     }
 
-    /// Open the `.mbtiles` packs in `dir` (not shown until chosen); bad ones are reported.
+    /// Open the `.mbtiles` and `.pmtiles` packs in `dir` (not shown until chosen); bad ones are
+    /// reported.
     fn open_packs_in(&mut self, dir: &std::path::Path) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("mbtiles"))
-            })
+            .filter(|p| crate::io::tile_pack::is_pack(p))
             .collect();
         paths.sort();
         for path in paths {
@@ -631,7 +629,7 @@ impl CorridorApp {
 
     /// Open a pack and keep it among the packs.
     fn open_pack(&mut self, path: &std::path::Path) -> Result<(), crate::io::mbtiles::PackError> {
-        let pack = crate::io::mbtiles::MbTiles::open(path)?;
+        let pack = crate::io::tile_pack::TilePack::open(path)?;
         let tiles = crate::tiles::PackTiles::new(pack, &self.ctx);
         self.packs.insert(path.to_path_buf(), tiles);
         Ok(())

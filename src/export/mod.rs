@@ -69,7 +69,7 @@ pub fn render_briefing(
     // A pack that cannot be opened draws nothing, and the export refuses below.
     let mut tiles: Option<Box<dyn walkers::Tiles>> =
         req.tiles.as_ref().map(|spec| match spec.pack_path() {
-            Some(path) => match crate::io::mbtiles::MbTiles::open(&path) {
+            Some(path) => match crate::io::tile_pack::TilePack::open(&path) {
                 Ok(pack) => {
                     Box::new(crate::tiles::PackTiles::new(pack, &ctx)) as Box<dyn walkers::Tiles>
                 }

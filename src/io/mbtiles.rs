@@ -37,7 +37,7 @@ pub enum PackError {
         source: std::io::Error,
     },
     /// Not an SQLite database, or a damaged one.
-    #[error("{}: not an MBTiles pack: {reason}", path.display())]
+    #[error("{}: not a tile pack: {reason}", path.display())]
     NotAPack {
         /// The file.
         path: PathBuf,
@@ -233,7 +233,7 @@ mod tests {
         let text = dir.path().join("notes.mbtiles");
         std::fs::write(&text, "this is not a database, just some text").expect("write");
         let err = MbTiles::open(&text).expect_err("not sqlite").to_string();
-        assert!(err.contains("notes.mbtiles: not an MBTiles pack"), "{err}");
+        assert!(err.contains("notes.mbtiles: not a tile pack"), "{err}");
 
         let other = dir.path().join("other.mbtiles");
         Connection::open(&other)

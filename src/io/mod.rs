@@ -7,5 +7,7 @@ pub mod fast_feature;
 pub mod geojson;
 pub mod info;
 pub mod mbtiles;
+pub mod pmtiles;
 pub mod png;
 pub mod repair;
+pub mod tile_pack;
