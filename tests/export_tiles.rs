@@ -149,6 +149,19 @@ fn write_test_pack(path: &Path) {
     .expect("pack written");
 }
 
+/// Export Gwadar over a pack (with `extra` arguments) into `out`; the exit code and stderr.
+fn export_over_pack(dir: &Path, pack: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    export_view(dir, "Gwadar", pack.to_str().expect("utf-8"), out, extra)
+}
+
+/// An exported image and the share of it in the pack's colour.
+fn image_and_pack_share(path: &Path) -> (image::RgbImage, f64) {
+    let img = image::open(path).expect("a PNG").to_rgb8();
+    let share = img.pixels().filter(|p| p.0 == PACK_RGB).count() as f64
+        / f64::from(img.width() * img.height());
+    (img, share)
+}
+
 #[test]
 fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
@@ -156,30 +169,16 @@ fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() 
     write_test_pack(&pack);
     // Gwadar is about zoom 8: five levels past the pack's last, drawn enlarged, not blank.
     let out = dir.path().join("pack.png");
-    let (code, err) = export_view(
-        dir.path(),
-        "Gwadar",
-        pack.to_str().expect("utf-8"),
-        &out,
-        &[],
-    );
+    let (code, err) = export_over_pack(dir.path(), &pack, &out, &[]);
     assert_eq!(code, 0, "{err}");
-    let img = image::open(&out).expect("a PNG").to_rgb8();
-    let share = img.pixels().filter(|p| p.0 == PACK_RGB).count() as f64
-        / f64::from(img.width() * img.height());
+    let (img, share) = image_and_pack_share(&out);
     assert!(share > 0.2, "the pack's tiles fill the map: {share:.2}");
 
     // Hybrid: the offline basemap's boundaries and labels drawn over the same tiles.
     let hybrid = dir.path().join("hybrid.png");
-    let (code, err) = export_view(
-        dir.path(),
-        "Gwadar",
-        pack.to_str().expect("utf-8"),
-        &hybrid,
-        &["--hybrid"],
-    );
+    let (code, err) = export_over_pack(dir.path(), &pack, &hybrid, &["--hybrid"]);
     assert_eq!(code, 0, "{err}");
-    let over = image::open(&hybrid).expect("a PNG").to_rgb8();
+    let (over, _) = image_and_pack_share(&hybrid);
     let changed = over
         .pixels()
         .zip(img.pixels())
@@ -194,13 +193,7 @@ fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() 
     let text = dir.path().join("notes.mbtiles");
     std::fs::write(&text, "just text").expect("write");
     let bad_out = dir.path().join("bad.png");
-    let (code, err) = export_view(
-        dir.path(),
-        "Gwadar",
-        text.to_str().expect("utf-8"),
-        &bad_out,
-        &[],
-    );
+    let (code, err) = export_over_pack(dir.path(), &text, &bad_out, &[]);
     assert_eq!(code, 1);
     assert!(err.contains("notes.mbtiles: not a tile pack"), "{err}");
     assert!(!bad_out.exists());
@@ -213,30 +206,16 @@ fn a_pmtiles_pack_renders_too_and_a_truncated_one_is_refused() {
     corridor_viewer::io::pmtiles::write_pmtiles(&pack, "Test relief", "Test pack", &pack_tiles())
         .expect("written");
     let out = dir.path().join("pm.png");
-    let (code, err) = export_view(
-        dir.path(),
-        "Gwadar",
-        pack.to_str().expect("utf-8"),
-        &out,
-        &[],
-    );
+    let (code, err) = export_over_pack(dir.path(), &pack, &out, &[]);
     assert_eq!(code, 0, "{err}");
-    let img = image::open(&out).expect("a PNG").to_rgb8();
-    let share = img.pixels().filter(|p| p.0 == PACK_RGB).count() as f64
-        / f64::from(img.width() * img.height());
+    let (_, share) = image_and_pack_share(&out);
     assert!(share > 0.2, "the pack's tiles fill the map: {share:.2}");
 
     let bytes = std::fs::read(&pack).expect("read");
     let cut = dir.path().join("cut.pmtiles");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
     let bad_out = dir.path().join("cut.png");
-    let (code, err) = export_view(
-        dir.path(),
-        "Gwadar",
-        cut.to_str().expect("utf-8"),
-        &bad_out,
-        &[],
-    );
+    let (code, err) = export_over_pack(dir.path(), &cut, &bad_out, &[]);
     assert_eq!(code, 1);
     assert!(
         err.contains("cut.pmtiles: not a tile pack: the file is truncated"),
