@@ -31,6 +31,7 @@ fn main() -> ExitCode {
                 maps_dir: cli.maps,
                 session_file: corridor_viewer::app::default_session_path(),
                 open_files: cli.files,
+                cache_dir: None,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

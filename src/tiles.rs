@@ -61,9 +61,18 @@ pub fn text_attribution(text: &'static str) -> walkers::sources::Attribution {
 
 /// walkers tiles for a source, cached on disk, drawing into `ctx`.
 pub fn http_tiles(spec: &TileSourceSpec, ctx: &egui::Context) -> HttpTiles {
+    http_tiles_cached_in(spec, ctx, cache_dir())
+}
+
+/// walkers tiles for a source, cached in `cache` (none: not cached), drawing into `ctx`.
+pub fn http_tiles_cached_in(
+    spec: &TileSourceSpec,
+    ctx: &egui::Context,
+    cache: Option<PathBuf>,
+) -> HttpTiles {
     install_tls();
     let options = HttpOptions {
-        cache: cache_dir(),
+        cache,
         user_agent: Some(walkers::HeaderValue::from_static(USER_AGENT)),
         ..HttpOptions::default()
     };

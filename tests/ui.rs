@@ -21,6 +21,7 @@ fn harness_with_session(session_file: Option<PathBuf>) -> Harness<'static, Optio
         maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
         session_file,
         open_files: Vec::new(),
+        cache_dir: None,
     })
 }
 
@@ -828,6 +829,7 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         maps_dir: Some(dir.path().to_path_buf()),
         session_file: None,
         open_files: Vec::new(),
+        cache_dir: None,
     });
     // Listed by itself; the broken one is named in a message.
     h.get_by_label_contains("broken.mbtiles: not a tile pack");
@@ -852,4 +854,61 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         app(&h).basemap_source,
         corridor_viewer::app::BasemapSource::Pack(pack)
     );
+}
+
+#[test]
+fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
+    let cache = tempfile::tempdir().expect("cache");
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(256, 256, image::Rgb([200, 40, 40]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode");
+    let mut server = tile_server::TileServer::png(png);
+    let spec = corridor_viewer::model::tile_source::TileSourceSpec::custom(
+        "Local",
+        &server.template(),
+        "Test tiles",
+        19,
+    )
+    .expect("valid");
+    let options = AppOptions {
+        maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+        session_file: None,
+        open_files: Vec::new(),
+        cache_dir: Some(cache.path().to_path_buf()),
+    };
+    // Online: the tiles in view arrive (and go to the disk cache).
+    let shown_whole = |h: &mut Harness<'static, Option<CorridorApp>>| {
+        for _ in 0..80 {
+            h.step();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        app(h).tile_health.health()
+    };
+    let mut h = harness_with(options.clone());
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::AddTileSource(spec.clone()));
+    assert_eq!(
+        shown_whole(&mut h),
+        corridor_viewer::model::tile_health::Health::Fine
+    );
+    let served = server.requests();
+    assert!(served > 0, "tiles were fetched");
+    drop(h);
+
+    // The server goes away; a new app on the same cache shows every tile in view, no note.
+    server.shut_down();
+    let mut h = harness_with(options);
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::AddTileSource(spec));
+    assert_eq!(
+        shown_whole(&mut h),
+        corridor_viewer::model::tile_health::Health::Fine,
+        "cached tiles drawn, none missing"
+    );
+    assert!(h.query_by_label("Offline — showing cached tiles").is_none());
 }

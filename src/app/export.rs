@@ -154,6 +154,7 @@ mod tests {
                 maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
                 session_file: None,
                 open_files: Vec::new(),
+                cache_dir: None,
             },
         );
         app.last_view = Some(View {

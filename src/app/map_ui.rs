@@ -210,7 +210,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             log::info!("Asking {} again for {missing} tiles", spec.name);
             app.tiles.insert(
                 spec.url_template.clone(),
-                crate::tiles::http_tiles(&spec, ui.ctx()),
+                crate::tiles::http_tiles_cached_in(&spec, ui.ctx(), app.cache_dir.clone()),
             );
         }
         match (was, app.tile_health.health()) {

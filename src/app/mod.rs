@@ -68,6 +68,8 @@ pub struct AppOptions {
     pub session_file: Option<PathBuf>,
     /// GeoJSON files to open as layers at start (after the session's own).
     pub open_files: Vec<PathBuf>,
+    /// The tile cache folder; `None`: the user's (see [`crate::tiles::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A screenshot on its way, to be cropped to the map and saved.
@@ -101,6 +103,8 @@ pub struct CorridorApp {
     pub cache_limit_mb: u32,
     /// The tile cache's size when last measured, in bytes, and when (app time, s).
     cache_size: Option<(u64, f64)>,
+    /// The tile cache folder.
+    pub cache_dir: Option<PathBuf>,
     /// Whether the tiles arrive, and when to ask again for failed ones.
     pub tile_health: crate::model::tile_health::TileHealth,
     /// Tile packs that were opened, by file.
@@ -221,6 +225,7 @@ impl CorridorApp {
             tile_health: Default::default(),
             cache_limit_mb: crate::model::session::DEFAULT_CACHE_LIMIT_MB,
             cache_size: None,
+            cache_dir: options.cache_dir.clone().or_else(crate::tiles::cache_dir),
             selection: None,
             pick_list: None,
             messages,
@@ -592,7 +597,7 @@ impl CorridorApp {
         if let BasemapSource::Tiles(spec) = &source
             && !self.tiles.contains_key(&spec.url_template)
         {
-            let tiles = crate::tiles::http_tiles(spec, &self.ctx);
+            let tiles = crate::tiles::http_tiles_cached_in(spec, &self.ctx, self.cache_dir.clone());
             self.tiles.insert(spec.url_template.clone(), tiles);
         }
         self.basemap_source = source;
@@ -673,7 +678,7 @@ impl CorridorApp {
 
     /// At start, before any tiles load: a cache past its limit is emptied.
     pub(super) fn enforce_cache_limit(&mut self) {
-        let Some(dir) = crate::tiles::cache_dir() else {
+        let Some(dir) = self.cache_dir.clone() else {
             return;
         };
         let limit = u64::from(self.cache_limit_mb) * 1_000_000;
@@ -700,7 +705,10 @@ impl CorridorApp {
     /// The tile cache's size in bytes, measured at most every few seconds.
     pub(super) fn cache_size_bytes(&mut self, now_s: f64) -> Option<u64> {
         if self.cache_size.is_none_or(|(_, at)| now_s - at > 3.0) {
-            let size = crate::tiles::cache_dir().and_then(|d| crate::io::cache::dir_size(&d).ok());
+            let size = self
+                .cache_dir
+                .as_deref()
+                .and_then(|d| crate::io::cache::dir_size(d).ok());
             self.cache_size = size.map(|s| (s, now_s));
         }
         self.cache_size.map(|(s, _)| s)
