@@ -780,7 +780,7 @@ impl CorridorApp {
         }
         egui::Panel::left("layers_panel")
             .resizable(true)
-            .default_size(290.0)
+            .default_size(315.0)
             .show(ui, |ui| layers_ui::layers_ui(self, ui, &mut commands));
         // Always docked, so the map does not jump when a feature is selected.
         egui::Panel::right("inspector_panel")
