@@ -3,7 +3,7 @@
 
 use egui::{Color32, Sense, Stroke, Ui, vec2};
 
-use super::{Command, CorridorApp};
+use super::{Command, CorridorApp, command_button};
 use crate::model::layer::LayerOrigin;
 use crate::model::style::LinePattern;
 use crate::render::{
@@ -54,15 +54,13 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
                     }
                 });
             }
-            let unsited: Vec<usize> = (0..layer.features.len())
-                .filter(|&f| !layer.features[f].is_located())
-                .collect();
+            let unsited = &layer.unsited;
             if !unsited.is_empty() {
                 ui.indent(("unsited", &layer.id), |ui| {
                     egui::CollapsingHeader::new(format!("{} without a site", unsited.len()))
                         .id_salt(("unsited_list", &layer.id))
                         .show(ui, |ui| {
-                            for f in unsited {
+                            for &f in unsited {
                                 let r = FeatureRef {
                                     layer: i,
                                     feature: f,
@@ -170,20 +168,10 @@ fn layer_row_ui(app: &CorridorApp, ui: &mut Ui, i: usize, commands: &mut Vec<Com
             ui.close();
         }
         for command in [Command::OpenLayerProperties(i), Command::OpenTable(i)] {
-            if ui
-                .button(command.label())
-                .on_hover_text(command.tooltip())
-                .clicked()
-            {
-                commands.push(command);
-                ui.close();
-            }
+            command_button(ui, command, commands);
         }
-        if matches!(layer.origin, LayerOrigin::File(_))
-            && ui.button(Command::RemoveLayer(i).label()).clicked()
-        {
-            commands.push(Command::RemoveLayer(i));
-            ui.close();
+        if matches!(layer.origin, LayerOrigin::File(_)) {
+            command_button(ui, Command::RemoveLayer(i), commands);
         }
     });
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

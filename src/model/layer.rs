@@ -261,6 +261,8 @@ pub struct Layer {
     pub index: FeatureIndex,
     /// Bounding box of all located features.
     pub bbox: Option<WorldRect>,
+    /// The features without a position (e.g. sites not announced), in file order.
+    pub unsited: Vec<usize>,
     /// What the loader skipped or repaired in the file, one line each.
     pub warnings: Vec<String>,
     /// Whether the user changed its title or style (kept in the session; otherwise the
@@ -282,6 +284,9 @@ impl Layer {
             .iter()
             .filter_map(|f| f.bbox)
             .reduce(WorldRect::union);
+        let unsited = (0..features.len())
+            .filter(|&i| !features[i].is_located())
+            .collect();
         Self {
             id: id.into(),
             title: title.into(),
@@ -292,6 +297,7 @@ impl Layer {
             features,
             index,
             bbox,
+            unsited,
             warnings: Vec::new(),
             customised: false,
         }
@@ -299,7 +305,7 @@ impl Layer {
 
     /// Number of features that have a position.
     pub fn located_count(&self) -> usize {
-        self.features.iter().filter(|f| f.is_located()).count()
+        self.features.len() - self.unsited.len()
     }
 }
 
@@ -413,5 +419,6 @@ mod tests {
         let bbox = layer.bbox.expect("bbox");
         assert!(bbox.min.x < bbox.max.x && bbox.min.y < bbox.max.y);
         assert_eq!(layer.located_count(), 2);
+        assert_eq!(layer.unsited, [2]);
     }
 }
