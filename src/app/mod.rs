@@ -520,7 +520,7 @@ impl CorridorApp {
     }
 
     /// Move a layer in the draw order; everything that points at layers by index follows.
-    fn move_layer(&mut self, from: usize, to: usize) {
+    pub(super) fn move_layer(&mut self, from: usize, to: usize) {
         if from == to || from >= self.layers.len() || to >= self.layers.len() {
             return;
         }
@@ -945,7 +945,7 @@ impl CorridorApp {
 }
 
 /// A menu item for a command: label, shortcut text, tooltip.
-fn command_button(ui: &mut egui::Ui, command: Command, commands: &mut Vec<Command>) {
+pub(super) fn command_button(ui: &mut egui::Ui, command: Command, commands: &mut Vec<Command>) {
     let mut button = egui::Button::new(command.label());
     if let Some(shortcut) = command.shortcut() {
         button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));

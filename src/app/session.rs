@@ -226,19 +226,9 @@ impl CorridorApp {
             .iter()
             .position(|l| rank_of(&self.saved_layers, l).is_none_or(|r| r > rank))
             .unwrap_or(self.layers.len());
-        self.layers.insert(at, layer);
-        let last = self.layers.len() - 1;
-        // Everything at or above `at` moved up one, as if the new layer came from the top.
-        let remap = |i: usize| crate::model::layer::index_after_move(i, last, at);
-        if let Some(r) = &mut self.selection {
-            r.layer = remap(r.layer);
-        }
-        if let Some(i) = &mut self.layer_properties {
-            *i = remap(*i);
-        }
-        if let Some(t) = &mut self.table {
-            t.layer = remap(t.layer);
-        }
+        // Added on top, then moved to its place: every index into the layers follows.
+        self.layers.push(layer);
+        self.move_layer(self.layers.len() - 1, at);
         if reopen_table {
             self.reopen_table();
         }

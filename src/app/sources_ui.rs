@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use super::{BasemapSource, Command, CorridorApp};
+use super::{BasemapSource, Command, CorridorApp, command_button};
 use crate::model::tile_source::TileSourceSpec;
 
 /// The new-source form's fields.
@@ -99,23 +99,9 @@ pub(super) fn basemap_menu_ui(
     }
     ui.separator();
     let open = Command::OpenTilePack;
-    if ui
-        .button(open.label())
-        .on_hover_text(open.tooltip())
-        .clicked()
-    {
-        commands.push(open);
-        ui.close();
-    }
+    command_button(ui, open, commands);
     let add = Command::OpenAddTileSource;
-    if ui
-        .button(add.label())
-        .on_hover_text(add.tooltip())
-        .clicked()
-    {
-        commands.push(add);
-        ui.close();
-    }
+    command_button(ui, add, commands);
     ui.separator();
     cache_ui(app, ui, cache_bytes, commands);
     ui.separator();
@@ -248,13 +234,6 @@ fn cache_ui(app: &CorridorApp, ui: &mut Ui, cache_bytes: Option<u64>, commands: 
             commands.push(Command::SetCacheLimit(limit));
         }
         let clear = Command::ClearTileCache;
-        if ui
-            .button(clear.label())
-            .on_hover_text(clear.tooltip())
-            .clicked()
-        {
-            commands.push(clear);
-            ui.close();
-        }
+        command_button(ui, clear, commands);
     });
 }
