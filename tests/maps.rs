@@ -95,7 +95,7 @@ fn the_five_corridors_border_markets_and_mining_corridor_are_there() {
         .iter()
         .find(|f| f.geometry_type() == "LineString")
         .expect("corridor line");
-    let Some(geo::Geometry::LineString(ls)) = &corridor.geometry else {
+    let Some(geo::Geometry::LineString(ls)) = &corridor.geometry() else {
         unreachable!()
     };
     let (first, last) = (ls.0[0], ls.0[ls.0.len() - 1]);
@@ -113,7 +113,7 @@ fn the_five_corridors_border_markets_and_mining_corridor_are_there() {
 fn every_feature_carries_its_evidence() {
     const STATUSES: [&str; 4] = ["operational", "under construction", "planned", "proposed"];
     for l in layers() {
-        for f in &l.features {
+        for f in l.features.iter() {
             let at = format!("{} / {}", l.id, f.name);
             for key in EVIDENCE_PROPERTIES {
                 let v = f.text(key).unwrap_or_else(|| panic!("{at}: no {key}"));
@@ -166,7 +166,7 @@ fn route_length_km(layers: &[Layer], layer_id: &str, name_part: &str) -> f64 {
         .iter()
         .find(|f| f.name.contains(name_part))
         .unwrap_or_else(|| panic!("{name_part}"));
-    geodesic_length_m(f.geometry.as_ref().expect("a line")) / 1000.0
+    geodesic_length_m(&f.geometry().expect("a line")) / 1000.0
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn drawn_routes_never_exceed_their_printed_length_by_more_than_5_percent() {
             if l.id == "innovation" && f.name.contains("PEACE") {
                 continue; // a submarine cable's length, not a drawn route
             }
-            let km = geodesic_length_m(f.geometry.as_ref().expect("line")) / 1000.0;
+            let km = geodesic_length_m(&f.geometry().expect("line")) / 1000.0;
             assert!(
                 km <= printed * 1.05 + 15.0,
                 "{}: drawn {km:.0} km vs {printed} km",

@@ -73,7 +73,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                     ui.end_row();
                 }
             }
-            if let Some(g) = &feature.geometry {
+            if let Some(g) = &feature.geometry() {
                 let length_m = geodesic_length_m(g);
                 if length_m > 0.0 {
                     ui.label(RichText::new("Drawn length").weak())

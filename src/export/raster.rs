@@ -59,12 +59,15 @@ impl Textures {
     }
 }
 
-/// An RGBA image being drawn: premultiplied colour, gamma space, row-major.
+/// An RGBA image being drawn: premultiplied colour, gamma space, row-major. It may be a window
+/// onto a larger picture (see [`Canvas::window`]).
 pub struct Canvas {
     /// Width in pixels.
     pub width: usize,
     /// Height in pixels.
     pub height: usize,
+    /// The picture's pixel drawn at the canvas's top-left corner.
+    origin_px: [i64; 2],
     /// Premultiplied RGBA, 4 floats per pixel in 0–1.
     pixels: Vec<[f32; 4]>,
 }
@@ -72,9 +75,16 @@ pub struct Canvas {
 impl Canvas {
     /// A canvas filled with `background`.
     pub fn new(width: usize, height: usize, background: Color32) -> Self {
+        Self::window([0, 0], width, height, background)
+    }
+
+    /// A canvas of `width` × `height` pixels showing the picture from pixel `origin_px` on
+    /// (which may be negative): what is drawn elsewhere is cut.
+    pub fn window(origin_px: [i64; 2], width: usize, height: usize, background: Color32) -> Self {
         Self {
             width,
             height,
+            origin_px,
             pixels: vec![to_f32(background); width * height],
         }
     }
@@ -106,12 +116,15 @@ impl Canvas {
 
     /// The clip rectangle in whole pixels, as GPU scissors round it: `[x0, y0, x1, y1)`.
     fn pixel_clip(&self, rect: egui::Rect, ppp: f32) -> [i64; 4] {
-        let r = |v: f32, max: usize| ((v * ppp).round() as i64).clamp(0, max as i64);
+        let r = |v: f32, origin: i64, max: usize| {
+            ((v * ppp).round() as i64 - origin).clamp(0, max as i64)
+        };
+        let [ox, oy] = self.origin_px;
         [
-            r(rect.min.x, self.width),
-            r(rect.min.y, self.height),
-            r(rect.max.x, self.width),
-            r(rect.max.y, self.height),
+            r(rect.min.x, ox, self.width),
+            r(rect.min.y, oy, self.height),
+            r(rect.max.x, ox, self.width),
+            r(rect.max.y, oy, self.height),
         ]
     }
 
@@ -122,8 +135,24 @@ impl Canvas {
         clip: [i64; 4],
         texture: Option<&ColorImage>,
     ) {
-        let fixed = |x: f32| (f64::from(x) * f64::from(ppp) * ONE as f64).round() as i64;
-        let mut p: [[i64; 2]; 3] = v.map(|v| [fixed(v.pos.x), fixed(v.pos.y)]);
+        let [ox, oy] = self.origin_px;
+        // Triangles wholly above or below the canvas (e.g. in another band) are skipped before
+        // any set-up.
+        let rows = |y: f32| f64::from(y) * f64::from(ppp) - oy as f64;
+        let (y_lo, y_hi) = v
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(rows(v.pos.y)), hi.max(rows(v.pos.y)))
+            });
+        if y_hi < clip[1] as f64 - 1.0 || y_lo > clip[3] as f64 + 1.0 {
+            return;
+        }
+        let fixed = |x: f32, origin: i64| {
+            // Rounded half away from zero, as `f64::round`, without a library call.
+            let t = f64::from(x) * f64::from(ppp) * ONE as f64;
+            (t + 0.5f64.copysign(t)) as i64 - origin * ONE
+        };
+        let mut p: [[i64; 2]; 3] = v.map(|v| [fixed(v.pos.x, ox), fixed(v.pos.y, oy)]);
         let mut area = edge(p[0], p[1], p[2]);
         if area == 0 {
             return;
@@ -153,19 +182,31 @@ impl Canvas {
         let inv_area = 1.0 / area as f64;
         let flat_color = colors[0] == colors[1] && colors[1] == colors[2];
 
+        // Edge functions stepped from pixel to pixel (exact integers, as if computed afresh).
+        let step_x = edges.map(|(a, b)| -(b[1] - a[1]) * ONE);
+        let step_y = edges.map(|(a, b)| (b[0] - a[0]) * ONE);
+        let first = [min_x * ONE + ONE / 2, min_y * ONE + ONE / 2];
+        let mut row_start = [
+            edge(edges[0].0, edges[0].1, first),
+            edge(edges[1].0, edges[1].1, first),
+            edge(edges[2].0, edges[2].1, first),
+        ];
         for y in min_y..=max_y {
-            let py = y * ONE + ONE / 2;
             let row = y as usize * self.width;
+            let mut w = row_start;
+            for k in 0..3 {
+                row_start[k] += step_y[k];
+            }
             for x in min_x..=max_x {
-                let px = x * ONE + ONE / 2;
-                let w = [
-                    edge(edges[0].0, edges[0].1, [px, py]),
-                    edge(edges[1].0, edges[1].1, [px, py]),
-                    edge(edges[2].0, edges[2].1, [px, py]),
-                ];
-                if w[0] + bias[0] < 0 || w[1] + bias[1] < 0 || w[2] + bias[2] < 0 {
+                let inside = w[0] + bias[0] >= 0 && w[1] + bias[1] >= 0 && w[2] + bias[2] >= 0;
+                let here = w;
+                for k in 0..3 {
+                    w[k] += step_x[k];
+                }
+                if !inside {
                     continue;
                 }
+                let w = here;
                 let b = [
                     w[0] as f64 * inv_area,
                     w[1] as f64 * inv_area,
@@ -201,6 +242,20 @@ impl Canvas {
                 }
             }
         }
+    }
+
+    /// The image with premultiplied alpha, as egui textures take it.
+    pub fn to_color_image(&self) -> ColorImage {
+        let byte = |c: f32| (c.clamp(0.0, 1.0) * 255.0).round() as u8;
+        ColorImage::new(
+            [self.width, self.height],
+            self.pixels
+                .iter()
+                .map(|p| {
+                    Color32::from_rgba_premultiplied(byte(p[0]), byte(p[1]), byte(p[2]), byte(p[3]))
+                })
+                .collect(),
+        )
     }
 
     /// The image as straight-alpha RGBA bytes.

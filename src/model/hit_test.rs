@@ -103,7 +103,6 @@ fn ring_crossings_odd(ring: &[WorldPos], p: WorldPos) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::triangulate::triangulate;
     use serde_json::Map;
 
     fn w(x: f64, y: f64) -> WorldPos {
@@ -121,8 +120,7 @@ mod tests {
             vec![w(0.0, 0.0), w(4.0, 0.0), w(4.0, 4.0), w(0.0, 4.0)],
             vec![w(1.0, 1.0), w(3.0, 1.0), w(3.0, 3.0), w(1.0, 3.0)],
         ];
-        let triangles = triangulate(&rings);
-        feature_with(Part::Polygon(WorldPolygon { rings, triangles }))
+        feature_with(Part::Polygon(WorldPolygon::new(rings)))
     }
 
     #[test]
@@ -170,8 +168,7 @@ mod tests {
             w(1.0, 2.0),
             w(0.0, 2.0),
         ]];
-        let triangles = triangulate(&rings);
-        let f = feature_with(Part::Polygon(WorldPolygon { rings, triangles }));
+        let f = feature_with(Part::Polygon(WorldPolygon::new(rings)));
         assert!(feature_distance(&f, w(0.5, 1.5), 0.01, 0.0).is_some());
         assert!(feature_distance(&f, w(1.5, 1.5), 0.01, 0.0).is_none());
     }

@@ -1,6 +1,8 @@
 //! Layers and features: geometry kept in lon/lat (for measurement) and in world space
 //! (projected and triangulated once, for drawing and hit-testing).
 
+use std::sync::{Arc, OnceLock};
+
 use serde_json::{Map, Value};
 
 use super::confidence::Confidence;
@@ -22,13 +24,28 @@ pub const EVIDENCE_PROPERTIES: [&str; 7] = [
     "confidence",
 ];
 
-/// A polygon in world space, triangulated once.
+/// A polygon in world space, triangulated once, when it is first filled (a layer of many
+/// polygons loads without triangulating them, and only the levels of detail drawn are).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorldPolygon {
     /// Outer ring then holes, each open (no repeated closing vertex).
     pub rings: Vec<Vec<WorldPos>>,
-    /// Triangle indices into the concatenation of `rings`.
-    pub triangles: Vec<u32>,
+    triangles: OnceLock<Vec<u32>>,
+}
+
+impl WorldPolygon {
+    /// A polygon from its rings (outer first, then holes; each open).
+    pub fn new(rings: Vec<Vec<WorldPos>>) -> Self {
+        Self {
+            rings,
+            triangles: OnceLock::new(),
+        }
+    }
+
+    /// Triangle indices into the concatenation of `rings`, computed on the first call.
+    pub fn triangles(&self) -> &[u32] {
+        self.triangles.get_or_init(|| triangulate(&self.rings))
+    }
 }
 
 /// A line or area as drawn at some zoom, borrowed from a feature.
@@ -53,6 +70,53 @@ pub enum Part {
     Polygon(WorldPolygon),
 }
 
+/// The geometry types of GeoJSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeometryKind {
+    /// One position.
+    Point,
+    /// Several positions.
+    MultiPoint,
+    /// One line.
+    LineString,
+    /// Several lines.
+    MultiLineString,
+    /// One area, with holes.
+    Polygon,
+    /// Several areas.
+    MultiPolygon,
+    /// A mix of the above.
+    GeometryCollection,
+}
+
+impl GeometryKind {
+    fn of(g: &geo::Geometry<f64>) -> Self {
+        use geo::Geometry as G;
+        match g {
+            G::Point(_) => Self::Point,
+            G::MultiPoint(_) => Self::MultiPoint,
+            G::Line(_) | G::LineString(_) => Self::LineString,
+            G::MultiLineString(_) => Self::MultiLineString,
+            G::Polygon(_) | G::Rect(_) | G::Triangle(_) => Self::Polygon,
+            G::MultiPolygon(_) => Self::MultiPolygon,
+            G::GeometryCollection(_) => Self::GeometryCollection,
+        }
+    }
+
+    /// Its GeoJSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Point => "Point",
+            Self::MultiPoint => "MultiPoint",
+            Self::LineString => "LineString",
+            Self::MultiLineString => "MultiLineString",
+            Self::Polygon => "Polygon",
+            Self::MultiPolygon => "MultiPolygon",
+            Self::GeometryCollection => "GeometryCollection",
+        }
+    }
+}
+
 /// One feature of a layer.
 #[derive(Clone, Debug)]
 pub struct Feature {
@@ -60,10 +124,11 @@ pub struct Feature {
     pub name: String,
     /// All properties as loaded.
     pub properties: Map<String, Value>,
-    /// The geometry in lon/lat degrees; `None` for a feature without a position
+    /// The type of geometry the feature was given; `None` for a feature without a position
     /// (e.g. a planned laboratory whose site is not announced).
-    pub geometry: Option<geo::Geometry<f64>>,
-    /// The geometry in world space, ready to draw.
+    pub kind: Option<GeometryKind>,
+    /// The geometry in world space, ready to draw: the only copy of its coordinates
+    /// (longitude/latitude are derived from it by [`Feature::geometry`]).
     pub parts: Vec<Part>,
     /// World-space bounding box; `None` without geometry.
     pub bbox: Option<WorldRect>,
@@ -87,7 +152,7 @@ impl Feature {
         Self {
             name,
             properties,
-            geometry,
+            kind: geometry.as_ref().map(GeometryKind::of),
             parts,
             bbox,
             lod,
@@ -135,19 +200,59 @@ impl Feature {
 
     /// The name of its geometry type (`"Point"`, `"LineString"`, …, or `"null"`).
     pub fn geometry_type(&self) -> &'static str {
-        match &self.geometry {
-            None => "null",
-            Some(geo::Geometry::Point(_)) => "Point",
-            Some(geo::Geometry::MultiPoint(_)) => "MultiPoint",
-            Some(geo::Geometry::LineString(_) | geo::Geometry::Line(_)) => "LineString",
-            Some(geo::Geometry::MultiLineString(_)) => "MultiLineString",
-            Some(
-                geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_),
-            ) => "Polygon",
-            Some(geo::Geometry::MultiPolygon(_)) => "MultiPolygon",
-            Some(geo::Geometry::GeometryCollection(_)) => "GeometryCollection",
-        }
+        self.kind.map_or("null", GeometryKind::name)
     }
+
+    /// The geometry in longitude/latitude degrees, derived from the world coordinates (a line
+    /// across the antimeridian keeps its continuous longitudes, e.g. 181°); `None` without a
+    /// position. Polygon rings come back closed; a collection comes back flat.
+    pub fn geometry(&self) -> Option<geo::Geometry<f64>> {
+        use geo::Geometry as G;
+        let kind = self.kind?;
+        if self.parts.is_empty() {
+            return None;
+        }
+        let mut points = Vec::new();
+        let mut lines = Vec::new();
+        let mut polygons = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Point(p) => points.push(geo::Point(lon_lat(*p))),
+                Part::Line(l) => {
+                    lines.push(geo::LineString(l.iter().map(|p| lon_lat(*p)).collect()))
+                }
+                Part::Polygon(poly) => {
+                    let mut rings = poly.rings.iter().map(|r| {
+                        geo::LineString(r.iter().chain(r.first()).map(|p| lon_lat(*p)).collect())
+                    });
+                    let outer = rings.next().unwrap_or_else(|| geo::LineString(Vec::new()));
+                    polygons.push(geo::Polygon::new(outer, rings.collect()));
+                }
+            }
+        }
+        Some(match kind {
+            GeometryKind::Point => G::Point(points.pop()?),
+            GeometryKind::MultiPoint => G::MultiPoint(geo::MultiPoint(points)),
+            GeometryKind::LineString => G::LineString(lines.pop()?),
+            GeometryKind::MultiLineString => G::MultiLineString(geo::MultiLineString(lines)),
+            GeometryKind::Polygon => G::Polygon(polygons.pop()?),
+            GeometryKind::MultiPolygon => G::MultiPolygon(geo::MultiPolygon(polygons)),
+            GeometryKind::GeometryCollection => G::GeometryCollection(geo::GeometryCollection(
+                points
+                    .into_iter()
+                    .map(G::Point)
+                    .chain(lines.into_iter().map(G::LineString))
+                    .chain(polygons.into_iter().map(G::Polygon))
+                    .collect(),
+            )),
+        })
+    }
+}
+
+/// Longitude/latitude of a world position, as a geo coordinate.
+fn lon_lat(p: WorldPos) -> geo::Coord<f64> {
+    let ll = LonLat::from_world(p);
+    geo::coord! { x: ll.lon, y: ll.lat }
 }
 
 fn world(c: geo::Coord<f64>) -> WorldPos {
@@ -158,7 +263,7 @@ fn world(c: geo::Coord<f64>) -> WorldPos {
 /// longitude is longer than half the world, it is taken the short way round (so x may leave
 /// 0–1), instead of a smear across the whole map.
 fn world_path(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<WorldPos> {
-    let mut out: Vec<WorldPos> = Vec::new();
+    let mut out: Vec<WorldPos> = Vec::with_capacity(coords.size_hint().0);
     let mut shift = 0.0;
     let mut previous_lon: Option<f64> = None;
     for c in coords {
@@ -186,8 +291,7 @@ fn world_polygon(p: &geo::Polygon<f64>) -> Option<WorldPolygon> {
     if rings.is_empty() {
         return None;
     }
-    let triangles = triangulate(&rings);
-    Some(WorldPolygon { rings, triangles })
+    Some(WorldPolygon::new(rings))
 }
 
 fn collect_parts(g: &geo::Geometry<f64>, out: &mut Vec<Part>) {
@@ -240,8 +344,9 @@ pub enum LayerOrigin {
     File(std::path::PathBuf),
 }
 
-/// A thematic layer: features, style, visibility and a spatial index.
-#[derive(Debug)]
+/// A thematic layer: features, style, visibility and a spatial index. The features and the
+/// index are shared, so a clone (e.g. handed to the background renderer) is cheap.
+#[derive(Clone, Debug)]
 pub struct Layer {
     /// Stable identifier (manifest id).
     pub id: String,
@@ -256,9 +361,9 @@ pub struct Layer {
     /// Whether the layer is drawn.
     pub visible: bool,
     /// The features, in file order.
-    pub features: Vec<Feature>,
+    pub features: Arc<Vec<Feature>>,
     /// Bounding boxes of the located features, for culling and hit-testing.
-    pub index: FeatureIndex,
+    pub index: Arc<FeatureIndex>,
     /// Bounding box of all located features.
     pub bbox: Option<WorldRect>,
     /// The features without a position (e.g. sites not announced), in file order.
@@ -294,8 +399,8 @@ impl Layer {
             origin,
             style,
             visible: true,
-            features,
-            index,
+            features: Arc::new(features),
+            index: Arc::new(index),
             bbox,
             unsited,
             warnings: Vec::new(),
@@ -333,6 +438,49 @@ mod tests {
     }
 
     #[test]
+    fn longitude_latitude_come_back_from_world_space_with_their_type() {
+        use crate::model::measure::geodesic_length_m;
+        use geo::{Distance, Geodesic};
+        let close = |a: &geo::Geometry<f64>, b: &geo::Geometry<f64>| {
+            use geo::CoordsIter;
+            a.coords_count() == b.coords_count()
+                && a.coords_iter()
+                    .zip(b.coords_iter())
+                    .all(|(p, q)| (p.x - q.x).abs() < 1e-9 && (p.y - q.y).abs() < 1e-9)
+        };
+        let line: geo::Geometry<f64> =
+            line_string![(x: 62.3, y: 25.1), (x: 67.0, y: 24.9), (x: 74.3, y: 31.5)].into();
+        let area: geo::Geometry<f64> = geo::MultiPolygon(vec![
+            polygon![(x: 60.0, y: 25.0), (x: 61.0, y: 25.0), (x: 61.0, y: 26.0), (x: 60.0, y: 25.0)],
+            polygon![(x: 70.0, y: 30.0), (x: 71.0, y: 30.0), (x: 71.0, y: 31.0), (x: 70.0, y: 30.0)],
+        ])
+        .into();
+        let mixed = geo::Geometry::GeometryCollection(geo::GeometryCollection(vec![
+            point!(x: 62.3, y: 25.1).into(),
+            line.clone(),
+        ]));
+        for g in [line.clone(), area, mixed] {
+            let f = Feature::new("f".into(), Map::new(), Some(g.clone()));
+            let back = f.geometry().expect("a located feature has a geometry");
+            assert!(close(&g, &back), "{g:?} came back as {back:?}");
+            assert_eq!(f.geometry_type(), GeometryKind::of(&g).name());
+        }
+        // Lengths measured on the derived geometry match the original's to the millimetre.
+        let f = Feature::new("f".into(), Map::new(), Some(line.clone()));
+        let back = f.geometry().expect("a line");
+        assert!((geodesic_length_m(&line) - geodesic_length_m(&back)).abs() < 1e-3);
+        let (geo::Geometry::LineString(a), geo::Geometry::LineString(b)) = (&line, &back) else {
+            panic!("lines");
+        };
+        assert!(Geodesic.distance(geo::Point(a.0[0]), geo::Point(b.0[0])) < 1e-3);
+        assert!(
+            Feature::new("lab".into(), Map::new(), None)
+                .geometry()
+                .is_none()
+        );
+    }
+
+    #[test]
     fn lines_and_areas_across_the_antimeridian_take_the_short_way() {
         // Fiji-like: 178° E to 178° W is 4° of longitude, not 356°.
         let line = Feature::new(
@@ -357,7 +505,7 @@ mod tests {
             panic!("a polygon");
         };
         assert_eq!(
-            p.triangles.len(),
+            p.triangles().len(),
             2 * 3,
             "a quad, not a sliver round the world"
         );
@@ -375,7 +523,7 @@ mod tests {
         };
         assert_eq!(p.rings.len(), 2);
         assert_eq!(p.rings[0].len(), 4, "closing vertex dropped");
-        assert_eq!(p.triangles.len(), 8 * 3);
+        assert_eq!(p.triangles().len(), 8 * 3);
     }
 
     #[test]

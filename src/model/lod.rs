@@ -6,15 +6,14 @@
 //! half a pixel at `z`. Douglas–Peucker is run once per line or ring to give every vertex its
 //! importance (the largest tolerance that keeps it); a level keeps the vertices more important
 //! than its tolerance, which is exactly Douglas–Peucker at that tolerance on the original, with
-//! no error piling up from level to level. Polygons are triangulated once per level. A line or area smaller than a pixel at the level's zoom becomes a dot. A level that
+//! no error piling up from level to level. A polygon is triangulated once per level, the first
+//! time that level is drawn. A line or area smaller than a pixel at the level's zoom becomes a
+//! dot. A level that
 //! would keep most of the finer one's vertices is not stored (the finer one is drawn instead),
 //! so detailed data costs little extra memory. Above the finest level the full geometry is
 //! drawn.
 
-use geo::{Distance, Euclidean};
-
 use super::layer::{Part, WorldPolygon};
-use super::triangulate::triangulate;
 use super::view::{TILE_SIZE_PX, WorldPos, WorldRect};
 
 /// The zoom of the coarsest level.
@@ -140,12 +139,14 @@ pub fn build_levels(parts: &[Part]) -> Vec<Level> {
 /// One part at one level: a dot when smaller than `pixel`, else its vertices above `tol`.
 fn level_part(ranked: &Ranked<'_>, pixel: f64, tol: f64) -> LodPart {
     let keep = |points: &[WorldPos], imp: &[f64]| -> Vec<WorldPos> {
-        points
+        let mut kept: Vec<WorldPos> = points
             .iter()
             .zip(imp)
             .filter(|&(_, &i)| i > tol)
             .map(|(p, _)| *p)
-            .collect()
+            .collect();
+        kept.shrink_to_fit();
+        kept
     };
     match ranked {
         Ranked::Line(points, imp) => match sub_pixel(points.iter(), pixel) {
@@ -168,18 +169,14 @@ fn level_part(ranked: &Ranked<'_>, pixel: f64, tol: f64) -> LodPart {
             if kept.is_empty() {
                 return LodPart::Dot(centre(outer.iter()));
             }
-            let triangles = triangulate(&kept);
-            LodPart::Polygon(WorldPolygon {
-                rings: kept,
-                triangles,
-            })
+            LodPart::Polygon(WorldPolygon::new(kept))
         }
     }
 }
 
 /// Douglas–Peucker importance of each vertex of a line: the largest tolerance at which the
-/// algorithm keeps it (the ends are always kept). Distances are geo's Euclidean distance from a
-/// point to a segment.
+/// algorithm keeps it (the ends are always kept). It equals geo's `simplify` at every tolerance
+/// (tested).
 pub fn importance(points: &[WorldPos]) -> Vec<f64> {
     let n = points.len();
     let mut imp = vec![0.0; n];
@@ -188,16 +185,17 @@ pub fn importance(points: &[WorldPos]) -> Vec<f64> {
     }
     imp[0] = f64::INFINITY;
     imp[n - 1] = f64::INFINITY;
-    let coord = |p: WorldPos| geo::coord! { x: p.x, y: p.y };
+    // Squared distances are compared (the same order, no square root per vertex and split);
+    // each vertex's importance is rooted once at the end.
     let mut stack = vec![(0, n - 1, f64::INFINITY)];
     while let Some((i, j, cap)) = stack.pop() {
         if j <= i + 1 {
             continue;
         }
-        let segment = geo::Line::new(coord(points[i]), coord(points[j]));
+        let (a, b) = (points[i], points[j]);
         let (mut k, mut far) = (i + 1, -1.0);
         for (m, p) in points.iter().enumerate().take(j).skip(i + 1) {
-            let d = Euclidean.distance(coord(*p), &segment);
+            let d = segment_distance_squared(*p, a, b);
             if d >= far {
                 (k, far) = (m, d);
             }
@@ -208,7 +206,23 @@ pub fn importance(points: &[WorldPos]) -> Vec<f64> {
         stack.push((i, k, v));
         stack.push((k, j, v));
     }
+    for v in &mut imp {
+        *v = v.sqrt();
+    }
     imp
+}
+
+/// Squared Euclidean distance from `p` to the segment `a`–`b`.
+fn segment_distance_squared(p: WorldPos, a: WorldPos, b: WorldPos) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (ex, ey) = (p.x - a.x - t * dx, p.y - a.y - t * dy);
+    ex * ex + ey * ey
 }
 
 /// Importance of the vertices of an open ring, simplified as a closed path from its first
@@ -240,21 +254,12 @@ fn centre<'a>(points: impl Iterator<Item = &'a WorldPos>) -> WorldPos {
 mod tests {
     use super::*;
 
-    /// Distance from `p` to the segment `a`–`b`.
-    fn segment_distance(p: WorldPos, a: WorldPos, b: WorldPos) -> f64 {
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
-        let len2 = dx * dx + dy * dy;
-        let t = if len2 == 0.0 {
-            0.0
-        } else {
-            (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
-        };
-        ((p.x - a.x - t * dx).powi(2) + (p.y - a.y - t * dy).powi(2)).sqrt()
-    }
-
+    /// Distance from `p` to a path, by geo.
     fn distance_to_path(p: WorldPos, path: &[WorldPos]) -> f64 {
+        use geo::{Distance, Euclidean};
+        let coord = |p: WorldPos| geo::coord! { x: p.x, y: p.y };
         path.windows(2)
-            .map(|w| segment_distance(p, w[0], w[1]))
+            .map(|w| Euclidean.distance(coord(p), &geo::Line::new(coord(w[0]), coord(w[1]))))
             .fold(f64::INFINITY, f64::min)
     }
 
@@ -342,10 +347,7 @@ mod tests {
             WorldPos::new(a.x + d, a.y + d),
             WorldPos::new(a.x, a.y + d),
         ];
-        let poly = WorldPolygon {
-            triangles: triangulate(std::slice::from_ref(&ring)),
-            rings: vec![ring],
-        };
+        let poly = WorldPolygon::new(vec![ring]);
         let levels = build_levels(&[Part::Polygon(poly)]);
         let at = |z: f64| &level_for_zoom(&levels, z).expect("a level").parts[0];
         assert!(matches!(at(3.0), LodPart::Dot(_)));

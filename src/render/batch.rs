@@ -1,57 +1,243 @@
-//! The layers drawn once into one tessellated mesh and reused while nothing they depend on
-//! changes. The mesh covers the view and a margin around it, so panning at the same zoom moves
-//! it instead of rebuilding it; a new zoom, style, selection or layer set rebuilds it.
+//! The layers rendered in the background into one image, shown until something it depends on
+//! changes — as a GIS map canvas does.
+//!
+//! A frame never waits for the layers to be drawn: when the zoom, the size, the styles or the
+//! layers change, the frame submits a render job to a worker thread and shows the last image
+//! moved and scaled to the new view (sharp again as soon as the new one arrives, at once for
+//! small data). The worker culls through the spatial index, picks each feature's level of
+//! detail, builds the draw batch, tessellates it (split over the cores) and rasterises it into
+//! an image covering the view and a margin, so panning at the same zoom only moves the image.
+//! A job overtaken by a newer one stops at its next stage.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
-use egui::epaint::{Mesh, Shape, TessellationOptions, Tessellator};
-use egui::{Rect, Vec2};
+use egui::epaint::{ClippedPrimitive, Mesh, Primitive, Shape, TessellationOptions, Tessellator};
+use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 
-use super::{BoxPx, FeatureRef, View, layer_shapes};
+use super::{BoxPx, View, layer_shapes};
+use crate::export::raster::{Canvas, Textures};
 use crate::model::layer::Layer;
 use crate::model::style::Categories;
 use crate::model::view::{WorldPos, WorldRect};
 
-/// What a batch depends on besides where the view is.
+/// What an image depends on besides where the view is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct BatchKey {
     zoom: f64,
     pixels_per_point: f32,
     size: Vec2,
     generation: u64,
-    selected: Option<FeatureRef>,
 }
 
-/// A cached batch of the layers.
+/// Share of the view's size added on each side of the image.
+const MARGIN: f32 = 0.25;
+
+/// How long a frame waits for a job it has just submitted: small data is drawn in the same
+/// frame, large data in the background.
+const WAIT: Duration = Duration::from_millis(4);
+
+/// The layers as a background-rendered image, reused while nothing it depends on changes.
 #[derive(Default)]
 pub struct LayerBatch {
+    worker: Option<Worker>,
     built: Option<Built>,
-    /// Times the batch was rebuilt (for tests and the benchmark).
+    texture: Option<TextureHandle>,
+    /// The last job submitted.
+    requested: Option<Requested>,
+    /// Jobs submitted (for tests and the benchmark).
     pub rebuilds: u64,
 }
 
-struct Built {
+struct Requested {
+    id: u64,
     key: BatchKey,
-    /// The world area the mesh covers.
     covers: WorldRect,
-    /// Where world (0, 0) was on screen when built.
-    origin_pt: [f64; 2],
-    mesh: Arc<Mesh>,
-    marker_boxes: Vec<BoxPx>,
+    at: Instant,
 }
 
-/// Share of the view's size added on each side when a batch is built.
-const MARGIN: f32 = 0.5;
+/// The image on show and where it was drawn.
+struct Built {
+    key: BatchKey,
+    covers: WorldRect,
+    /// Where world (0, 0) was on screen, in points, when it was drawn.
+    origin_pt: [f64; 2],
+    /// The image's rectangle on screen, in points, when it was drawn.
+    rect_pt: Rect,
+    marker_boxes: Vec<BoxPx>,
+    /// From submission to the image being ready.
+    latency: Duration,
+    stages: Stages,
+}
+
+/// Everything a job needs, owned (the layers' features and indexes are shared, not copied).
+struct Job {
+    id: u64,
+    key: BatchKey,
+    layers: Vec<Layer>,
+    categories: Option<Categories>,
+    /// The view widened by the margin.
+    view: View,
+    options: TessellationOptions,
+    /// The image's top-left physical pixel and size.
+    origin_px: [i64; 2],
+    size_px: [usize; 2],
+    covers: WorldRect,
+    origin_pt: [f64; 2],
+    rect_pt: Rect,
+    repaint: egui::Context,
+}
+
+/// A finished job.
+struct Rendered {
+    id: u64,
+    key: BatchKey,
+    covers: WorldRect,
+    origin_pt: [f64; 2],
+    rect_pt: Rect,
+    image: ColorImage,
+    marker_boxes: Vec<BoxPx>,
+    stages: Stages,
+}
+
+/// The worker's inbox: the newest job not yet started, or the order to stop.
+#[derive(Default)]
+struct Inbox {
+    job: Option<Job>,
+    closed: bool,
+}
+
+struct Worker {
+    inbox: Arc<(Mutex<Inbox>, Condvar)>,
+    results: Receiver<Rendered>,
+    /// Id of the newest job: older ones give up.
+    latest: Arc<AtomicU64>,
+}
+
+impl Worker {
+    fn start() -> Option<Self> {
+        let inbox: Arc<(Mutex<Inbox>, Condvar)> = Arc::default();
+        let latest = Arc::new(AtomicU64::new(0));
+        let (send, results) = channel();
+        let (thread_inbox, thread_latest) = (Arc::clone(&inbox), Arc::clone(&latest));
+        std::thread::Builder::new()
+            .name("layer-render".into())
+            .spawn(move || work(&thread_inbox, &thread_latest, &send))
+            .map_err(|e| log::error!("cannot start the layer renderer: {e}"))
+            .ok()?;
+        Some(Self {
+            inbox,
+            results,
+            latest,
+        })
+    }
+
+    fn submit(&self, job: Job) {
+        self.latest.store(job.id, Ordering::SeqCst);
+        let (lock, wake) = &*self.inbox;
+        if let Ok(mut inbox) = lock.lock() {
+            inbox.job = Some(job);
+            wake.notify_one();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.inbox;
+        if let Ok(mut inbox) = lock.lock() {
+            inbox.closed = true;
+            wake.notify_one();
+        }
+    }
+}
+
+fn work(inbox: &(Mutex<Inbox>, Condvar), latest: &AtomicU64, send: &Sender<Rendered>) {
+    let (lock, wake) = inbox;
+    loop {
+        let job = {
+            let Ok(mut guard) = lock.lock() else { return };
+            loop {
+                if guard.closed {
+                    return;
+                }
+                if let Some(job) = guard.job.take() {
+                    break job;
+                }
+                guard = match wake.wait(guard) {
+                    Ok(g) => g,
+                    Err(_) => return,
+                };
+            }
+        };
+        let repaint = job.repaint.clone();
+        if let Some(done) = render(job, latest) {
+            if send.send(done).is_err() {
+                return;
+            }
+            repaint.request_repaint();
+        }
+    }
+}
+
+/// Draw a job's layers into an image; `None` when a newer job overtook it.
+fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
+    let stale = || latest.load(Ordering::SeqCst) != job.id;
+    let start = Instant::now();
+    let (shapes, marker_boxes) =
+        layer_shapes(&job.layers, job.categories.as_ref(), &job.view, None);
+    if stale() {
+        return None;
+    }
+    let batched = Instant::now();
+    let ppp = job.view.pixels_per_point;
+    let mesh = tessellate(shapes, ppp, job.options);
+    if stale() {
+        return None;
+    }
+    let tessellated = Instant::now();
+    let image = rasterize(mesh, ppp, job.rect_pt, job.origin_px, job.size_px);
+    let stages = Stages {
+        batch: batched - start,
+        tessellate: tessellated - batched,
+        rasterise: tessellated.elapsed(),
+    };
+    Some(Rendered {
+        id: job.id,
+        key: job.key,
+        covers: job.covers,
+        origin_pt: job.origin_pt,
+        rect_pt: job.rect_pt,
+        image,
+        marker_boxes,
+        stages,
+    })
+}
+
+/// How long each stage of a render took.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stages {
+    /// Culling, level of detail and building the shapes.
+    pub batch: Duration,
+    /// Tessellating them into triangles.
+    pub tessellate: Duration,
+    /// Rasterising the triangles into the image.
+    pub rasterise: Duration,
+}
 
 impl LayerBatch {
-    /// The layers as one mesh for `view`, and the boxes of their markers. `generation` changes
-    /// whenever the layers, their styles or visibility change.
+    /// The layers for `view` as one image shape, and the boxes of their markers. `generation`
+    /// changes whenever the layers, their styles or visibility change. Submits a new render
+    /// when needed and waits for it only briefly; until it arrives the last image is shown,
+    /// moved and scaled to the view.
     pub fn shapes(
         &mut self,
+        ctx: &egui::Context,
         layers: &[Layer],
         categories: Option<&Categories>,
         view: &View,
-        selected: Option<FeatureRef>,
         generation: u64,
         options: TessellationOptions,
     ) -> (Shape, Vec<BoxPx>) {
@@ -60,60 +246,262 @@ impl LayerBatch {
             pixels_per_point: view.pixels_per_point,
             size: view.rect.size(),
             generation,
-            selected,
         };
         let visible = view.visible_world(0.0);
-        let origin = view.transform.to_screen(WorldPos::new(0.0, 0.0));
-        let reusable = self
+        self.receive(ctx, Duration::ZERO);
+        let current = self
             .built
             .as_ref()
             .is_some_and(|b| b.key == key && b.covers.contains_rect(&visible));
-        if !reusable {
-            self.rebuilds += 1;
-            let margin = view.rect.size() * MARGIN;
-            let wide = View {
-                rect: Rect::from_min_max(view.rect.min - margin, view.rect.max + margin),
-                ..*view
-            };
-            let (shapes, marker_boxes) = layer_shapes(layers, categories, &wide, selected);
-            let mesh = tessellate(shapes, view.pixels_per_point, options);
-            self.built = Some(Built {
-                key,
-                covers: wide.visible_world(0.0),
-                origin_pt: origin,
-                mesh: Arc::new(mesh),
-                marker_boxes,
-            });
+        let asked = self
+            .requested
+            .as_ref()
+            .is_some_and(|r| r.key == key && r.covers.contains_rect(&visible));
+        if !current && !asked && view.rect.area() > 0.0 {
+            self.submit(ctx, layers, categories, view, key, options);
+            self.receive(ctx, WAIT);
         }
-        let Some(b) = &self.built else {
+        self.on_screen(view)
+    }
+
+    /// Wait until the last job submitted is shown (for tests, benchmarks and exports of the
+    /// screen); false if it did not arrive within `timeout`.
+    pub fn finish(&mut self, ctx: &egui::Context, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.is_done() {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            self.receive(ctx, left);
+        }
+    }
+
+    /// Whether the image on show is the last one asked for.
+    pub fn is_done(&self) -> bool {
+        match (&self.requested, &self.built) {
+            (None, _) => true,
+            (Some(r), Some(b)) => r.key == b.key && r.covers == b.covers,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// From submission to image for the image on show, and its stages.
+    pub fn latency(&self) -> Option<(Duration, Stages)> {
+        self.built.as_ref().map(|b| (b.latency, b.stages))
+    }
+
+    fn submit(
+        &mut self,
+        ctx: &egui::Context,
+        layers: &[Layer],
+        categories: Option<&Categories>,
+        view: &View,
+        key: BatchKey,
+        options: TessellationOptions,
+    ) {
+        if self.worker.is_none() {
+            self.worker = Worker::start();
+        }
+        let Some(worker) = &self.worker else {
+            return;
+        };
+        let ppp = view.pixels_per_point.max(0.01);
+        // The image covers the view and a margin, within the largest texture the GPU takes.
+        let max_side_pt = ctx.input(|i| i.max_texture_side) as f32 / ppp;
+        let size = view.rect.size();
+        let margin = Vec2::new(
+            (size.x * MARGIN).min(((max_side_pt - size.x) / 2.0).max(0.0)),
+            (size.y * MARGIN).min(((max_side_pt - size.y) / 2.0).max(0.0)),
+        );
+        let wide = Rect::from_min_max(view.rect.min - margin, view.rect.max + margin);
+        let min_px = [
+            (wide.min.x * ppp).floor() as i64,
+            (wide.min.y * ppp).floor() as i64,
+        ];
+        let max_px = [
+            (wide.max.x * ppp).ceil() as i64,
+            (wide.max.y * ppp).ceil() as i64,
+        ];
+        let size_px = [
+            (max_px[0] - min_px[0]).max(1) as usize,
+            (max_px[1] - min_px[1]).max(1) as usize,
+        ];
+        let rect_pt = Rect::from_min_max(
+            Pos2::new(min_px[0] as f32 / ppp, min_px[1] as f32 / ppp),
+            Pos2::new(max_px[0] as f32 / ppp, max_px[1] as f32 / ppp),
+        );
+        let wide_view = View {
+            rect: rect_pt,
+            ..*view
+        };
+        let id = self.requested.as_ref().map_or(1, |r| r.id + 1);
+        let covers = wide_view.visible_world(0.0);
+        self.rebuilds += 1;
+        self.requested = Some(Requested {
+            id,
+            key,
+            covers,
+            at: Instant::now(),
+        });
+        worker.submit(Job {
+            id,
+            key,
+            layers: layers.iter().filter(|l| l.visible).cloned().collect(),
+            categories: categories.cloned(),
+            view: wide_view,
+            options,
+            origin_px: min_px,
+            size_px,
+            covers,
+            origin_pt: view.transform.to_screen(WorldPos::new(0.0, 0.0)),
+            rect_pt,
+            repaint: ctx.clone(),
+        });
+    }
+
+    /// Take finished images (waiting up to `wait` for the last one asked for) and show the
+    /// newest.
+    fn receive(&mut self, ctx: &egui::Context, wait: Duration) {
+        let Some(worker) = &self.worker else {
+            return;
+        };
+        let wanted = self.requested.as_ref().map_or(0, |r| r.id);
+        let mut newest: Option<Rendered> = None;
+        while let Ok(r) = worker.results.try_recv() {
+            newest = Some(r);
+        }
+        if newest.as_ref().is_none_or(|r| r.id != wanted) && !wait.is_zero() {
+            let deadline = Instant::now() + wait;
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match worker.results.recv_timeout(left) {
+                    Ok(r) => {
+                        let last = r.id == wanted;
+                        newest = Some(r);
+                        if last {
+                            break;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }
+        let Some(r) = newest else {
+            return;
+        };
+        let latency = self
+            .requested
+            .as_ref()
+            .filter(|q| q.id == r.id)
+            .map_or(Duration::ZERO, |q| q.at.elapsed());
+        match &mut self.texture {
+            Some(t) => t.set(r.image, TextureOptions::LINEAR),
+            None => {
+                self.texture = Some(ctx.load_texture("layers", r.image, TextureOptions::LINEAR));
+            }
+        }
+        self.built = Some(Built {
+            key: r.key,
+            covers: r.covers,
+            origin_pt: r.origin_pt,
+            rect_pt: r.rect_pt,
+            marker_boxes: r.marker_boxes,
+            latency,
+            stages: r.stages,
+        });
+    }
+
+    /// The image on show, moved and scaled from where it was drawn to `view`.
+    fn on_screen(&self, view: &View) -> (Shape, Vec<BoxPx>) {
+        let (Some(b), Some(texture)) = (&self.built, &self.texture) else {
             return (Shape::Noop, Vec::new());
         };
-        let shift = Vec2::new(
-            (origin[0] - b.origin_pt[0]) as f32,
-            (origin[1] - b.origin_pt[1]) as f32,
-        );
-        if shift == Vec2::ZERO {
-            return (Shape::Mesh(Arc::clone(&b.mesh)), b.marker_boxes.clone());
-        }
-        let mut mesh = (*b.mesh).clone();
-        mesh.translate(shift);
-        let boxes = b
-            .marker_boxes
-            .iter()
-            .map(|m| BoxPx {
-                min: [m.min[0] + shift.x, m.min[1] + shift.y],
-                max: [m.max[0] + shift.x, m.max[1] + shift.y],
-            })
-            .collect();
-        (Shape::mesh(mesh), boxes)
+        let scale = (view.transform.zoom() - b.key.zoom).exp2();
+        let origin = view.transform.to_screen(WorldPos::new(0.0, 0.0));
+        let ppp = f64::from(view.pixels_per_point.max(0.01));
+        let map = |p: [f32; 2]| -> [f32; 2] {
+            let x = origin[0] + (f64::from(p[0]) - b.origin_pt[0]) * scale;
+            let y = origin[1] + (f64::from(p[1]) - b.origin_pt[1]) * scale;
+            [x as f32, y as f32]
+        };
+        let (rect, boxes) = if scale == 1.0 {
+            // Only moved: by whole pixels, so the image stays sharp.
+            let shift = Vec2::new(
+                ((origin[0] - b.origin_pt[0]) * ppp).round() as f32,
+                ((origin[1] - b.origin_pt[1]) * ppp).round() as f32,
+            ) / ppp as f32;
+            let boxes = b
+                .marker_boxes
+                .iter()
+                .map(|m| BoxPx {
+                    min: [m.min[0] + shift.x, m.min[1] + shift.y],
+                    max: [m.max[0] + shift.x, m.max[1] + shift.y],
+                })
+                .collect();
+            (b.rect_pt.translate(shift), boxes)
+        } else {
+            let [x0, y0] = map([b.rect_pt.min.x, b.rect_pt.min.y]);
+            let [x1, y1] = map([b.rect_pt.max.x, b.rect_pt.max.y]);
+            let boxes = b
+                .marker_boxes
+                .iter()
+                .map(|m| BoxPx {
+                    min: map(m.min),
+                    max: map(m.max),
+                })
+                .collect();
+            (
+                Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1, y1)),
+                boxes,
+            )
+        };
+        let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+        (Shape::image(texture.id(), rect, uv, Color32::WHITE), boxes)
     }
 }
 
 /// Shapes below this count are tessellated on one thread.
 const PARALLEL_FROM: usize = 4096;
 
+/// Run `f` over `items` split into one chunk per core (in order), on scoped threads.
+fn in_parallel<T: Send, R: Send + Default>(
+    items: Vec<T>,
+    f: impl Fn(Vec<T>) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    if threads < 2 {
+        return vec![f(items)];
+    }
+    let per_thread = items.len().div_ceil(threads).max(1);
+    let mut chunks = Vec::with_capacity(threads);
+    let mut rest = items;
+    while rest.len() > per_thread {
+        let tail = rest.split_off(per_thread);
+        chunks.push(rest);
+        rest = tail;
+    }
+    chunks.push(rest);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || f(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 /// Tessellate `shapes` into one mesh, in order, splitting the work over the machine's cores.
-fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: TessellationOptions) -> Mesh {
+pub fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: TessellationOptions) -> Mesh {
     let one = |chunk: Vec<Shape>| {
         let mut tessellator = Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
         let mut mesh = Mesh::default();
@@ -122,34 +510,58 @@ fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: TessellationOp
         }
         mesh
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(8);
-    if threads < 2 || shapes.len() < PARALLEL_FROM {
+    if shapes.len() < PARALLEL_FROM {
         return one(shapes);
     }
-    let per_thread = shapes.len().div_ceil(threads);
-    let mut chunks = Vec::with_capacity(threads);
-    let mut rest = shapes;
-    while rest.len() > per_thread {
-        let tail = rest.split_off(per_thread);
-        chunks.push(rest);
-        rest = tail;
-    }
-    chunks.push(rest);
-    let meshes: Vec<Mesh> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| scope.spawn(move || one(c)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
     let mut mesh = Mesh::default();
-    for m in meshes {
+    for m in in_parallel(shapes, one) {
         mesh.append(m);
     }
     mesh
+}
+
+/// Rasterise `mesh` (screen points) into an image of `size_px` covering `rect_pt`, whose
+/// top-left is the screen's physical pixel `origin_px`, in horizontal bands drawn in parallel.
+fn rasterize(
+    mesh: Mesh,
+    ppp: f32,
+    rect_pt: Rect,
+    origin_px: [i64; 2],
+    size_px: [usize; 2],
+) -> ColorImage {
+    let [width, height] = size_px;
+    let primitives = [ClippedPrimitive {
+        clip_rect: rect_pt,
+        primitive: Primitive::Mesh(mesh),
+    }];
+    let bands: Vec<(usize, usize)> = {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let count = threads.min(8).min(height.max(1));
+        let per = height.div_ceil(count).max(1);
+        (0..height)
+            .step_by(per)
+            .map(|top| (top, per.min(height - top)))
+            .collect()
+    };
+    let textures = Textures::default();
+    let parts = in_parallel(bands, |bands: Vec<(usize, usize)>| {
+        bands
+            .into_iter()
+            .map(|(top, rows)| {
+                let mut canvas = Canvas::window(
+                    [origin_px[0], origin_px[1] + top as i64],
+                    width,
+                    rows,
+                    Color32::TRANSPARENT,
+                );
+                canvas.draw(&primitives, ppp, &textures);
+                canvas.to_color_image()
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut pixels = Vec::with_capacity(width * height);
+    for band in parts.into_iter().flatten() {
+        pixels.extend_from_slice(&band.pixels);
+    }
+    ColorImage::new([width, height], pixels)
 }

@@ -65,7 +65,8 @@ fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
             uv: egui::epaint::WHITE_UV,
             color,
         }));
-    out.indices.extend(poly.triangles.iter().map(|i| base + i));
+    out.indices
+        .extend(poly.triangles().iter().map(|i| base + i));
 }
 
 /// A filled polygon through screen-space points, triangulated (correct for concave shapes).
@@ -74,10 +75,13 @@ pub fn polygon_fill_shape(
     points: &[crate::model::view::WorldPos],
     color: Color32,
 ) -> Shape {
-    let rings = vec![points.to_vec()];
-    let triangles = crate::model::triangulate::triangulate(&rings);
     let mut mesh = Mesh::default();
-    fill_mesh(view, &WorldPolygon { rings, triangles }, color, &mut mesh);
+    fill_mesh(
+        view,
+        &WorldPolygon::new(vec![points.to_vec()]),
+        color,
+        &mut mesh,
+    );
     Shape::mesh(mesh)
 }
 
@@ -467,6 +471,18 @@ pub fn layer_shapes(
         }
     }
     // The selection is drawn again on top so nothing hides it.
+    out.extend(selection_shapes(layers, categories, view, selected));
+    (out, marker_boxes)
+}
+
+/// The selected feature, highlighted, in full detail.
+pub fn selection_shapes(
+    layers: &[Layer],
+    categories: Option<&Categories>,
+    view: &View,
+    selected: Option<FeatureRef>,
+) -> Vec<Shape> {
+    let mut out = Vec::new();
     if let Some(r) = selected
         && let Some(layer) = layers.get(r.layer).filter(|l| l.visible)
         && let Some(f) = layer.features.get(r.feature)
@@ -475,7 +491,7 @@ pub fn layer_shapes(
         feature_lines(view, f, &paint, true, &mut out);
         feature_markers(view, f, &paint, true, &mut out);
     }
-    (out, marker_boxes)
+    out
 }
 
 /// The features of `layer` whose boxes meet `visible`, in file order.
@@ -655,15 +671,22 @@ pub fn paint_map(
     let marker_boxes = match cache {
         Some((batch, generation)) => {
             let options = painter.ctx().tessellation_options(|o| *o);
-            let (mesh, boxes) = batch.shapes(
+            let (image, boxes) = batch.shapes(
+                painter.ctx(),
+                scene.layers,
+                scene.categories,
+                view,
+                generation,
+                options,
+            );
+            painter.add(image);
+            // The selection is drawn at once, over the image.
+            painter.extend(selection_shapes(
                 scene.layers,
                 scene.categories,
                 view,
                 selected,
-                generation,
-                options,
-            );
-            painter.add(mesh);
+            ));
             boxes
         }
         None => {

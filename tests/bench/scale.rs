@@ -22,8 +22,8 @@ use corridor_viewer::model::layer::{Layer, LayerOrigin};
 use corridor_viewer::model::style::LayerStyle;
 use corridor_viewer::model::view::{LonLat, ScreenTransform, WorldPos, zoom_to_fit};
 use corridor_viewer::model::views::PAKISTAN;
-use corridor_viewer::render::View;
-use corridor_viewer::render::batch::LayerBatch;
+use corridor_viewer::render::batch::{LayerBatch, Stages, tessellate};
+use corridor_viewer::render::{View, layer_shapes};
 
 /// The system allocator, counting the bytes in use and their peak.
 struct Counting;
@@ -157,12 +157,20 @@ pub struct Row {
     pub layer_bytes: usize,
     /// Peak heap while loading, above what was in use before (the text included), bytes.
     pub peak_load_bytes: usize,
-    /// A frame from nothing: cull, level of detail, batch, tessellate; seconds (median).
+    /// The frame in which the view changed (a zoom step): the render job submitted and waited
+    /// for briefly, the last image shown scaled; seconds (median).
     pub cold_frame_s: f64,
-    /// The same frame reusing the batch, seconds (median).
+    /// From that frame to the new image ready in the background: cull, level of detail,
+    /// batch, tessellate, rasterise; seconds (median).
+    pub render_s: f64,
+    /// The stages of the last render.
+    pub stages: Stages,
+    /// The same frame reusing the image, seconds (median).
     pub warm_frame_s: f64,
     /// A frame after a 10-pixel pan, seconds (median).
     pub pan_frame_s: f64,
+    /// Heap held by the layer after the frames (levels of detail triangulated as drawn), bytes.
+    pub layer_drawn_bytes: usize,
     /// Vertices in the frame's mesh.
     pub mesh_vertices: usize,
     /// Vertices in the same frame's mesh drawn at full detail (no simplification).
@@ -218,39 +226,55 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
     let layers = [layer];
     let view = fixed_view();
     let options = egui::epaint::TessellationOptions::default();
+    let ctx = egui::Context::default();
     let mut cold = Vec::new();
+    let mut render = Vec::new();
     let mut warm = Vec::new();
     let mut pan = Vec::new();
-    let mut mesh_vertices = 0;
+    let mut stages = Stages::default();
     for _ in 0..repeats {
         let mut batch = LayerBatch::default();
-        let ((shape, _), t) = time(|| batch.shapes(&layers, None, &view, None, 1, options));
-        if let egui::Shape::Mesh(m) = &shape {
-            mesh_vertices = m.vertices.len();
+        // An image at the zoom before, then a zoom step: the frame that submits the new one.
+        let mut zoomed_out = view;
+        zoomed_out.transform = ScreenTransform::new(
+            view.transform.to_world([640.0, 400.0]),
+            view.transform.zoom() - 0.5,
+            [640.0, 400.0],
+        );
+        let _ = batch.shapes(&ctx, &layers, None, &zoomed_out, 1, options);
+        assert!(batch.finish(&ctx, Duration::from_secs(600)), "rendered");
+        let t = Instant::now();
+        let _ = batch.shapes(&ctx, &layers, None, &view, 1, options);
+        cold.push(t.elapsed().as_secs_f64());
+        assert!(batch.finish(&ctx, Duration::from_secs(600)), "rendered");
+        render.push(t.elapsed().as_secs_f64());
+        if let Some((_, s)) = batch.latency() {
+            stages = s;
         }
-        cold.push(t);
-        warm.push(time(|| batch.shapes(&layers, None, &view, None, 1, options)).1);
+        warm.push(time(|| batch.shapes(&ctx, &layers, None, &view, 1, options)).1);
         let mut panned = view;
         panned.transform = ScreenTransform::new(
             view.transform.to_world([650.0, 400.0]),
             view.transform.zoom(),
             [640.0, 400.0],
         );
-        pan.push(time(|| batch.shapes(&layers, None, &panned, None, 1, options)).1);
-        assert_eq!(batch.rebuilds, 1, "warm and panned frames reuse the batch");
+        pan.push(time(|| batch.shapes(&ctx, &layers, None, &panned, 1, options)).1);
+        assert_eq!(batch.rebuilds, 2, "warm and panned frames reuse the image");
     }
-    // The same view with detail chosen as for a 512× screen: the full geometry.
-    let full = View {
+    // The images waiting in the context for a GPU are not the layer's.
+    drop(ctx);
+    let layer_drawn_bytes = (LIVE.load(Ordering::Relaxed) + byte_count).saturating_sub(before);
+    // Vertices tessellated for the view, and for the same view drawn at full detail (as for
+    // a 512× screen).
+    let mesh_vertices_at = |v: &View| {
+        let (shapes, _) = layer_shapes(&layers, None, v, None);
+        tessellate(shapes, 1.0, options).vertices.len()
+    };
+    let mesh_vertices = mesh_vertices_at(&view);
+    let full_mesh_vertices = mesh_vertices_at(&View {
         pixels_per_point: 512.0,
         ..view
-    };
-    let full_mesh_vertices = match LayerBatch::default()
-        .shapes(&layers, None, &full, None, 1, options)
-        .0
-    {
-        egui::Shape::Mesh(m) => m.vertices.len(),
-        _ => 0,
-    };
+    });
     let tol = view.transform.px_to_world(4.0);
     let mut rng = Rng(7);
     let points: Vec<WorldPos> = (0..1000)
@@ -271,8 +295,11 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
         layer_bytes,
         peak_load_bytes,
         cold_frame_s: median(cold),
+        render_s: median(render),
+        stages,
         warm_frame_s: median(warm),
         pan_frame_s: median(pan),
+        layer_drawn_bytes,
         mesh_vertices,
         full_mesh_vertices,
         hit_test_s,
@@ -306,7 +333,7 @@ pub fn first_frame() -> Duration {
 pub fn print(row: &Row) {
     let mb = row.bytes as f64 / 1e6;
     println!(
-        "{:?} {:>10} vertices, {:>7.1} MB: typed parse {:.3} s, our load {:.3} s ({:.0} MB/s, {:.2}× typed speed), layer {:.0} MB ({:.2}× file), peak while loading {:.2}× file; frame cold {:.2} ms, warm {:.3} ms, pan {:.2} ms, {} mesh vertices ({} at full detail); 1000 hit-tests {:.2} ms",
+        "{:?} {:>10} vertices, {:>7.1} MB: typed parse {:.3} s, our load {:.3} s ({:.0} MB/s, {:.2}× typed speed), layer {:.0} MB ({:.2}× file, {:.2}× once drawn), peak while loading {:.2}× file; frame after a zoom {:.2} ms (image rendered in {:.1} ms: batch {:.0}, tessellate {:.0}, rasterise {:.0}), warm {:.3} ms, pan {:.3} ms, {} mesh vertices ({} at full detail); 1000 hit-tests {:.2} ms",
         row.kind,
         row.vertices,
         mb,
@@ -316,8 +343,13 @@ pub fn print(row: &Row) {
         row.typed_parse_s / row.load_s,
         row.layer_bytes as f64 / 1e6,
         row.layer_bytes as f64 / row.bytes as f64,
+        row.layer_drawn_bytes as f64 / row.bytes as f64,
         row.peak_load_bytes as f64 / row.bytes as f64,
         row.cold_frame_s * 1e3,
+        row.render_s * 1e3,
+        row.stages.batch.as_secs_f64() * 1e3,
+        row.stages.tessellate.as_secs_f64() * 1e3,
+        row.stages.rasterise.as_secs_f64() * 1e3,
         row.warm_frame_s * 1e3,
         row.pan_frame_s * 1e3,
         row.mesh_vertices,
@@ -328,8 +360,17 @@ pub fn print(row: &Row) {
 
 #[cfg_attr(test, allow(dead_code))]
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let sizes: &[usize] = if quick {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    // `--size N` measures one size only (for profiling by hand).
+    let one: Vec<usize> = args
+        .windows(2)
+        .filter(|w| w[0] == "--size")
+        .filter_map(|w| w[1].parse().ok())
+        .collect();
+    let sizes: &[usize] = if !one.is_empty() {
+        &one
+    } else if quick {
         &[10_000, 100_000]
     } else {
         &[10_000, 100_000, 1_000_000, 10_000_000]
@@ -340,14 +381,14 @@ fn main() {
             print(&measure(kind, n, if n >= 1_000_000 { 3 } else { 5 }));
         }
     }
-    if !quick {
+    if !quick && one.is_empty() {
         // About 100 MB of GeoJSON: how long until it is on screen and can be used.
         let row = measure(Kind::Polygons, 4_300_000, 1);
         print(&row);
         println!(
             "{:.0} MB file interactive (loaded, indexed, first frame drawn) in {:.2} s",
             row.bytes as f64 / 1e6,
-            row.load_s + row.cold_frame_s
+            row.load_s + row.render_s
         );
     }
 }
