@@ -565,3 +565,119 @@ fn rasterize(
     }
     ColorImage::new([width, height], pixels)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layer::{Feature, LayerOrigin};
+    use crate::model::style::LayerStyle;
+    use crate::model::view::{LonLat, ScreenTransform};
+    use geo::polygon;
+    use serde_json::Map;
+
+    /// A layer of one 2° square centred on 67° E, 30° N.
+    fn square_layer() -> Vec<Layer> {
+        let square = polygon![(x: 66.0, y: 29.0), (x: 68.0, y: 29.0), (x: 68.0, y: 31.0), (x: 66.0, y: 31.0), (x: 66.0, y: 29.0)];
+        let f = Feature::new("square".into(), Map::new(), Some(square.into()));
+        vec![Layer::new(
+            "sq",
+            "Square",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            vec![f],
+        )]
+    }
+
+    fn view(zoom: f64) -> View {
+        View {
+            transform: ScreenTransform::new(
+                LonLat::new(67.0, 30.0).to_world(),
+                zoom,
+                [200.0, 150.0],
+            ),
+            rect: Rect::from_min_max(Pos2::ZERO, Pos2::new(400.0, 300.0)),
+            pixels_per_point: 1.0,
+        }
+    }
+
+    fn image_rect(shape: &Shape) -> Rect {
+        match shape {
+            Shape::Mesh(m) => m.calc_bounds(),
+            other => panic!("an image, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_image_shows_the_layer_where_the_view_has_it() {
+        let layers = square_layer();
+        let v = view(6.0);
+        // A window starting 100 px left of and 50 px above the screen, as with a margin.
+        let wide = View {
+            rect: Rect::from_min_max(Pos2::new(-100.0, -50.0), Pos2::new(500.0, 350.0)),
+            ..v
+        };
+        let (shapes, _) = layer_shapes(&layers, None, &wide, None);
+        let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
+        let image = rasterize(mesh, 1.0, wide.rect, [-100, -50], [600, 400]);
+        let at = |x: usize, y: usize| image.pixels[(y + 50) * 600 + x + 100];
+        // The square's centre is the screen's centre: filled with the layer's blue, translucent.
+        let centre = at(200, 150);
+        assert!(centre.a() > 40 && centre.a() < 200, "{centre:?}");
+        assert!(centre.b() > centre.r(), "{centre:?}");
+        // Its edge is stroked opaque; the screen's corner is empty.
+        let square_left = v.pos(LonLat::new(66.0, 30.0).to_world()).x.round() as usize;
+        assert!(at(square_left, 150).a() > 200, "{:?}", at(square_left, 150));
+        assert_eq!(at(5, 5), Color32::TRANSPARENT);
+    }
+
+    #[test]
+    fn frames_reuse_the_image_moved_by_whole_pixels_and_scaled_until_the_new_one_arrives() {
+        let ctx = egui::Context::default();
+        let layers = square_layer();
+        let options = TessellationOptions::default();
+        let mut batch = LayerBatch::default();
+        let v = view(6.0);
+        let first = batch.shapes(&ctx, &layers, None, &v, 1, options).0;
+        assert!(batch.finish(&ctx, Duration::from_secs(30)), "rendered");
+        let built = image_rect(&batch.shapes(&ctx, &layers, None, &v, 1, options).0);
+        // The image covers the view and a quarter of it on each side.
+        assert_eq!(
+            built,
+            Rect::from_min_max(Pos2::new(-100.0, -75.0), Pos2::new(500.0, 375.0))
+        );
+        assert!(matches!(first, Shape::Noop | Shape::Mesh(_)));
+
+        // A pan of 10.4 points: moved by 10 whole pixels, not rendered again.
+        let panned = View {
+            transform: ScreenTransform::new(
+                v.transform.to_world([210.4, 150.0]),
+                6.0,
+                [200.0, 150.0],
+            ),
+            ..v
+        };
+        let moved = image_rect(&batch.shapes(&ctx, &layers, None, &panned, 1, options).0);
+        assert_eq!(moved, built.translate(Vec2::new(-10.0, 0.0)));
+        assert_eq!(batch.rebuilds, 1);
+
+        // A zoom step: until the new render arrives, the image is shown twice as large about
+        // the view's centre; then the new one replaces it.
+        let mut zoomed = v;
+        zoomed.transform =
+            ScreenTransform::new(v.transform.to_world([200.0, 150.0]), 7.0, [200.0, 150.0]);
+        let preview = image_rect(&batch.on_screen(&zoomed).0);
+        assert_eq!(
+            preview,
+            Rect::from_min_max(Pos2::new(-400.0, -300.0), Pos2::new(800.0, 600.0))
+        );
+        let _ = batch.shapes(&ctx, &layers, None, &zoomed, 1, options);
+        assert_eq!(batch.rebuilds, 2);
+        assert!(batch.finish(&ctx, Duration::from_secs(30)), "rendered");
+        let sharp = image_rect(&batch.shapes(&ctx, &layers, None, &zoomed, 1, options).0);
+        assert_eq!(sharp, built, "the new image is drawn at the new zoom");
+        // A style change (new generation) renders again, a repeated frame does not.
+        let _ = batch.shapes(&ctx, &layers, None, &zoomed, 2, options);
+        let _ = batch.shapes(&ctx, &layers, None, &zoomed, 2, options);
+        assert_eq!(batch.rebuilds, 3);
+    }
+}
