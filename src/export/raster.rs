@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use egui::epaint::{ClippedPrimitive, Primitive, TextureId, Vertex};
+use egui::epaint::{ClippedPrimitive, Mesh, Primitive, TextureId, Vertex};
 use egui::{Color32, ColorImage, TexturesDelta};
 
 /// Sub-pixel precision of the rasteriser.
@@ -106,11 +106,22 @@ impl Canvas {
             }
             let texture = textures.get(mesh.texture_id);
             for tri in mesh.indices.chunks_exact(3) {
-                let v = |i: u32| mesh.vertices.get(i as usize).copied();
-                if let (Some(a), Some(b), Some(c)) = (v(tri[0]), v(tri[1]), v(tri[2])) {
-                    self.triangle([a, b, c], pixels_per_point, clip, texture);
-                }
+                self.mesh_triangle(mesh, tri, pixels_per_point, clip, texture);
             }
+        }
+    }
+
+    fn mesh_triangle(
+        &mut self,
+        mesh: &Mesh,
+        tri: &[u32],
+        ppp: f32,
+        clip: [i64; 4],
+        texture: Option<&ColorImage>,
+    ) {
+        let v = |i: u32| mesh.vertices.get(i as usize).copied();
+        if let (Some(a), Some(b), Some(c)) = (v(tri[0]), v(tri[1]), v(tri[2])) {
+            self.triangle([a, b, c], ppp, clip, texture);
         }
     }
 
@@ -193,20 +204,20 @@ impl Canvas {
         ];
         for y in min_y..=max_y {
             let row = y as usize * self.width;
-            let mut w = row_start;
+            let w0 = row_start;
             for k in 0..3 {
                 row_start[k] += step_y[k];
             }
-            for x in min_x..=max_x {
-                let inside = w[0] + bias[0] >= 0 && w[1] + bias[1] >= 0 && w[2] + bias[2] >= 0;
-                let here = w;
-                for k in 0..3 {
-                    w[k] += step_x[k];
-                }
-                if !inside {
+            for n in 0..=max_x - min_x {
+                let x = min_x + n;
+                let w = [
+                    w0[0] + n * step_x[0],
+                    w0[1] + n * step_x[1],
+                    w0[2] + n * step_x[2],
+                ];
+                if w[0] + bias[0] < 0 || w[1] + bias[1] < 0 || w[2] + bias[2] < 0 {
                     continue;
                 }
-                let w = here;
                 let b = [
                     w[0] as f64 * inv_area,
                     w[1] as f64 * inv_area,

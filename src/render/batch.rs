@@ -5,9 +5,11 @@
 //! layers change, the frame submits a render job to a worker thread and shows the last image
 //! moved and scaled to the new view (sharp again as soon as the new one arrives, at once for
 //! small data). The worker culls through the spatial index, picks each feature's level of
-//! detail, builds the draw batch, tessellates it (split over the cores) and rasterises it into
-//! an image covering the view and a margin, so panning at the same zoom only moves the image.
-//! A job overtaken by a newer one stops at its next stage.
+//! detail, builds the draw batch and tessellates it (split over the cores), covering the view
+//! and a margin, so panning at the same zoom only moves the result. A small mesh is handed to
+//! egui as it is (crisp at any offset, cheap to move); a large one is rasterised into an image
+//! first, so a frame costs the same whatever the data. A job overtaken by a newer one stops at
+//! its next stage.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -39,16 +41,35 @@ const MARGIN: f32 = 0.25;
 /// frame, large data in the background.
 const WAIT: Duration = Duration::from_millis(4);
 
+/// Meshes with more vertices than this are rasterised into an image: egui copies a mesh and
+/// uploads it to the GPU every frame, an image once.
+pub const MESH_LIMIT: usize = 100_000;
+
 /// The layers as a background-rendered image, reused while nothing it depends on changes.
-#[derive(Default)]
 pub struct LayerBatch {
     worker: Option<Worker>,
     built: Option<Built>,
+    /// The texture of the last image (kept for reuse when the next one is an image too).
     texture: Option<TextureHandle>,
     /// The last job submitted.
     requested: Option<Requested>,
     /// Jobs submitted (for tests and the benchmark).
     pub rebuilds: u64,
+    /// Meshes with more vertices are rasterised ([`MESH_LIMIT`]).
+    pub mesh_limit: usize,
+}
+
+impl Default for LayerBatch {
+    fn default() -> Self {
+        Self {
+            worker: None,
+            built: None,
+            texture: None,
+            requested: None,
+            rebuilds: 0,
+            mesh_limit: MESH_LIMIT,
+        }
+    }
 }
 
 struct Requested {
@@ -67,9 +88,24 @@ struct Built {
     /// The image's rectangle on screen, in points, when it was drawn.
     rect_pt: Rect,
     marker_boxes: Vec<BoxPx>,
+    content: Content,
     /// From submission to the image being ready.
     latency: Duration,
     stages: Stages,
+}
+
+/// What a render made.
+enum Content {
+    /// The mesh itself (small data).
+    Mesh(Arc<Mesh>),
+    /// An image of it, in the batch's texture (large data).
+    Image,
+}
+
+/// What a render made, on its way from the worker.
+enum Made {
+    Mesh(Mesh),
+    Image(ColorImage),
 }
 
 /// Everything a job needs, owned (the layers' features and indexes are shared, not copied).
@@ -81,6 +117,7 @@ struct Job {
     /// The view widened by the margin.
     view: View,
     options: TessellationOptions,
+    mesh_limit: usize,
     /// The image's top-left physical pixel and size.
     origin_px: [i64; 2],
     size_px: [usize; 2],
@@ -97,7 +134,7 @@ struct Rendered {
     covers: WorldRect,
     origin_pt: [f64; 2],
     rect_pt: Rect,
-    image: ColorImage,
+    made: Made,
     marker_boxes: Vec<BoxPx>,
     stages: Stages,
 }
@@ -114,6 +151,7 @@ struct Worker {
     results: Receiver<Rendered>,
     /// Id of the newest job: older ones give up.
     latest: Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Worker {
@@ -122,7 +160,7 @@ impl Worker {
         let latest = Arc::new(AtomicU64::new(0));
         let (send, results) = channel();
         let (thread_inbox, thread_latest) = (Arc::clone(&inbox), Arc::clone(&latest));
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("layer-render".into())
             .spawn(move || work(&thread_inbox, &thread_latest, &send))
             .map_err(|e| log::error!("cannot start the layer renderer: {e}"))
@@ -131,6 +169,7 @@ impl Worker {
             inbox,
             results,
             latest,
+            thread: Some(thread),
         })
     }
 
@@ -145,11 +184,16 @@ impl Worker {
 }
 
 impl Drop for Worker {
+    /// Stop the thread: a render in progress gives up at its next stage.
     fn drop(&mut self) {
+        self.latest.store(0, Ordering::SeqCst);
         let (lock, wake) = &*self.inbox;
         if let Ok(mut inbox) = lock.lock() {
             inbox.closed = true;
             wake.notify_one();
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -198,7 +242,17 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
         return None;
     }
     let tessellated = Instant::now();
-    let image = rasterize(mesh, ppp, job.rect_pt, job.origin_px, job.size_px);
+    let made = if mesh.vertices.len() > job.mesh_limit {
+        Made::Image(rasterize(
+            mesh,
+            ppp,
+            job.rect_pt,
+            job.origin_px,
+            job.size_px,
+        ))
+    } else {
+        Made::Mesh(mesh)
+    };
     let stages = Stages {
         batch: batched - start,
         tessellate: tessellated - batched,
@@ -210,7 +264,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
         covers: job.covers,
         origin_pt: job.origin_pt,
         rect_pt: job.rect_pt,
-        image,
+        made,
         marker_boxes,
         stages,
     })
@@ -223,7 +277,7 @@ pub struct Stages {
     pub batch: Duration,
     /// Tessellating them into triangles.
     pub tessellate: Duration,
-    /// Rasterising the triangles into the image.
+    /// Rasterising the triangles into the image (zero when the mesh is drawn as it is).
     pub rasterise: Duration,
 }
 
@@ -354,6 +408,7 @@ impl LayerBatch {
             categories: categories.cloned(),
             view: wide_view,
             options,
+            mesh_limit: self.mesh_limit,
             origin_px: min_px,
             size_px,
             covers,
@@ -398,13 +453,21 @@ impl LayerBatch {
             .as_ref()
             .filter(|q| q.id == r.id)
             .map_or(Duration::ZERO, |q| q.at.elapsed());
-        match &mut self.texture {
-            Some(t) => t.set(r.image, TextureOptions::LINEAR),
-            None => {
-                self.texture = Some(ctx.load_texture("layers", r.image, TextureOptions::LINEAR));
+        let content = match r.made {
+            Made::Mesh(mesh) => Content::Mesh(Arc::new(mesh)),
+            Made::Image(image) => {
+                match &mut self.texture {
+                    Some(t) => t.set(image, TextureOptions::LINEAR),
+                    None => {
+                        self.texture =
+                            Some(ctx.load_texture("layers", image, TextureOptions::LINEAR));
+                    }
+                }
+                Content::Image
             }
-        }
+        };
         self.built = Some(Built {
+            content,
             key: r.key,
             covers: r.covers,
             origin_pt: r.origin_pt,
@@ -415,52 +478,55 @@ impl LayerBatch {
         });
     }
 
-    /// The image on show, moved and scaled from where it was drawn to `view`.
+    /// The image or mesh on show, moved and scaled from where it was drawn to `view`.
     fn on_screen(&self, view: &View) -> (Shape, Vec<BoxPx>) {
-        let (Some(b), Some(texture)) = (&self.built, &self.texture) else {
+        let Some(b) = &self.built else {
             return (Shape::Noop, Vec::new());
         };
         let scale = (view.transform.zoom() - b.key.zoom).exp2();
         let origin = view.transform.to_screen(WorldPos::new(0.0, 0.0));
         let ppp = f64::from(view.pixels_per_point.max(0.01));
-        let map = |p: [f32; 2]| -> [f32; 2] {
-            let x = origin[0] + (f64::from(p[0]) - b.origin_pt[0]) * scale;
-            let y = origin[1] + (f64::from(p[1]) - b.origin_pt[1]) * scale;
-            [x as f32, y as f32]
-        };
-        let (rect, boxes) = if scale == 1.0 {
+        let mut shift = [
+            origin[0] - b.origin_pt[0] * scale,
+            origin[1] - b.origin_pt[1] * scale,
+        ];
+        if scale == 1.0 && matches!(b.content, Content::Image) {
             // Only moved: by whole pixels, so the image stays sharp.
-            let shift = Vec2::new(
-                ((origin[0] - b.origin_pt[0]) * ppp).round() as f32,
-                ((origin[1] - b.origin_pt[1]) * ppp).round() as f32,
-            ) / ppp as f32;
-            let boxes = b
-                .marker_boxes
-                .iter()
-                .map(|m| BoxPx {
-                    min: [m.min[0] + shift.x, m.min[1] + shift.y],
-                    max: [m.max[0] + shift.x, m.max[1] + shift.y],
-                })
-                .collect();
-            (b.rect_pt.translate(shift), boxes)
-        } else {
-            let [x0, y0] = map([b.rect_pt.min.x, b.rect_pt.min.y]);
-            let [x1, y1] = map([b.rect_pt.max.x, b.rect_pt.max.y]);
-            let boxes = b
-                .marker_boxes
-                .iter()
-                .map(|m| BoxPx {
-                    min: map(m.min),
-                    max: map(m.max),
-                })
-                .collect();
-            (
-                Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1, y1)),
-                boxes,
-            )
+            shift = shift.map(|s| (s * ppp).round() / ppp);
+        }
+        // Built screen position → screen position now.
+        let (scale, shift) = (scale as f32, Vec2::new(shift[0] as f32, shift[1] as f32));
+        let map = |p: Pos2| Pos2::new(p.x * scale, p.y * scale) + shift;
+        let boxes = b
+            .marker_boxes
+            .iter()
+            .map(|m| {
+                let (min, max) = (map(Pos2::from(m.min)), map(Pos2::from(m.max)));
+                BoxPx {
+                    min: [min.x, min.y],
+                    max: [max.x, max.y],
+                }
+            })
+            .collect();
+        let shape = match (&b.content, &self.texture) {
+            (Content::Mesh(mesh), _) if scale == 1.0 && shift == Vec2::ZERO => {
+                Shape::Mesh(Arc::clone(mesh))
+            }
+            (Content::Mesh(mesh), _) => {
+                let mut moved = (**mesh).clone();
+                for v in &mut moved.vertices {
+                    v.pos = map(v.pos);
+                }
+                Shape::mesh(moved)
+            }
+            (Content::Image, Some(texture)) => {
+                let rect = Rect::from_min_max(map(b.rect_pt.min), map(b.rect_pt.max));
+                let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+                Shape::image(texture.id(), rect, uv, Color32::WHITE)
+            }
+            (Content::Image, None) => Shape::Noop,
         };
-        let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
-        (Shape::image(texture.id(), rect, uv, Color32::WHITE), boxes)
+        (shape, boxes)
     }
 }
 
@@ -521,7 +587,8 @@ pub fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: Tessellati
 }
 
 /// Rasterise `mesh` (screen points) into an image of `size_px` covering `rect_pt`, whose
-/// top-left is the screen's physical pixel `origin_px`, in horizontal bands drawn in parallel.
+/// top-left is the screen's physical pixel `origin_px`: one horizontal band per core, each
+/// skipping the triangles outside it.
 fn rasterize(
     mesh: Mesh,
     ppp: f32,
@@ -534,24 +601,17 @@ fn rasterize(
         clip_rect: rect_pt,
         primitive: Primitive::Mesh(mesh),
     }];
-    let bands: Vec<(usize, usize)> = {
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let count = threads.min(8).min(height.max(1));
-        let per = height.div_ceil(count).max(1);
-        (0..height)
-            .step_by(per)
-            .map(|top| (top, per.min(height - top)))
-            .collect()
-    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_band = height.div_ceil(threads.clamp(1, 8)).max(1);
+    let bands: Vec<usize> = (0..height).step_by(per_band).collect();
     let textures = Textures::default();
-    let parts = in_parallel(bands, |bands: Vec<(usize, usize)>| {
-        bands
-            .into_iter()
-            .map(|(top, rows)| {
+    let parts = in_parallel(bands, |tops: Vec<usize>| {
+        tops.into_iter()
+            .map(|top| {
                 let mut canvas = Canvas::window(
                     [origin_px[0], origin_px[1] + top as i64],
                     width,
-                    rows,
+                    per_band.min(height - top),
                     Color32::TRANSPARENT,
                 );
                 canvas.draw(&primitives, ppp, &textures);
@@ -635,7 +695,11 @@ mod tests {
         let ctx = egui::Context::default();
         let layers = square_layer();
         let options = TessellationOptions::default();
-        let mut batch = LayerBatch::default();
+        // Every mesh rasterised, as for large data.
+        let mut batch = LayerBatch {
+            mesh_limit: 0,
+            ..Default::default()
+        };
         let v = view(6.0);
         let first = batch.shapes(&ctx, &layers, None, &v, 1, options).0;
         assert!(batch.finish(&ctx, Duration::from_secs(30)), "rendered");
@@ -679,5 +743,56 @@ mod tests {
         let _ = batch.shapes(&ctx, &layers, None, &zoomed, 2, options);
         let _ = batch.shapes(&ctx, &layers, None, &zoomed, 2, options);
         assert_eq!(batch.rebuilds, 3);
+    }
+
+    #[test]
+    fn small_data_is_drawn_as_a_mesh_in_the_same_frame_and_moved_exactly() {
+        let ctx = egui::Context::default();
+        let layers = square_layer();
+        let options = TessellationOptions::default();
+        let mut batch = LayerBatch::default();
+        let v = view(6.0);
+        // Give the worker time to start: the first frame may still miss it on a busy machine.
+        let first = batch.shapes(&ctx, &layers, None, &v, 1, options).0;
+        assert!(batch.finish(&ctx, Duration::from_secs(30)));
+        let Shape::Mesh(mesh) = batch.shapes(&ctx, &layers, None, &v, 1, options).0 else {
+            panic!("a mesh");
+        };
+        assert!(matches!(first, Shape::Noop | Shape::Mesh(_)));
+        assert!(
+            mesh.texture_id == egui::TextureId::default(),
+            "not an image"
+        );
+        let square = Rect::from_two_pos(
+            v.pos(LonLat::new(66.0, 31.0).to_world()),
+            v.pos(LonLat::new(68.0, 29.0).to_world()),
+        );
+        let bounds = mesh.calc_bounds();
+        assert!(
+            bounds.expand(0.1).contains_rect(square),
+            "{bounds:?} ⊇ {square:?}"
+        );
+        assert!(
+            square.expand(5.0).contains_rect(bounds),
+            "{bounds:?} ≈ {square:?}"
+        );
+        // A pan of 10.4 points moves it by exactly that, with no new render.
+        let panned = View {
+            transform: ScreenTransform::new(
+                v.transform.to_world([210.4, 150.0]),
+                6.0,
+                [200.0, 150.0],
+            ),
+            ..v
+        };
+        let Shape::Mesh(moved) = batch.shapes(&ctx, &layers, None, &panned, 1, options).0 else {
+            panic!("a mesh");
+        };
+        let shift = moved.calc_bounds().min - bounds.min;
+        assert!(
+            (shift.x + 10.4).abs() < 1e-3 && shift.y.abs() < 1e-3,
+            "{shift:?}"
+        );
+        assert_eq!(batch.rebuilds, 1);
     }
 }
