@@ -183,6 +183,38 @@ fn unticking_a_layer_hides_it_from_the_map_and_from_clicks() {
 }
 
 #[test]
+fn the_layers_are_rendered_again_only_when_their_look_changes() {
+    let mut h = harness();
+    let rebuilds = |h: &Harness<'static, Option<CorridorApp>>| app(h).layer_batch.rebuilds;
+    let start = rebuilds(&h);
+    assert!(start >= 1, "the layers were rendered");
+    // Selecting a feature (drawn apart, over the layers), hovering and opening search do not
+    // render the layers again: with a large file each render takes a while.
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    click_at(&mut h, pos);
+    h.get_by_label("Torkham border market (Afghanistan)");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::OpenSearch);
+    h.run();
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::CloseSearch);
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::ClearSelection);
+    h.run();
+    assert_eq!(rebuilds(&h), start);
+    // Hiding a layer does.
+    h.get_by_label("Border markets").click();
+    h.run();
+    assert_eq!(rebuilds(&h), start + 1);
+}
+
+#[test]
 fn escape_clears_the_selection_and_keyboard_zooms() {
     let mut h = harness();
     let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");

@@ -176,6 +176,19 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether the command may change how the layers are drawn (their set, order, visibility
+    /// or styles): only then is the layer image rendered again. The selection is drawn apart.
+    pub fn redraws_layers(&self) -> bool {
+        matches!(
+            self,
+            Self::RemoveLayer(_)
+                | Self::MoveLayer { .. }
+                | Self::SetLayerStyle(..)
+                | Self::ColorBy(..)
+                | Self::SetLayerVisible(..)
+        )
+    }
+
     /// The commands that have a keyboard shortcut.
     /// More specific shortcuts (with Shift) come first: egui matches them logically.
     pub const WITH_SHORTCUTS: [Self; 14] = [

@@ -292,6 +292,7 @@ impl CorridorApp {
 
     /// Apply one user action. The only place that changes the app's state.
     pub fn apply(&mut self, command: Command) {
+        let redraws_layers = command.redraws_layers();
         match command {
             Command::OpenFiles => {
                 let picked = rfd::FileDialog::new()
@@ -514,8 +515,9 @@ impl CorridorApp {
             }
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
-        // Any command may change what the layers look like: draw them afresh.
-        self.generation += 1;
+        if redraws_layers {
+            self.generation += 1;
+        }
         self.ctx.request_repaint();
     }
 
