@@ -208,6 +208,8 @@ impl Canvas {
             for k in 0..3 {
                 row_start[k] += step_y[k];
             }
+            // A triangle is convex: once a row has left it, the rest of the row is outside.
+            let mut entered = false;
             for n in 0..=max_x - min_x {
                 let x = min_x + n;
                 let w = [
@@ -216,8 +218,12 @@ impl Canvas {
                     w0[2] + n * step_x[2],
                 ];
                 if w[0] + bias[0] < 0 || w[1] + bias[1] < 0 || w[2] + bias[2] < 0 {
+                    if entered {
+                        break;
+                    }
                     continue;
                 }
+                entered = true;
                 let b = [
                     w[0] as f64 * inv_area,
                     w[1] as f64 * inv_area,
