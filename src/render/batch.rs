@@ -3,8 +3,8 @@
 //!
 //! A frame never waits for the layers to be drawn: when the zoom, the size, the styles or the
 //! layers change, the frame submits a render job to a worker thread and shows the last image
-//! moved and scaled to the new view (sharp again as soon as the new one arrives, at once for
-//! small data). The worker culls through the spatial index, picks each feature's level of
+//! moved and scaled to the new view, sharp again as soon as the new one arrives (the next
+//! frame for small data; the worker asks for it). The worker culls through the spatial index, picks each feature's level of
 //! detail, builds the draw batch and tessellates it (split over the cores), covering the view
 //! and a margin, so panning at the same zoom only moves the result. A small mesh is handed to
 //! egui as it is (crisp at any offset, cheap to move); a large one is rasterised into an image
@@ -36,10 +36,6 @@ struct BatchKey {
 
 /// Share of the view's size added on each side of the image.
 const MARGIN: f32 = 0.25;
-
-/// How long a frame waits for a job it has just submitted: small data is drawn in the same
-/// frame, large data in the background.
-const WAIT: Duration = Duration::from_millis(4);
 
 /// Meshes with more vertices than this are rasterised into an image: egui copies a mesh and
 /// uploads it to the GPU every frame, an image once.
@@ -313,7 +309,6 @@ impl LayerBatch {
             .is_some_and(|r| r.key == key && r.covers.contains_rect(&visible));
         if !current && !asked && view.rect.area() > 0.0 {
             self.submit(ctx, layers, categories, view, key, options);
-            self.receive(ctx, WAIT);
         }
         self.on_screen(view)
     }
