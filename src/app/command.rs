@@ -176,6 +176,11 @@ pub enum Command {
 }
 
 impl Command {
+    /// The label of [`Command::CopyRows`] for `count` rows.
+    pub fn copy_rows_label(count: usize) -> String {
+        format!("Copy {count} row(s) as CSV")
+    }
+
     /// Whether the command may change how the layers are drawn (their set, order, visibility
     /// or styles): only then is the layer image rendered again. The selection is drawn apart.
     pub fn redraws_layers(&self) -> bool {
@@ -237,7 +242,7 @@ impl Command {
             Self::CloseLayerProperties => "Close".into(),
             Self::OpenTable(_) => "Attribute table".into(),
             Self::CloseTable => "Close table".into(),
-            Self::CopyRows(_, rows) => format!("Copy {} row(s) as CSV", rows.len()),
+            Self::CopyRows(_, rows) => Self::copy_rows_label(rows.len()),
             Self::SetDms(true) => "Coordinates in degrees, minutes, seconds".into(),
             Self::SetDms(false) => "Coordinates in decimal degrees".into(),
             Self::ExportPng => "Export PNG…".into(),

@@ -109,23 +109,16 @@ pub(super) fn table_ui(app: &mut CorridorApp, ui: &mut egui::Ui, commands: &mut 
             layer.features.len(),
             state.selected.len()
         ));
-        let to_copy: Vec<usize> = if state.selected.is_empty() {
-            cache.rows.clone()
-        } else {
-            cache
-                .rows
-                .iter()
-                .copied()
-                .filter(|f| state.selected.contains(f))
-                .collect()
-        };
-        let copy = Command::CopyRows(li, to_copy);
+        // The rows to copy are gathered on the click only; the label just counts them.
+        let chosen = |f: &usize| state.selected.is_empty() || state.selected.contains(f);
+        let count = cache.rows.iter().filter(|f| chosen(f)).count();
         if ui
-            .button(copy.label())
-            .on_hover_text(copy.tooltip())
+            .button(Command::copy_rows_label(count))
+            .on_hover_text(Command::CopyRows(li, Vec::new()).tooltip())
             .clicked()
         {
-            commands.push(copy);
+            let rows = cache.rows.iter().copied().filter(|f| chosen(f)).collect();
+            commands.push(Command::CopyRows(li, rows));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui

@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fast_feature::fast_feature;
-use super::repair::{repair_geometry, to_geo};
+use super::repair::repair_geometry;
 use crate::model::layer::Feature;
 
 /// A GeoJSON file that was read, possibly with skipped features.
@@ -735,9 +735,7 @@ fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, L
                 feature_index: None,
                 message: format!("repaired: {message}"),
             }));
-            let geometry: geojson::Geometry = serde_json::from_value(value)
-                .map_err(|e| not_geojson(path, format!("bad geometry: {e}")))?;
-            let g = convert_geometry(geometry).map_err(|m| not_geojson(path, m))?;
+            let g = checked_geometry(value).map_err(|m| not_geojson(path, m))?;
             vec![Feature::new("Geometry".into(), Map::new(), Some(g))]
         }
         _ => return Err(not_geojson(path, describe_foreign(&obj))),
@@ -814,7 +812,7 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
     let name = feature_name(&properties).unwrap_or_else(|| format!("Feature {}", index + 1));
     let geometry = match obj.get("geometry").filter(|g| !g.is_null()) {
         None => None,
-        Some(g) => match to_geo(g).and_then(check_range) {
+        Some(g) => match checked_geometry(g.clone()) {
             Ok(g) => Some(g),
             Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
         },
@@ -857,9 +855,12 @@ fn feature_name(properties: &Map<String, Value>) -> Option<String> {
 /// What out-of-range coordinates most likely mean.
 const PROJECTED: &str = "the file may be in a projected CRS (metres)";
 
-/// Convert to a geo geometry, refusing coordinates outside the lon/lat range (projected
-/// metres would otherwise be drawn across the world).
-fn convert_geometry(geometry: geojson::Geometry) -> Result<geo::Geometry<f64>, String> {
+/// A repaired (see [`repair_geometry`]) GeoJSON geometry as a geo geometry, through the
+/// geojson crate's types, refusing coordinates outside the lon/lat range (projected metres
+/// would otherwise be drawn across the world).
+fn checked_geometry(value: Value) -> Result<geo::Geometry<f64>, String> {
+    let geometry: geojson::Geometry =
+        serde_json::from_value(value).map_err(|e| format!("bad geometry: {e}"))?;
     let g: geo::Geometry<f64> = geometry
         .try_into()
         .map_err(|e: geojson::Error| format!("bad geometry: {e}"))?;
