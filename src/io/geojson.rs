@@ -465,6 +465,31 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
     }
 }
 
+/// The visitor methods for JSON scalars (text, booleans, numbers, null), each answering
+/// `$value`: a value of the wrong kind where a visitor expects an object or an array.
+macro_rules! scalars_answer {
+    ($out:ty, $value:expr) => {
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<$out, E> {
+            Ok($value)
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<$out, E> {
+            Ok($value)
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<$out, E> {
+            Ok($value)
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<$out, E> {
+            Ok($value)
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<$out, E> {
+            Ok($value)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<$out, E> {
+            Ok($value)
+        }
+    };
+}
+
 impl<'de> Visitor<'de> for DocSeed<'_> {
     type Value = Doc;
 
@@ -495,24 +520,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Doc::NotObject)
     }
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Doc, E> {
-        Ok(Doc::NotObject)
-    }
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Doc, E> {
-        Ok(Doc::NotObject)
-    }
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Doc, E> {
-        Ok(Doc::NotObject)
-    }
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Doc, E> {
-        Ok(Doc::NotObject)
-    }
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Doc, E> {
-        Ok(Doc::NotObject)
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Doc, E> {
-        Ok(Doc::NotObject)
-    }
+    scalars_answer!(Doc, Doc::NotObject);
 }
 
 /// Features handed to the builder thread at a time.
@@ -595,24 +603,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(None)
     }
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Option<Streamed>, E> {
-        Ok(None)
-    }
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Option<Streamed>, E> {
-        Ok(None)
-    }
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Option<Streamed>, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Option<Streamed>, E> {
-        Ok(None)
-    }
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Option<Streamed>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Streamed>, E> {
-        Ok(None)
-    }
+    scalars_answer!(Option<Streamed>, None);
 }
 
 /// serde_json's message, but "trailing comma" where a comma is followed by a closing bracket
