@@ -233,7 +233,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
     }
     let batched = Instant::now();
     let ppp = job.view.pixels_per_point;
-    let mesh = tessellate(shapes, ppp, job.options);
+    let mesh = tessellate_unless(shapes, ppp, job.options, &stale);
     if stale() {
         return None;
     }
@@ -245,10 +245,14 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
             job.rect_pt,
             job.origin_px,
             job.size_px,
+            &stale,
         ))
     } else {
         Made::Mesh(mesh)
     };
+    if stale() {
+        return None;
+    }
     let stages = Stages {
         batch: batched - start,
         tessellate: tessellated - batched,
@@ -561,12 +565,28 @@ fn in_parallel<T: Send, R: Send + Default>(
     })
 }
 
+/// Shapes tessellated between two looks at whether to stop.
+const STOP_EVERY: usize = 1024;
+
 /// Tessellate `shapes` into one mesh, in order, splitting the work over the machine's cores.
 pub fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: TessellationOptions) -> Mesh {
+    tessellate_unless(shapes, pixels_per_point, options, &|| false)
+}
+
+/// [`tessellate`], giving up (with part of the mesh) as soon as `stop` says so.
+fn tessellate_unless(
+    shapes: Vec<Shape>,
+    pixels_per_point: f32,
+    options: TessellationOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Mesh {
     let one = |chunk: Vec<Shape>| {
         let mut tessellator = Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
         let mut mesh = Mesh::default();
-        for shape in chunk {
+        for (i, shape) in chunk.into_iter().enumerate() {
+            if i % STOP_EVERY == 0 && stop() {
+                break;
+            }
             tessellator.tessellate_shape(shape, &mut mesh);
         }
         mesh
@@ -582,22 +602,24 @@ pub fn tessellate(shapes: Vec<Shape>, pixels_per_point: f32, options: Tessellati
 }
 
 /// Rasterise `mesh` (screen points) into an image of `size_px` covering `rect_pt`, whose
-/// top-left is the screen's physical pixel `origin_px`: one horizontal band per core, each
-/// skipping the triangles outside it.
+/// top-left is the screen's physical pixel `origin_px`: horizontal bands split over the cores,
+/// each skipping the triangles outside it; bands not begun when `stop` says so stay empty.
 fn rasterize(
     mesh: Mesh,
     ppp: f32,
     rect_pt: Rect,
     origin_px: [i64; 2],
     size_px: [usize; 2],
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> ColorImage {
     let [width, height] = size_px;
     let primitives = [ClippedPrimitive {
         clip_rect: rect_pt,
         primitive: Primitive::Mesh(mesh),
     }];
+    // A few bands per core, so an overtaken render stops soon.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_band = height.div_ceil(threads.clamp(1, 8)).max(1);
+    let per_band = height.div_ceil(2 * threads.clamp(1, 8)).max(1);
     let bands: Vec<usize> = (0..height).step_by(per_band).collect();
     let textures = Textures::default();
     let parts = in_parallel(bands, |tops: Vec<usize>| {
@@ -609,7 +631,9 @@ fn rasterize(
                     per_band.min(height - top),
                     Color32::TRANSPARENT,
                 );
-                canvas.draw(&primitives, ppp, &textures);
+                if !stop() {
+                    canvas.draw(&primitives, ppp, &textures);
+                }
                 canvas.to_color_image()
             })
             .collect::<Vec<_>>()
@@ -673,7 +697,7 @@ mod tests {
         };
         let (shapes, _) = layer_shapes(&layers, None, &wide, None);
         let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
-        let image = rasterize(mesh, 1.0, wide.rect, [-100, -50], [600, 400]);
+        let image = rasterize(mesh, 1.0, wide.rect, [-100, -50], [600, 400], &|| false);
         let at = |x: usize, y: usize| image.pixels[(y + 50) * 600 + x + 100];
         // The square's centre is the screen's centre: filled with the layer's blue, translucent.
         let centre = at(200, 150);
@@ -789,5 +813,51 @@ mod tests {
             "{shift:?}"
         );
         assert_eq!(batch.rebuilds, 1);
+    }
+
+    #[test]
+    fn an_overtaken_render_gives_up() {
+        let layers = square_layer();
+        let v = view(6.0);
+        let key = BatchKey {
+            zoom: 6.0,
+            pixels_per_point: 1.0,
+            size: v.rect.size(),
+            generation: 1,
+        };
+        let job = |id| Job {
+            id,
+            key,
+            layers: layers.clone(),
+            categories: None,
+            view: v,
+            options: TessellationOptions::default(),
+            mesh_limit: 0,
+            origin_px: [0, 0],
+            size_px: [400, 300],
+            covers: v.visible_world(0.0),
+            origin_pt: v.transform.to_screen(WorldPos::new(0.0, 0.0)),
+            rect_pt: v.rect,
+            repaint: egui::Context::default(),
+        };
+        // Still the newest: drawn, as an image (every mesh rasterised here).
+        let done = render(job(7), &AtomicU64::new(7)).expect("drawn");
+        let Made::Image(image) = done.made else {
+            panic!("an image");
+        };
+        assert!(image.pixels[150 * 400 + 200].a() > 0, "the square is drawn");
+        // Overtaken by job 8: gives up.
+        assert!(render(job(7), &AtomicU64::new(8)).is_none());
+        // Each stage stops at its next look.
+        let (shapes, _) = layer_shapes(&layers, None, &v, None);
+        let options = TessellationOptions::default();
+        assert!(
+            tessellate_unless(shapes.clone(), 1.0, options, &|| true)
+                .vertices
+                .is_empty()
+        );
+        let mesh = tessellate(shapes, 1.0, options);
+        let blank = rasterize(mesh, 1.0, v.rect, [0, 0], [400, 300], &|| true);
+        assert!(blank.pixels.iter().all(|p| *p == Color32::TRANSPARENT));
     }
 }
