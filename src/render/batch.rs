@@ -8,8 +8,9 @@
 //! detail, builds the draw batch and tessellates it (split over the cores), covering the view
 //! and a margin, so panning at the same zoom only moves the result. A small mesh is handed to
 //! egui as it is (crisp at any offset, cheap to move); a large one is rasterised into an image
-//! first, so a frame costs the same whatever the data. A job overtaken by a newer one stops at
-//! its next stage.
+//! first, so a frame costs the same whatever the data. A job overtaken by a newer one gives up
+//! within its stage (between stages, every [`STOP_EVERY`] shapes tessellated, every band
+//! rasterised).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
