@@ -360,9 +360,6 @@ impl LayerBatch {
         if self.worker.is_none() {
             self.worker = Worker::start();
         }
-        let Some(worker) = &self.worker else {
-            return;
-        };
         let ppp = view.pixels_per_point.max(0.01);
         // The image covers the view and a margin, within the largest texture the GPU takes.
         let max_side_pt = ctx.input(|i| i.max_texture_side) as f32 / ppp;
@@ -401,7 +398,7 @@ impl LayerBatch {
             covers,
             at: Instant::now(),
         });
-        worker.submit(Job {
+        let job = Job {
             id,
             key,
             layers: layers.iter().filter(|l| l.visible).cloned().collect(),
@@ -415,7 +412,16 @@ impl LayerBatch {
             origin_pt: view.transform.to_screen(WorldPos::new(0.0, 0.0)),
             rect_pt,
             repaint: ctx.clone(),
-        });
+        };
+        match &self.worker {
+            Some(worker) => worker.submit(job),
+            // No thread to be had: drawn in this frame instead.
+            None => {
+                if let Some(done) = render(job, &AtomicU64::new(id)) {
+                    self.show(ctx, done);
+                }
+            }
+        }
     }
 
     /// Take finished images (waiting up to `wait` for the last one asked for) and show the
@@ -445,9 +451,13 @@ impl LayerBatch {
                 }
             }
         }
-        let Some(r) = newest else {
-            return;
-        };
+        if let Some(r) = newest {
+            self.show(ctx, r);
+        }
+    }
+
+    /// Put a finished render on show.
+    fn show(&mut self, ctx: &egui::Context, r: Rendered) {
         let latency = self
             .requested
             .as_ref()
