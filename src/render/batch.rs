@@ -69,21 +69,34 @@ impl Default for LayerBatch {
     }
 }
 
-struct Requested {
+/// Which render a job is, and where on screen it is drawn for.
+#[derive(Clone, Copy, Debug)]
+struct Placement {
     id: u64,
     key: BatchKey,
+    /// The world area it covers (the view and its margin).
     covers: WorldRect,
+    /// Where world (0, 0) was on screen, in points, when it was asked for.
+    origin_pt: [f64; 2],
+    /// Its rectangle on screen, in points, when it was asked for.
+    rect_pt: Rect,
+}
+
+impl Placement {
+    /// Whether it serves a view with `key` showing `visible`.
+    fn serves(&self, key: BatchKey, visible: &WorldRect) -> bool {
+        self.key == key && self.covers.contains_rect(visible)
+    }
+}
+
+struct Requested {
+    placement: Placement,
     at: Instant,
 }
 
 /// The image on show and where it was drawn.
 struct Built {
-    key: BatchKey,
-    covers: WorldRect,
-    /// Where world (0, 0) was on screen, in points, when it was drawn.
-    origin_pt: [f64; 2],
-    /// The image's rectangle on screen, in points, when it was drawn.
-    rect_pt: Rect,
+    placement: Placement,
     marker_boxes: Vec<BoxPx>,
     content: Content,
     /// From submission to the image being ready.
@@ -107,8 +120,7 @@ enum Made {
 
 /// Everything a job needs, owned (the layers' features and indexes are shared, not copied).
 struct Job {
-    id: u64,
-    key: BatchKey,
+    placement: Placement,
     layers: Vec<Layer>,
     categories: Option<Categories>,
     /// The view widened by the margin.
@@ -118,19 +130,12 @@ struct Job {
     /// The image's top-left physical pixel and size.
     origin_px: [i64; 2],
     size_px: [usize; 2],
-    covers: WorldRect,
-    origin_pt: [f64; 2],
-    rect_pt: Rect,
     repaint: egui::Context,
 }
 
 /// A finished job.
 struct Rendered {
-    id: u64,
-    key: BatchKey,
-    covers: WorldRect,
-    origin_pt: [f64; 2],
-    rect_pt: Rect,
+    placement: Placement,
     made: Made,
     marker_boxes: Vec<BoxPx>,
     stages: Stages,
@@ -171,7 +176,7 @@ impl Worker {
     }
 
     fn submit(&self, job: Job) {
-        self.latest.store(job.id, Ordering::SeqCst);
+        self.latest.store(job.placement.id, Ordering::SeqCst);
         let (lock, wake) = &*self.inbox;
         if let Ok(mut inbox) = lock.lock() {
             inbox.job = Some(job);
@@ -225,7 +230,7 @@ fn work(inbox: &(Mutex<Inbox>, Condvar), latest: &AtomicU64, send: &Sender<Rende
 
 /// Draw a job's layers into an image; `None` when a newer job overtook it.
 fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
-    let stale = || latest.load(Ordering::SeqCst) != job.id;
+    let stale = || latest.load(Ordering::SeqCst) != job.placement.id;
     let start = Instant::now();
     let (shapes, marker_boxes) =
         layer_shapes(&job.layers, job.categories.as_ref(), &job.view, None);
@@ -243,7 +248,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
         Made::Image(rasterize(
             mesh,
             ppp,
-            job.rect_pt,
+            job.placement.rect_pt,
             job.origin_px,
             job.size_px,
             &stale,
@@ -260,11 +265,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
         rasterise: tessellated.elapsed(),
     };
     Some(Rendered {
-        id: job.id,
-        key: job.key,
-        covers: job.covers,
-        origin_pt: job.origin_pt,
-        rect_pt: job.rect_pt,
+        placement: job.placement,
         made,
         marker_boxes,
         stages,
@@ -283,10 +284,10 @@ pub struct Stages {
 }
 
 impl LayerBatch {
-    /// The layers for `view` as one image shape, and the boxes of their markers. `generation`
-    /// changes whenever the layers, their styles or visibility change. Submits a new render
-    /// when needed and waits for it only briefly; until it arrives the last image is shown,
-    /// moved and scaled to the view.
+    /// The layers for `view` as one shape (a mesh, or an image of it), and the boxes of their
+    /// markers. `generation` changes whenever the layers, their styles or visibility change.
+    /// Submits a new render when needed, without waiting for it: until it arrives the last
+    /// result is shown, moved and scaled to the view.
     pub fn shapes(
         &mut self,
         ctx: &egui::Context,
@@ -307,11 +308,11 @@ impl LayerBatch {
         let current = self
             .built
             .as_ref()
-            .is_some_and(|b| b.key == key && b.covers.contains_rect(&visible));
+            .is_some_and(|b| b.placement.serves(key, &visible));
         let asked = self
             .requested
             .as_ref()
-            .is_some_and(|r| r.key == key && r.covers.contains_rect(&visible));
+            .is_some_and(|r| r.placement.serves(key, &visible));
         if !current && !asked && view.rect.area() > 0.0 {
             self.submit(ctx, layers, categories, view, key, options);
         }
@@ -338,7 +339,7 @@ impl LayerBatch {
     pub fn is_done(&self) -> bool {
         match (&self.requested, &self.built) {
             (None, _) => true,
-            (Some(r), Some(b)) => r.key == b.key && r.covers == b.covers,
+            (Some(r), Some(b)) => r.placement.id == b.placement.id,
             (Some(_), None) => false,
         }
     }
@@ -389,18 +390,20 @@ impl LayerBatch {
             rect: rect_pt,
             ..*view
         };
-        let id = self.requested.as_ref().map_or(1, |r| r.id + 1);
-        let covers = wide_view.visible_world(0.0);
+        let placement = Placement {
+            id: self.requested.as_ref().map_or(1, |r| r.placement.id + 1),
+            key,
+            covers: wide_view.visible_world(0.0),
+            origin_pt: view.transform.to_screen(WorldPos::new(0.0, 0.0)),
+            rect_pt,
+        };
         self.rebuilds += 1;
         self.requested = Some(Requested {
-            id,
-            key,
-            covers,
+            placement,
             at: Instant::now(),
         });
         let job = Job {
-            id,
-            key,
+            placement,
             layers: layers.iter().filter(|l| l.visible).cloned().collect(),
             categories: categories.cloned(),
             view: wide_view,
@@ -408,16 +411,13 @@ impl LayerBatch {
             mesh_limit: self.mesh_limit,
             origin_px: min_px,
             size_px,
-            covers,
-            origin_pt: view.transform.to_screen(WorldPos::new(0.0, 0.0)),
-            rect_pt,
             repaint: ctx.clone(),
         };
         match &self.worker {
             Some(worker) => worker.submit(job),
             // No thread to be had: drawn in this frame instead.
             None => {
-                if let Some(done) = render(job, &AtomicU64::new(id)) {
+                if let Some(done) = render(job, &AtomicU64::new(placement.id)) {
                     self.show(ctx, done);
                 }
             }
@@ -430,18 +430,18 @@ impl LayerBatch {
         let Some(worker) = &self.worker else {
             return;
         };
-        let wanted = self.requested.as_ref().map_or(0, |r| r.id);
+        let wanted = self.requested.as_ref().map_or(0, |r| r.placement.id);
         let mut newest: Option<Rendered> = None;
         while let Ok(r) = worker.results.try_recv() {
             newest = Some(r);
         }
-        if newest.as_ref().is_none_or(|r| r.id != wanted) && !wait.is_zero() {
+        if newest.as_ref().is_none_or(|r| r.placement.id != wanted) && !wait.is_zero() {
             let deadline = Instant::now() + wait;
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match worker.results.recv_timeout(left) {
                     Ok(r) => {
-                        let last = r.id == wanted;
+                        let last = r.placement.id == wanted;
                         newest = Some(r);
                         if last {
                             break;
@@ -461,7 +461,7 @@ impl LayerBatch {
         let latency = self
             .requested
             .as_ref()
-            .filter(|q| q.id == r.id)
+            .filter(|q| q.placement.id == r.placement.id)
             .map_or(Duration::ZERO, |q| q.at.elapsed());
         let content = match r.made {
             Made::Mesh(mesh) => Content::Mesh(Arc::new(mesh)),
@@ -478,10 +478,7 @@ impl LayerBatch {
         };
         self.built = Some(Built {
             content,
-            key: r.key,
-            covers: r.covers,
-            origin_pt: r.origin_pt,
-            rect_pt: r.rect_pt,
+            placement: r.placement,
             marker_boxes: r.marker_boxes,
             latency,
             stages: r.stages,
@@ -493,12 +490,13 @@ impl LayerBatch {
         let Some(b) = &self.built else {
             return (Shape::Noop, Vec::new());
         };
-        let scale = (view.transform.zoom() - b.key.zoom).exp2();
+        let at = &b.placement;
+        let scale = (view.transform.zoom() - at.key.zoom).exp2();
         let origin = view.transform.to_screen(WorldPos::new(0.0, 0.0));
         let ppp = f64::from(view.pixels_per_point.max(0.01));
         let mut shift = [
-            origin[0] - b.origin_pt[0] * scale,
-            origin[1] - b.origin_pt[1] * scale,
+            origin[0] - at.origin_pt[0] * scale,
+            origin[1] - at.origin_pt[1] * scale,
         ];
         if scale == 1.0 && matches!(b.content, Content::Image) {
             // Only moved: by whole pixels, so the image stays sharp.
@@ -530,7 +528,7 @@ impl LayerBatch {
                 Shape::mesh(moved)
             }
             (Content::Image, Some(texture)) => {
-                let rect = Rect::from_min_max(map(b.rect_pt.min), map(b.rect_pt.max));
+                let rect = Rect::from_min_max(map(at.rect_pt.min), map(at.rect_pt.max));
                 let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
                 Shape::image(texture.id(), rect, uv, Color32::WHITE)
             }
@@ -837,8 +835,13 @@ mod tests {
             generation: 1,
         };
         let job = |id| Job {
-            id,
-            key,
+            placement: Placement {
+                id,
+                key,
+                covers: v.visible_world(0.0),
+                origin_pt: v.transform.to_screen(WorldPos::new(0.0, 0.0)),
+                rect_pt: v.rect,
+            },
             layers: layers.clone(),
             categories: None,
             view: v,
@@ -846,9 +849,6 @@ mod tests {
             mesh_limit: 0,
             origin_px: [0, 0],
             size_px: [400, 300],
-            covers: v.visible_world(0.0),
-            origin_pt: v.transform.to_screen(WorldPos::new(0.0, 0.0)),
-            rect_pt: v.rect,
             repaint: egui::Context::default(),
         };
         // Still the newest: drawn, as an image (every mesh rasterised here).
