@@ -209,12 +209,12 @@ pub fn parse_bytes_with(
         let mut de = serde_json::Deserializer::from_slice(&cleaned);
         // One document, or a sequence of them (newline-delimited, RFC 8142).
         while de.end().is_err() {
-            let read = DocSeed {
+            let read = DocSeed(FeaturesSeed {
                 progress,
                 repaired: &mut repaired,
                 doc: docs.len(),
                 builder: &builder,
-            }
+            })
             .deserialize(&mut de);
             match read {
                 Ok(doc) => docs.push((doc, repaired)),
@@ -449,14 +449,10 @@ struct Streamed {
     total: usize,
 }
 
-/// Reads one top-level value, converting the members of a `features` array one at a time, so
-/// the parsed JSON of the whole collection never exists at once.
-struct DocSeed<'a> {
-    progress: &'a Progress,
-    repaired: &'a mut usize,
-    doc: usize,
-    builder: &'a Sender<Vec<Pending>>,
-}
+/// Reads one top-level value, converting the members of a `features` array one at a time (with
+/// the [`FeaturesSeed`] it holds), so the parsed JSON of the whole collection never exists at
+/// once.
+struct DocSeed<'a>(FeaturesSeed<'a>);
 
 impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
     type Value = Doc;
@@ -497,17 +493,12 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
         f.write_str("a GeoJSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Doc, A::Error> {
         let mut members = Map::new();
         let mut streamed = None;
         while let Some(key) = map.next_key::<String>()? {
             if key == "features" {
-                streamed = map.next_value_seed(FeaturesSeed {
-                    progress: self.progress,
-                    repaired: &mut *self.repaired,
-                    doc: self.doc,
-                    builder: self.builder,
-                })?;
+                streamed = map.next_value_seed(self.0.reborrow())?;
             } else {
                 let value: Value = map.next_value()?;
                 members.insert(key, value);
@@ -533,6 +524,18 @@ struct FeaturesSeed<'a> {
     repaired: &'a mut usize,
     doc: usize,
     builder: &'a Sender<Vec<Pending>>,
+}
+
+impl FeaturesSeed<'_> {
+    /// The same seed, for one more `features` member.
+    fn reborrow(&mut self) -> FeaturesSeed<'_> {
+        FeaturesSeed {
+            progress: self.progress,
+            repaired: &mut *self.repaired,
+            doc: self.doc,
+            builder: self.builder,
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
