@@ -7,7 +7,6 @@ use super::{Command, CorridorApp};
 use crate::model::confidence::Confidence;
 // Shown in their own places, not in the general list.
 use crate::model::layer::EVIDENCE_PROPERTIES;
-use crate::model::measure::geodesic_length_m;
 use crate::model::units::{figure, group_thousands, humanize};
 use crate::render::color32;
 
@@ -73,14 +72,12 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                     ui.end_row();
                 }
             }
-            if let Some(g) = &feature.geometry() {
-                let length_m = geodesic_length_m(g);
-                if length_m > 0.0 {
-                    ui.label(RichText::new("Drawn length").weak())
-                        .on_hover_text("Geodesic length of the line as drawn (WGS84); routes drawn through towns run shorter than the real alignment");
-                    ui.label(format!("{} km", group_thousands((length_m / 1000.0).round())));
-                    ui.end_row();
-                }
+            let length_m = feature.length_m();
+            if length_m > 0.0 {
+                ui.label(RichText::new("Drawn length").weak())
+                    .on_hover_text("Geodesic length of the line as drawn (WGS84); routes drawn through towns run shorter than the real alignment");
+                ui.label(format!("{} km", group_thousands((length_m / 1000.0).round())));
+                ui.end_row();
             }
         });
 

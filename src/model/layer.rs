@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
 use super::lod::{Level, LodPart, build_levels, level_for_zoom};
+use super::measure::geodesic_length_m;
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
@@ -134,6 +135,8 @@ pub struct Feature {
     pub bbox: Option<WorldRect>,
     /// Simplified lines and areas per zoom, coarsest first (see [`super::lod`]).
     pub lod: Vec<Level>,
+    /// Geodesic length of its lines and rings, metres: measured when first asked for.
+    length_m: OnceLock<f64>,
 }
 
 impl Feature {
@@ -156,6 +159,7 @@ impl Feature {
             parts,
             bbox,
             lod,
+            length_m: OnceLock::new(),
         }
     }
 
@@ -181,6 +185,15 @@ impl Feature {
                 })
                 .collect(),
         }
+    }
+
+    /// Geodesic length (WGS84) of its lines and polygon rings, in metres; 0 for points and
+    /// features without a position. Measured once, on the first call (the inspector asks
+    /// every frame).
+    pub fn length_m(&self) -> f64 {
+        *self
+            .length_m
+            .get_or_init(|| self.geometry().map_or(0.0, |g| geodesic_length_m(&g)))
     }
 
     /// A string property, if present.
@@ -469,6 +482,7 @@ mod tests {
         let f = Feature::new("f".into(), Map::new(), Some(line.clone()));
         let back = f.geometry().expect("a line");
         assert!((geodesic_length_m(&line) - geodesic_length_m(&back)).abs() < 1e-3);
+        assert!((geodesic_length_m(&line) - f.length_m()).abs() < 1e-3);
         let (geo::Geometry::LineString(a), geo::Geometry::LineString(b)) = (&line, &back) else {
             panic!("lines");
         };
