@@ -15,7 +15,7 @@ use crate::io::info::FileSummary;
 use crate::io::png::{SaveError, save_png};
 use crate::model::catalog::CatalogError;
 use crate::model::layout::Composition;
-use crate::model::tile_source::TileSourceSpec;
+use crate::tiles::source::TileSourceSpec;
 use crate::model::views::{ViewError, parse_view};
 use crate::render::Scene;
 
@@ -71,9 +71,10 @@ pub struct ExportArgs {
     /// Layers to show, by id, comma-separated [default: those visible by default]
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Basemap: "offline" (the embedded atlas basemap), "osm", "opentopomap", a .mbtiles or
-    /// .pmtiles tile pack, or an XYZ URL template such as
-    /// "https://host/{z}/{x}/{y}.png"; online tiles come from the app's disk cache when present
+    /// Basemap: "offline" (the embedded atlas, with the OpenStreetMap detail of the vector pack
+    /// in maps/ from zoom 7.5), "osm", "opentopomap", a .mbtiles or .pmtiles tile pack (raster
+    /// or vector), an XYZ URL template such as "https://host/{z}/{x}/{y}.png" (or .pbf for
+    /// vector tiles), or a TileJSON URL; online tiles come from the app's disk cache when present
     #[arg(long, default_value = "offline")]
     pub basemap: String,
     /// Seconds to wait for online tiles before giving up (nothing is written then)
@@ -120,13 +121,16 @@ pub enum ExportError {
     },
     /// A tile pack that cannot be used.
     #[error(transparent)]
-    Pack(#[from] crate::io::mbtiles::PackError),
+    Pack(#[from] crate::tiles::mbtiles::PackError),
     /// A basemap that is neither offline, a known source nor a URL template.
     #[error("--basemap: {0}; or use \"offline\", \"osm\" or \"opentopomap\"")]
-    Basemap(#[from] crate::model::tile_source::TileSourceError),
+    Basemap(#[from] crate::tiles::source::TileSourceError),
     /// Online tiles did not load.
     #[error("--basemap: {0}")]
     Tiles(#[from] crate::export::MissingTiles),
+    /// A TileJSON document that could not be read.
+    #[error("--basemap: {0}")]
+    TileJson(#[from] crate::tiles::vector::tilejson::TileJsonError),
     /// The output folder does not exist.
     #[error("{}: the folder does not exist", .0.display())]
     NoFolder(PathBuf),
@@ -167,16 +171,12 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
     let view = parse_view(&args.view)?;
     let tiles = if args.basemap.eq_ignore_ascii_case("offline") {
         None
-    } else if crate::io::tile_pack::is_pack(Path::new(&args.basemap)) {
+    } else if crate::tiles::pack::is_pack(Path::new(&args.basemap)) {
         let path = Path::new(&args.basemap);
-        let pack = crate::io::tile_pack::TilePack::open(path)?;
-        let meta = pack.meta();
-        Some(TileSourceSpec::from_pack(
-            path,
-            &meta.name,
-            &meta.attribution,
-            (meta.min_zoom, meta.max_zoom),
-        ))
+        let pack = crate::tiles::pack::TilePack::open(path)?;
+        Some(TileSourceSpec::for_pack(path, pack.meta()))
+    } else if crate::tiles::vector::tilejson::is_tilejson_url(&args.basemap) {
+        Some(crate::tiles::vector::tilejson::resolve(&args.basemap)?)
     } else {
         Some(TileSourceSpec::parse(&args.basemap)?)
     };
@@ -245,6 +245,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         },
         attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
         date: today(),
+        detail: crate::tiles::vector::detail_pack_in(&dir),
         tiles,
         hybrid: args.hybrid,
         tile_opacity: 1.0,

@@ -53,6 +53,7 @@ impl Fixture {
                 attribution: vec![BASEMAP_ATTRIBUTION.into()],
                 date: "1 January 2026".into(),
                 tiles: None,
+                detail: None,
                 hybrid: false,
                 tile_opacity: 1.0,
             },

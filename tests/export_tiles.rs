@@ -137,7 +137,7 @@ fn pack_tiles() -> Vec<(u8, u32, u32, Vec<u8>)> {
 /// An MBTiles pack of [`pack_tiles`].
 fn write_test_pack(path: &Path) {
     let tiles = pack_tiles();
-    corridor_viewer::io::mbtiles::write_pack(
+    corridor_viewer::tiles::mbtiles::write_pack(
         path,
         &[
             ("name", "Test relief"),
@@ -203,7 +203,7 @@ fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() 
 fn a_pmtiles_pack_renders_too_and_a_truncated_one_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let pack = dir.path().join("relief.pmtiles");
-    corridor_viewer::io::pmtiles::write_pmtiles(&pack, "Test relief", "Test pack", &pack_tiles())
+    corridor_viewer::tiles::pmtiles::write_pmtiles(&pack, "Test relief", "Test pack", &pack_tiles())
         .expect("written");
     let out = dir.path().join("pm.png");
     let (code, err) = export_over_pack(dir.path(), &pack, &out, &[]);

@@ -420,7 +420,7 @@ fn the_session_comes_back_after_a_restart() {
         a.apply(Command::ColorBy(0, Some("name".into())));
         a.apply(Command::OpenTable(0));
         a.apply(Command::SetDms(true));
-        let local = corridor_viewer::model::tile_source::TileSourceSpec::custom(
+        let local = corridor_viewer::tiles::source::TileSourceSpec::custom(
             "Local",
             "http://127.0.0.1:9/{z}/{x}/{y}.png",
             "Test tiles",
@@ -728,9 +728,9 @@ fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
             .click();
     };
     // A template without {z}/{x}/{y}: a clear error, and the basemap stays as it was.
-    field(&h, "URL template");
+    field(&h, "URL template or TileJSON");
     h.run();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "URL template")
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "URL template or TileJSON")
         .type_text("https://tiles.example.org/map.png");
     h.run();
     h.get_by_label("Add source").click();
@@ -741,9 +741,9 @@ fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
         corridor_viewer::app::BasemapSource::OfflineAtlas
     );
     // A good one, with its attribution.
-    field(&h, "URL template");
+    field(&h, "URL template or TileJSON");
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "URL template")
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "URL template or TileJSON")
         .type_text("http://127.0.0.1:9/{z}/{x}/{y}.png");
     field(&h, "Attribution");
     h.run();
@@ -768,7 +768,7 @@ fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
 fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
     let server = tile_server::TileServer::failing();
     let mut h = harness();
-    let spec = corridor_viewer::model::tile_source::TileSourceSpec::custom(
+    let spec = corridor_viewer::tiles::source::TileSourceSpec::custom(
         "Failing",
         &server.template(),
         "Test tiles",
@@ -831,7 +831,7 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .expect("encode");
     let pack = dir.path().join("relief.mbtiles");
-    corridor_viewer::io::mbtiles::write_pack(
+    corridor_viewer::tiles::mbtiles::write_pack(
         &pack,
         &[
             ("name", "Test relief"),
@@ -848,7 +848,7 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
             image::ImageFormat::Png,
         )
         .expect("encode");
-    corridor_viewer::io::pmtiles::write_pmtiles(
+    corridor_viewer::tiles::pmtiles::write_pmtiles(
         &dir.path().join("grey.pmtiles"),
         "Grey PMTiles",
         "Test",
@@ -896,7 +896,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .expect("encode");
     let mut server = tile_server::TileServer::png(png);
-    let spec = corridor_viewer::model::tile_source::TileSourceSpec::custom(
+    let spec = corridor_viewer::tiles::source::TileSourceSpec::custom(
         "Local",
         &server.template(),
         "Test tiles",
@@ -924,7 +924,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
         .apply(Command::AddTileSource(spec.clone()));
     assert_eq!(
         shown_whole(&mut h),
-        corridor_viewer::model::tile_health::Health::Fine
+        corridor_viewer::tiles::health::Health::Fine
     );
     let served = server.requests();
     assert!(served > 0, "tiles were fetched");
@@ -939,7 +939,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
         .apply(Command::AddTileSource(spec));
     assert_eq!(
         shown_whole(&mut h),
-        corridor_viewer::model::tile_health::Health::Fine,
+        corridor_viewer::tiles::health::Health::Fine,
         "cached tiles drawn, none missing"
     );
     assert!(h.query_by_label("Offline — showing cached tiles").is_none());

@@ -10,7 +10,7 @@ use crate::export::compose::attribution_lines;
 use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
 use crate::io::png::save_png;
 use crate::model::layout::Composition;
-use crate::model::tile_source::TileSourceSpec;
+use crate::tiles::source::TileSourceSpec;
 use crate::model::views::ViewSpec;
 use crate::render::Scene;
 
@@ -67,6 +67,8 @@ pub struct BriefingDialog {
     pub hybrid: bool,
     /// With tiles: their opacity, as on screen.
     pub tile_opacity: f32,
+    /// Without tiles: the vector pack giving the offline atlas its OpenStreetMap detail.
+    pub detail: Option<std::path::PathBuf>,
     /// Why the last preview could not be drawn.
     preview_error: Option<String>,
     window_pt: [f32; 2],
@@ -99,6 +101,7 @@ impl BriefingDialog {
             tiles,
             hybrid: false,
             tile_opacity: 1.0,
+            detail: None,
             preview_error: None,
             window_pt,
             preview: None,
@@ -131,6 +134,7 @@ impl BriefingDialog {
             attribution: attribution_lines(self.tiles.as_ref(), self.hybrid, self.tile_opacity),
             date: today(),
             tiles: self.tiles.clone(),
+            detail: self.detail.clone(),
             hybrid: self.hybrid,
             tile_opacity: self.tile_opacity,
         }
@@ -319,15 +323,12 @@ impl CorridorApp {
         let tiles = match &self.basemap_source {
             super::BasemapSource::OfflineAtlas => None,
             super::BasemapSource::Tiles(spec) => Some(spec.clone()),
-            super::BasemapSource::Pack(path) => self.packs.get(path).map(|t| {
-                let meta = t.meta();
-                TileSourceSpec::from_pack(
-                    path,
-                    &meta.name,
-                    &meta.attribution,
-                    (meta.min_zoom, meta.max_zoom),
-                )
-            }),
+            super::BasemapSource::Pack(path) => self
+                .packs
+                .get(path)
+                .map(|t| t.meta())
+                .or_else(|| self.vector_packs.get(path).map(|(m, _)| m))
+                .map(|meta| TileSourceSpec::for_pack(path, meta)),
         };
         let mut dialog = BriefingDialog::new(
             ViewSpec::Fit(view.visible_world(0.0)),
@@ -339,6 +340,7 @@ impl CorridorApp {
         // The export draws the map as the screen does.
         dialog.hybrid = self.hybrid;
         dialog.tile_opacity = self.tile_opacity;
+        dialog.detail = self.detail_pack.clone();
         self.briefing = Some(dialog);
     }
 

@@ -8,7 +8,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::measure_ui::MeasureMode;
 use crate::model::style::LayerStyle;
-use crate::model::tile_source::TileSourceSpec;
+use crate::tiles::source::TileSourceSpec;
 use crate::model::view::LonLat;
 use crate::render::FeatureRef;
 
@@ -18,9 +18,9 @@ pub enum BasemapSource {
     /// The embedded vector atlas basemap: works offline.
     #[default]
     OfflineAtlas,
-    /// Raster tiles from an XYZ source, cached on disk.
+    /// Raster or vector tiles from an XYZ source, cached on disk.
     Tiles(TileSourceSpec),
-    /// Raster tiles from a tile pack file (MBTiles or PMTiles), with no network.
+    /// Raster or vector tiles from a tile pack file (MBTiles or PMTiles), with no network.
     Pack(PathBuf),
 }
 
@@ -141,6 +141,8 @@ pub enum Command {
     ClearSelection,
     /// Select a feature and show it in the inspector.
     Select(FeatureRef),
+    /// Inspect a feature of the vector basemap (no corridor feature under the pointer).
+    SelectOsm(crate::tiles::vector::draw::Pickable),
     /// Several features under a click: list them at this screen position.
     OpenPickList(egui::Pos2, Vec<FeatureRef>),
     /// Centre and zoom on a feature.
@@ -257,6 +259,7 @@ impl Command {
             Self::Pan(..) => "Pan".into(),
             Self::ClearSelection => "Clear selection".into(),
             Self::Select(_) => "Select".into(),
+            Self::SelectOsm(_) => "Inspect OpenStreetMap feature".into(),
             Self::OpenPickList(..) => "Choose a feature".into(),
             Self::ZoomToFeature(_) => "Zoom to feature".into(),
             Self::SetLayerVisible(_, visible) => {
@@ -337,6 +340,9 @@ impl Command {
             Self::Pan(..) => "Move the map",
             Self::ClearSelection => "Deselect the feature and close the inspector",
             Self::Select(_) => "Show this feature in the inspector",
+            Self::SelectOsm(_) => {
+                "Show this road, railway or place of the OpenStreetMap basemap in the inspector"
+            }
             Self::OpenPickList(..) => "Several features are here: choose one",
             Self::ZoomToFeature(_) => "Centre the map on this feature",
             Self::SetLayerVisible(..) => "Show or hide this layer",
@@ -344,13 +350,13 @@ impl Command {
                 "The built-in basemap: needs no network"
             }
             Self::SetBasemap(BasemapSource::Pack(_)) => {
-                "Tiles from a pack file: no network needed; past its last zoom level the tiles are shown enlarged"
+                "Tiles from a pack file: no network needed; past its last zoom level the tiles are shown enlarged (vector tiles stay crisp)"
             }
             Self::OpenTilePack | Self::LoadTilePack(_) => {
                 "Show an MBTiles or PMTiles pack of raster tiles (PNG, JPEG or WebP); packs in maps/ are listed by themselves"
             }
             Self::SetBasemap(BasemapSource::Tiles(_)) => {
-                "Raster tiles: need a network the first time, then cached; the offline basemap shows where tiles are missing"
+                "Tiles from a server (raster, or vector drawn in the atlas style): need a network the first time, then cached; the offline basemap shows where tiles are missing"
             }
             Self::OpenAddTileSource => {
                 "Add a tile service by its URL template (https://host/{z}/{x}/{y}.png), with its attribution and maximum zoom"

@@ -23,7 +23,12 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
         ui.add_space(4.0);
         ui.heading("Inspector");
         ui.separator();
-        ui.label(RichText::new(INSPECTOR_HINT).weak());
+        match &app.osm_pick {
+            Some(pick) => osm_ui(ui, pick, commands),
+            None => {
+                ui.label(RichText::new(INSPECTOR_HINT).weak());
+            }
+        }
         return;
     };
     ui.add_space(4.0);
@@ -128,4 +133,38 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             });
         }
     });
+}
+
+/// A feature of the vector basemap: its OpenStreetMap class, name and number, under its own
+/// heading and credit, never among corridor facts.
+fn osm_ui(ui: &mut Ui, pick: &crate::tiles::vector::draw::Pickable, commands: &mut Vec<Command>) {
+    let f = &pick.feature;
+    ui.label(RichText::new("OpenStreetMap").size(15.0).strong());
+    ui.label(
+        RichText::new("Basemap feature, not a corridor project. © OpenStreetMap contributors (ODbL)")
+            .weak(),
+    );
+    ui.add_space(4.0);
+    let name = crate::tiles::vector::schema::name(f);
+    if let Some(n) = name {
+        ui.label(RichText::new(n).size(17.0).strong());
+    }
+    egui::Grid::new("inspector_osm").num_columns(2).striped(true).show(ui, |ui| {
+        ui.label("layer");
+        ui.label(&pick.layer);
+        ui.end_row();
+        for (key, value) in &f.properties {
+            ui.label(key);
+            ui.label(value.to_text());
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
+    if ui
+        .button("Close")
+        .on_hover_text(Command::ClearSelection.tooltip())
+        .clicked()
+    {
+        commands.push(Command::ClearSelection);
+    }
 }

@@ -9,10 +9,11 @@ use super::{Command, CorridorApp, pakistan_center};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::model::index::hit_test_layer;
 use crate::model::layer::Layer;
-use crate::model::tile_health::Health;
+use crate::tiles::health::Health;
 use crate::model::view::{LonLat, ScreenTransform};
 use crate::render::{
-    BasemapDraw, FeatureRef, Scene, View, basemap_shapes, paint_map, scale_bar_shapes,
+    BasemapDraw, FeatureRef, Scene, View, basemap_area_shapes, basemap_shapes, paint_map,
+    scale_bar_shapes,
 };
 
 /// Hit tolerance around lines and polygon edges, in points.
@@ -62,9 +63,14 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let pack = app.basemap_source.pack().map(std::path::Path::to_path_buf);
     let tile_attribution: Option<String> = match (&online, &pack) {
         (Some(spec), _) => Some(spec.attribution.clone()),
-        (None, Some(p)) => app.packs.get(p).map(|t| t.meta().attribution.clone()),
+        (None, Some(p)) => app
+            .packs
+            .get(p)
+            .map(|t| t.meta().attribution.clone())
+            .or_else(|| app.vector_packs.get(p).map(|(m, _)| m.attribution.clone())),
         (None, None) => None,
     };
+    let vector_basemap = app.vector_basemap().is_some();
     if tile_attribution.is_some() {
         // Under the tiles, the offline basemap: what shows where tiles are missing (offline).
         let c = app.current_center().to_world();
@@ -80,9 +86,14 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             rect: map_rect,
             pixels_per_point: ui.ctx().pixels_per_point(),
         };
-        ui.painter()
-            .with_clip_rect(map_rect)
-            .extend(basemap_shapes(&app.basemap, &view));
+        // Vector tiles leave the land to the atlas: its areas only (their own boundaries and
+        // names, or the atlas's in the hybrid view, come over them).
+        let under = if vector_basemap {
+            basemap_area_shapes(&app.basemap, &view)
+        } else {
+            basemap_shapes(&app.basemap, &view)
+        };
+        ui.painter().with_clip_rect(map_rect).extend(under);
     }
     // Tiles are painted by us (as in exports), so they can be see-through over the basemap.
     let mut tiles: Option<(&mut dyn Tiles, (u8, u8))> = match (&online, &pack) {
@@ -114,6 +125,15 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let mut cursor = None;
     let mut tile_counts = None;
     let health = app.tile_health.health();
+    let vector = super::vector_source(
+        &app.basemap_source,
+        app.detail_pack.as_ref(),
+        &app.vector_packs,
+        &app.vector_servers,
+        app.hybrid,
+        app.map_memory.zoom(),
+    );
+    let mut label_report = None;
 
     Map::new(None, &mut app.map_memory, pakistan_center())
         .double_click_to_zoom(true)
@@ -139,19 +159,27 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 let missing = drawn.iter().filter(|(_, own)| !own).count();
                 tile_counts = Some((missing, t.stats().in_progress));
             }
+            // Vector tiles: what is ready now (workers prepare the rest and ask for a repaint).
+            let vector_frame = vector.map(|(v, atlas_under)| v.frame(&view, atlas_under));
+            if let Some(f) = &vector_frame
+                && vector_basemap
+            {
+                tile_counts = Some((f.failed, f.waiting));
+            }
             let scene = Scene {
                 basemap,
                 layers,
                 categories,
             };
-            paint_map(
+            label_report = Some(paint_map(
                 &painter,
                 &scene,
                 &view,
                 selection,
                 basemap_draw,
+                vector_frame.as_ref(),
                 Some((&mut *batch, generation)),
-            );
+            ));
 
             // Hover: tooltip with the name(s) under the pointer.
             if let Some(pos) = response.hover_pos() {
@@ -184,14 +212,29 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 && let Some(pos) = response.interact_pointer_pos()
             {
                 let hits = features_at(layers, &view, pos);
+                let osm = || {
+                    let frame = vector_frame.as_ref()?;
+                    crate::tiles::vector::draw::pick(frame, &view, pos, HIT_TOLERANCE_PT as f32)
+                };
                 match hits.as_slice() {
-                    [] => commands.push(Command::ClearSelection),
+                    // No corridor feature: a road, railway or place of the vector basemap.
+                    [] => match osm() {
+                        Some(p) => commands.push(Command::SelectOsm(p)),
+                        None => commands.push(Command::ClearSelection),
+                    },
                     [one] => commands.push(Command::Select(*one)),
                     _ => commands.push(Command::OpenPickList(pos, hits)),
                 }
             }
 
-            overlays_ui(ui, &painter, &view, tile_attribution.as_deref(), commands);
+            // The vector tiles' credit whenever they show (the atlas's detail has no other).
+            let credit = tile_attribution.clone().or_else(|| {
+                vector_frame
+                    .as_ref()
+                    .filter(|f| !f.tiles.is_empty())
+                    .map(|f| f.attribution.clone())
+            });
+            overlays_ui(ui, &painter, &view, credit.as_deref(), commands);
             if online.is_some() {
                 tile_status_ui(ui, rect, health, commands);
             }
@@ -200,6 +243,9 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             }
         });
     app.last_view = view_out;
+    if let Some(r) = label_report {
+        app.label_report = r;
+    }
     app.cursor_lon_lat = cursor;
     if let (Some(spec), Some((missing, downloading))) = (online, tile_counts) {
         let now = ui.input(|i| i.time);
@@ -208,10 +254,14 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             // The loader asks for a tile only once: a fresh one asks again for the failed ones
             // (and finds the cached ones on disk).
             log::info!("Asking {} again for {missing} tiles", spec.name);
-            app.tiles.insert(
-                spec.url_template.clone(),
-                crate::tiles::http_tiles_cached_in(&spec, ui.ctx(), app.cache_dir.clone()),
-            );
+            if let Some(v) = app.vector_servers.get(&spec.url_template) {
+                v.retry();
+            } else {
+                app.tiles.insert(
+                    spec.url_template.clone(),
+                    crate::tiles::http_tiles_cached_in(&spec, ui.ctx(), app.cache_dir.clone()),
+                );
+            }
         }
         match (was, app.tile_health.health()) {
             (Health::Fine, Health::Offline { missing, .. }) => {

@@ -72,6 +72,40 @@ pub struct AppOptions {
     pub cache_dir: Option<PathBuf>,
 }
 
+/// Vector tile packs by file, with their metadata.
+type VectorPacks = std::collections::HashMap<
+    PathBuf,
+    (
+        crate::tiles::mbtiles::PackMeta,
+        crate::tiles::vector::VectorTiles,
+    ),
+>;
+
+/// See [`CorridorApp::vector_source`] (over the fields, so the map can borrow others).
+fn vector_source<'a>(
+    source: &BasemapSource,
+    detail_pack: Option<&PathBuf>,
+    packs: &'a VectorPacks,
+    servers: &'a std::collections::HashMap<String, crate::tiles::vector::VectorTiles>,
+    hybrid: bool,
+    zoom: f64,
+) -> Option<(&'a crate::tiles::vector::VectorTiles, bool)> {
+    match source {
+        BasemapSource::OfflineAtlas => detail_pack
+            .filter(|_| zoom >= crate::tiles::vector::DETAIL_FROM_ZOOM)
+            .and_then(|p| packs.get(p))
+            .map(|(_, v)| (v, true)),
+        BasemapSource::Pack(p) => packs.get(p).map(|(_, v)| (v, hybrid)),
+        BasemapSource::Tiles(spec) => servers.get(&spec.url_template).map(|v| (v, hybrid)),
+    }
+}
+
+/// A repaint request for `ctx`, for worker threads to call when their work arrives.
+fn repaint_from(ctx: &egui::Context) -> Box<dyn Fn() + Send + Sync> {
+    let ctx = ctx.clone();
+    Box::new(move || ctx.request_repaint())
+}
+
 /// A screenshot on its way, to be cropped to the map and saved.
 struct PendingExport {
     path: PathBuf,
@@ -94,7 +128,7 @@ pub struct CorridorApp {
     /// Tiles per source (by URL template), kept when switching away so the cache stays warm.
     tiles: std::collections::HashMap<String, HttpTiles>,
     /// Tile sources the user added.
-    pub tile_sources: Vec<crate::model::tile_source::TileSourceSpec>,
+    pub tile_sources: Vec<crate::tiles::source::TileSourceSpec>,
     /// Draw the offline basemap's boundaries and labels over tiles.
     pub hybrid: bool,
     /// Opacity of tiles over the offline basemap.
@@ -106,9 +140,19 @@ pub struct CorridorApp {
     /// The tile cache folder.
     pub cache_dir: Option<PathBuf>,
     /// Whether the tiles arrive, and when to ask again for failed ones.
-    pub tile_health: crate::model::tile_health::TileHealth,
-    /// Tile packs that were opened, by file.
+    pub tile_health: crate::tiles::health::TileHealth,
+    /// Raster tile packs that were opened, by file.
     packs: std::collections::HashMap<PathBuf, crate::tiles::PackTiles>,
+    /// Vector tile packs that were opened, by file, with what each says about itself.
+    vector_packs: VectorPacks,
+    /// Vector tile servers, by URL template.
+    vector_servers: std::collections::HashMap<String, crate::tiles::vector::VectorTiles>,
+    /// The vector pack (in `maps/`) whose OpenStreetMap detail the offline atlas draws.
+    pub detail_pack: Option<PathBuf>,
+    /// The vector basemap feature last clicked, shown when no corridor feature is selected.
+    pub osm_pick: Option<crate::tiles::vector::draw::Pickable>,
+    /// How the vector tiles' labels went in the last frame.
+    pub label_report: crate::tiles::vector::draw::LabelReport,
     /// The form for a new tile source, when open.
     add_source: Option<sources_ui::AddSourceState>,
     /// The selected feature.
@@ -222,6 +266,11 @@ impl CorridorApp {
             tile_opacity: 1.0,
             add_source: None,
             packs: Default::default(),
+            vector_packs: Default::default(),
+            vector_servers: Default::default(),
+            detail_pack: None,
+            osm_pick: None,
+            label_report: Default::default(),
             tile_health: Default::default(),
             cache_limit_mb: crate::model::session::DEFAULT_CACHE_LIMIT_MB,
             cache_size: None,
@@ -258,6 +307,10 @@ impl CorridorApp {
         // Tile packs placed in maps/ are listed by themselves.
         if let Some(dir) = &maps_dir {
             app.open_packs_in(dir);
+            // The first vector pack there gives the offline atlas its OpenStreetMap detail.
+            let mut vector: Vec<&PathBuf> = app.vector_packs.keys().collect();
+            vector.sort();
+            app.detail_pack = vector.first().map(|p| (*p).clone());
         }
         match app.session_file.clone() {
             Some(path) => {
@@ -445,6 +498,7 @@ impl CorridorApp {
             Command::Pan(fx, fy) => self.pan(fx, fy),
             Command::ClearSelection => {
                 self.selection = None;
+                self.osm_pick = None;
                 self.pick_list = None;
                 self.measure = None;
             }
@@ -462,7 +516,13 @@ impl CorridorApp {
             }
             Command::Select(r) => {
                 self.selection = Some(r);
+                self.osm_pick = None;
                 self.pick_list = None;
+            }
+            Command::SelectOsm(p) => {
+                self.selection = None;
+                self.pick_list = None;
+                self.osm_pick = Some(p);
             }
             Command::OpenPickList(pos, refs) => self.pick_list = Some((pos, refs)),
             Command::ZoomToFeature(r) => self.zoom_to_feature(r),
@@ -596,18 +656,62 @@ impl CorridorApp {
 
     fn set_basemap(&mut self, source: BasemapSource) {
         self.tile_health = Default::default();
-        if let BasemapSource::Tiles(spec) = &source
-            && !self.tiles.contains_key(&spec.url_template)
-        {
-            let tiles = crate::tiles::http_tiles_cached_in(spec, &self.ctx, self.cache_dir.clone());
-            self.tiles.insert(spec.url_template.clone(), tiles);
+        if let BasemapSource::Tiles(spec) = &source {
+            if spec.is_vector() {
+                if !self.vector_servers.contains_key(&spec.url_template) {
+                    match crate::tiles::vector::from_server(
+                        spec,
+                        self.cache_dir.as_deref(),
+                        repaint_from(&self.ctx),
+                    ) {
+                        Ok(v) => {
+                            self.vector_servers.insert(spec.url_template.clone(), v);
+                        }
+                        Err(e) => {
+                            self.notify(
+                                Level::Error,
+                                format!("{}: not opened: {e}; the basemap stays as it was", spec.name),
+                            );
+                            return;
+                        }
+                    }
+                }
+            } else if !self.tiles.contains_key(&spec.url_template) {
+                let tiles =
+                    crate::tiles::http_tiles_cached_in(spec, &self.ctx, self.cache_dir.clone());
+                self.tiles.insert(spec.url_template.clone(), tiles);
+            }
         }
         self.basemap_source = source;
+    }
+
+    /// The vector tiles the map draws now, and whether the offline atlas lies under them with
+    /// its own boundaries and names: the chosen vector basemap, or the atlas's OpenStreetMap
+    /// detail from its zoom on.
+    pub fn vector_source(&self, zoom: f64) -> Option<(&crate::tiles::vector::VectorTiles, bool)> {
+        vector_source(
+            &self.basemap_source,
+            self.detail_pack.as_ref(),
+            &self.vector_packs,
+            &self.vector_servers,
+            self.hybrid,
+            zoom,
+        )
+    }
+
+    /// The chosen basemap's vector tiles, if it has them (not the atlas's detail).
+    pub fn vector_basemap(&self) -> Option<&crate::tiles::vector::VectorTiles> {
+        match &self.basemap_source {
+            BasemapSource::OfflineAtlas => None,
+            BasemapSource::Pack(p) => self.vector_packs.get(p).map(|(_, v)| v),
+            BasemapSource::Tiles(spec) => self.vector_servers.get(&spec.url_template),
+        }
     }
 
     /// Open a tile pack and show it; one that cannot be used is reported and the basemap stays.
     fn load_pack(&mut self, path: PathBuf) {
         if !self.packs.contains_key(&path)
+            && !self.vector_packs.contains_key(&path)
             && let Err(e) = self.open_pack(&path)
         {
             self.notify(Level::Error, format!("Tile pack not opened: {e}"));
@@ -624,7 +728,7 @@ impl CorridorApp {
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| crate::io::tile_pack::is_pack(p))
+            .filter(|p| crate::tiles::pack::is_pack(p))
             .collect();
         paths.sort();
         for path in paths {
@@ -635,16 +739,27 @@ impl CorridorApp {
     }
 
     /// Open a pack and keep it among the packs.
-    fn open_pack(&mut self, path: &std::path::Path) -> Result<(), crate::io::mbtiles::PackError> {
-        let pack = crate::io::tile_pack::TilePack::open(path)?;
-        let tiles = crate::tiles::PackTiles::new(pack, &self.ctx);
-        self.packs.insert(path.to_path_buf(), tiles);
+    fn open_pack(&mut self, path: &std::path::Path) -> Result<(), crate::tiles::mbtiles::PackError> {
+        let pack = crate::tiles::pack::TilePack::open(path)?;
+        if pack.meta().is_vector() {
+            let meta = pack.meta().clone();
+            let tiles = crate::tiles::vector::from_pack(pack, repaint_from(&self.ctx));
+            self.vector_packs.insert(path.to_path_buf(), (meta, tiles));
+        } else {
+            let tiles = crate::tiles::PackTiles::new(pack, &self.ctx);
+            self.packs.insert(path.to_path_buf(), tiles);
+        }
         Ok(())
     }
 
-    /// The tile packs that are open, sorted by file.
-    pub fn pack_list(&self) -> Vec<(&std::path::Path, &crate::io::mbtiles::PackMeta)> {
-        let mut list: Vec<_> = self.packs.values().map(|t| (t.path(), t.meta())).collect();
+    /// The tile packs that are open (raster and vector), sorted by file.
+    pub fn pack_list(&self) -> Vec<(&std::path::Path, &crate::tiles::mbtiles::PackMeta)> {
+        let mut list: Vec<_> = self
+            .packs
+            .values()
+            .map(|t| (t.path(), t.meta()))
+            .chain(self.vector_packs.iter().map(|(p, (m, _))| (p.as_path(), m)))
+            .collect();
         list.sort_by(|a, b| a.0.cmp(b.0));
         list
     }
@@ -660,7 +775,8 @@ impl CorridorApp {
             return;
         };
         self.tiles.clear();
-        match crate::io::cache::clear_dir(&dir) {
+        self.vector_servers.clear();
+        match crate::tiles::cache::clear_dir(&dir) {
             Ok(freed) => self.notify(
                 Level::Info,
                 format!(
@@ -684,8 +800,8 @@ impl CorridorApp {
             return;
         };
         let limit = u64::from(self.cache_limit_mb) * 1_000_000;
-        match crate::io::cache::dir_size(&dir) {
-            Ok(size) if size > limit => match crate::io::cache::clear_dir(&dir) {
+        match crate::tiles::cache::dir_size(&dir) {
+            Ok(size) if size > limit => match crate::tiles::cache::clear_dir(&dir) {
                 Ok(_) => self.notify(
                     Level::Info,
                     format!(
@@ -710,7 +826,7 @@ impl CorridorApp {
             let size = self
                 .cache_dir
                 .as_deref()
-                .and_then(|d| crate::io::cache::dir_size(d).ok());
+                .and_then(|d| crate::tiles::cache::dir_size(d).ok());
             self.cache_size = size.map(|s| (s, now_s));
         }
         self.cache_size.map(|(s, _)| s)

@@ -7,7 +7,7 @@ use super::{BasemapSource, CorridorApp, Level};
 use crate::io::png::write_atomically;
 use crate::model::layer::{Layer, LayerOrigin};
 use crate::model::session::{SavedLayer, SavedView, Session};
-use crate::model::tile_source::TileSourceSpec;
+use crate::tiles::source::TileSourceSpec;
 
 /// Where the session is kept: `$CORRIDOR_VIEWER_CONFIG_DIR/session.json`, else the user's
 /// config folder.

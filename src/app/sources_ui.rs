@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use super::{BasemapSource, Command, CorridorApp, command_button};
-use crate::model::tile_source::TileSourceSpec;
+use crate::tiles::source::TileSourceSpec;
 
 /// The new-source form's fields.
 pub struct AddSourceState {
@@ -79,7 +79,7 @@ pub(super) fn basemap_menu_ui(
             || "bounds not given".to_string(),
             |[w, s, e, n]| format!("{w:.2}, {s:.2} to {e:.2}, {n:.2}"),
         );
-        let hover = format!(
+        let mut hover = format!(
             "{}\n{}\n{}\nzoom {}–{} ({}), {bounds}",
             Command::SetBasemap(source.clone()).tooltip(),
             path.display(),
@@ -88,8 +88,16 @@ pub(super) fn basemap_menu_ui(
             meta.max_zoom,
             meta.format
         );
+        if let Some(v) = app.vector_packs.get(path).map(|(_, v)| v) {
+            hover.push_str(&vector_info_text(v, app));
+        }
+        let kind = if meta.is_vector() {
+            "vector pack"
+        } else {
+            "tile pack"
+        };
         if ui
-            .radio(chosen, format!("{} (tile pack)", meta.name))
+            .radio(chosen, format!("{} ({kind})", meta.name))
             .on_hover_text(hover)
             .clicked()
         {
@@ -129,6 +137,35 @@ pub(super) fn basemap_menu_ui(
     });
 }
 
+/// What a vector source's info adds: its schema, tiles that could not be read, labels left
+/// out for want of glyphs, and whether it is the offline atlas's detail.
+fn vector_info_text(v: &crate::tiles::vector::VectorTiles, app: &CorridorApp) -> String {
+    let p = v.problems();
+    let mut text = format!(
+        "\n{}",
+        p.schema.map_or("schema: known once a tile is read", |s| s.label())
+    );
+    if app.detail_pack.as_deref().is_some_and(|d| v.origin() == d.display().to_string()) {
+        text.push_str(&format!(
+            "\nThe offline atlas draws its OpenStreetMap detail from zoom {}",
+            crate::tiles::vector::DETAIL_FROM_ZOOM
+        ));
+    }
+    if p.bad_tiles > 0 {
+        text.push_str(&format!("\n{} tiles could not be read and are skipped:", p.bad_tiles));
+        for e in p.examples.iter().take(5) {
+            text.push_str(&format!("\n  {e}"));
+        }
+    }
+    if app.label_report.no_glyphs > 0 {
+        text.push_str(&format!(
+            "\n{} labels in view left out: the fonts have no glyphs for their script",
+            app.label_report.no_glyphs
+        ));
+    }
+    text
+}
+
 pub(super) fn add_source_ui(
     app: &mut CorridorApp,
     ctx: &egui::Context,
@@ -138,7 +175,7 @@ pub(super) fn add_source_ui(
         return;
     };
     let mut open = true;
-    egui::Window::new("Add XYZ tile source")
+    egui::Window::new("Add tile source")
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -152,9 +189,9 @@ pub(super) fn add_source_ui(
                     for (label, value, hint) in [
                         ("Name", &mut state.name, "e.g. Esri World Imagery"),
                         (
-                            "URL template",
+                            "URL template or TileJSON",
                             &mut state.template,
-                            "https://host/{z}/{x}/{y}.png",
+                            "https://host/{z}/{x}/{y}.png, …/{z}/{x}/{y}.pbf or …/tiles.json",
                         ),
                         (
                             "Attribution",
@@ -173,7 +210,9 @@ pub(super) fn add_source_ui(
                         edited |= edit.changed();
                         ui.end_row();
                     }
-                    let l = ui.label("Maximum zoom");
+                    let l = ui.label("Maximum zoom").on_hover_text(
+                        "The server's deepest level (vector tiles are drawn over-zoomed past it; a TileJSON says it itself)",
+                    );
                     ui.add(egui::Slider::new(&mut state.max_zoom, 1..=22))
                         .labelled_by(l.id);
                     ui.end_row();
@@ -191,14 +230,9 @@ pub(super) fn add_source_ui(
                     .on_hover_text(add.tooltip())
                     .clicked()
                 {
-                    match TileSourceSpec::custom(
-                        &state.name,
-                        &state.template,
-                        &state.attribution,
-                        state.max_zoom,
-                    ) {
+                    match new_source(state) {
                         Ok(spec) => commands.push(Command::AddTileSource(spec)),
-                        Err(e) => state.error = Some(e.to_string()),
+                        Err(e) => state.error = Some(e),
                     }
                 }
                 if ui.button(Command::CloseAddTileSource.label()).clicked() {
@@ -209,6 +243,29 @@ pub(super) fn add_source_ui(
     if !open {
         commands.push(Command::CloseAddTileSource);
     }
+}
+
+/// The source the form describes: a TileJSON URL is read from its server (its name and
+/// attribution unless the form gives its own), a template is checked.
+fn new_source(state: &AddSourceState) -> Result<TileSourceSpec, String> {
+    use crate::tiles::vector::tilejson;
+    if tilejson::is_tilejson_url(&state.template) {
+        let mut spec = tilejson::resolve(state.template.trim()).map_err(|e| e.to_string())?;
+        if !state.name.trim().is_empty() {
+            spec.name = state.name.trim().to_string();
+        }
+        if !state.attribution.trim().is_empty() {
+            spec.attribution = state.attribution.trim().to_string();
+        }
+        return Ok(spec);
+    }
+    TileSourceSpec::custom(
+        &state.name,
+        &state.template,
+        &state.attribution,
+        state.max_zoom,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The tile cache: its size against its limit, the limit, and "Clear cache".

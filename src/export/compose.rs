@@ -7,7 +7,7 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
 use crate::model::layout::{Composition, PageLayout, RectPt, layout};
 use crate::model::legend::{Legend, legend_for};
 use crate::model::style::LinePattern;
-use crate::model::tile_source::{TileAddress, TileSourceSpec};
+use crate::tiles::source::{TileAddress, TileSourceSpec};
 use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
 use crate::model::views::ViewSpec;
 use crate::render::{
@@ -30,8 +30,12 @@ pub struct BriefingRequest {
     pub attribution: Vec<String>,
     /// The date line, e.g. "29 November 2026".
     pub date: String,
-    /// Raster tiles under the layers instead of the offline basemap.
+    /// Tiles under the layers instead of the offline basemap: raster, or vector (drawn in the
+    /// atlas style over the offline basemap's areas).
     pub tiles: Option<TileSourceSpec>,
+    /// Without tiles: the vector pack whose OpenStreetMap detail the offline atlas draws from
+    /// [`crate::tiles::vector::DETAIL_FROM_ZOOM`] on (the one in `maps/`).
+    pub detail: Option<std::path::PathBuf>,
     /// With tiles: the offline basemap's boundaries and labels drawn over them.
     pub hybrid: bool,
     /// With tiles: their opacity over the offline basemap (1: opaque).
@@ -96,8 +100,14 @@ pub fn map_view(spec: ViewSpec, map: Rect, pixels_per_point: f32) -> View {
     }
 }
 
-/// The footnote lines, top to bottom.
-fn footnote(legend: &Legend, c: &Composition, req: &BriefingRequest) -> Vec<(String, Color32)> {
+/// The footnote lines, top to bottom; `vector_credit`: the attribution of vector tiles drawn
+/// (added unless the request already names it).
+fn footnote(
+    legend: &Legend,
+    c: &Composition,
+    req: &BriefingRequest,
+    vector_credit: Option<&str>,
+) -> Vec<(String, Color32)> {
     let mut lines = Vec::new();
     if c.attribution {
         const SHOWN: usize = 12;
@@ -132,6 +142,11 @@ fn footnote(legend: &Legend, c: &Composition, req: &BriefingRequest) -> Vec<(Str
         for a in &req.attribution {
             lines.push((a.clone(), MUTED));
         }
+        if let Some(credit) = vector_credit
+            && !req.attribution.iter().any(|a| a.contains(credit))
+        {
+            lines.push((credit.to_string(), MUTED));
+        }
     }
     let mut last = Vec::new();
     if c.disclaimer {
@@ -146,12 +161,15 @@ fn footnote(legend: &Legend, c: &Composition, req: &BriefingRequest) -> Vec<(Str
     lines
 }
 
-/// Draw the whole page; `tiles` are drawn under the layers when the request has a tile source.
+/// Draw the whole page; raster `tiles` are drawn under the layers when the request has a
+/// raster source, the `vector` frame (prepared for this page's map view) over the offline
+/// basemap's areas when it has vector tiles or OpenStreetMap detail.
 pub fn compose(
     painter: &Painter,
     scene: &Scene<'_>,
     req: &BriefingRequest,
     tiles: Option<&mut dyn walkers::Tiles>,
+    vector: Option<&crate::tiles::vector::VectorFrame>,
 ) -> ComposeInfo {
     let c = &req.composition;
     let [w, h] = req.size_pt;
@@ -182,7 +200,10 @@ pub fn compose(
         scene.categories,
         map_view(req.view, rect(provisional.map), req.scale).visible_world(0.0),
     );
-    let galleys: Vec<_> = footnote(&legend, c, req)
+    let credit = vector
+        .filter(|f| !f.tiles.is_empty())
+        .map(|f| f.attribution.as_str());
+    let galleys: Vec<_> = footnote(&legend, c, req, credit)
         .into_iter()
         .map(|(text, color)| painter.layout(text, small.clone(), color, footer_w))
         .collect();
@@ -221,12 +242,18 @@ pub fn compose(
     // Map: tiles under the layers (over the offline basemap when see-through), or the
     // offline basemap.
     let opacity = req.tile_opacity.clamp(0.0, 1.0);
-    if req.tiles.is_some() && opacity < 1.0 {
+    let vector_tiles = req.tiles.as_ref().is_some_and(TileSourceSpec::is_vector);
+    if vector_tiles {
+        painter
+            .with_clip_rect(view.rect)
+            .extend(crate::render::basemap_area_shapes(scene.basemap, &view));
+    } else if req.tiles.is_some() && opacity < 1.0 {
         painter
             .with_clip_rect(view.rect)
             .extend(crate::render::basemap_shapes(scene.basemap, &view));
     }
     let tile_status = match (tiles, &req.tiles) {
+        _ if vector_tiles => vector.map(|f| f.status.clone()).unwrap_or_default(),
         (Some(t), Some(spec)) => crate::tiles::paint_tiles(
             painter,
             &view,
@@ -241,7 +268,7 @@ pub fn compose(
         (Some(_), true) => BasemapDraw::Overlay,
         (Some(_), false) => BasemapDraw::Off,
     };
-    paint_map(painter, scene, &view, None, basemap_draw, None);
+    paint_map(painter, scene, &view, None, basemap_draw, vector, None);
     let map = view.rect;
     let mut scale_bar = None;
     if c.scale_bar {

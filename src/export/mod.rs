@@ -36,7 +36,7 @@ pub struct MissingTiles {
     /// The tile source's name.
     pub source_name: String,
     /// The tiles that did not load.
-    pub missing: Vec<crate::model::tile_source::TileAddress>,
+    pub missing: Vec<crate::tiles::source::TileAddress>,
     /// Tiles in view.
     pub total: usize,
     /// How long the export waited.
@@ -66,10 +66,16 @@ pub fn render_briefing(
     if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
         viewport.native_pixels_per_point = Some(req.scale);
     }
+    // Vector tiles (a vector source, or the offline atlas's OpenStreetMap detail) are
+    // prepared for the page's map view once it is known, then drawn in a last pass.
+    let vector = open_vector(req);
+    let atlas_under = req.tiles.is_none() || req.hybrid;
+    let mut vector_frame: Option<crate::tiles::vector::VectorFrame> = None;
     // A pack that cannot be opened draws nothing, and the export refuses below.
+    let raster = req.tiles.as_ref().filter(|spec| !spec.is_vector());
     let mut tiles: Option<Box<dyn walkers::Tiles>> =
-        req.tiles.as_ref().map(|spec| match spec.pack_path() {
-            Some(path) => match crate::io::tile_pack::TilePack::open(&path) {
+        raster.map(|spec| match spec.pack_path() {
+            Some(path) => match crate::tiles::pack::TilePack::open(&path) {
                 Ok(pack) => {
                     Box::new(crate::tiles::PackTiles::new(pack, &ctx)) as Box<dyn walkers::Tiles>
                 }
@@ -90,13 +96,42 @@ pub fn render_briefing(
             let t = tiles
                 .as_mut()
                 .map(|t| t.as_mut() as &mut dyn walkers::Tiles);
-            info = Some(compose(ui.painter(), scene, req, t));
+            info = Some(compose(ui.painter(), scene, req, t, vector_frame.as_ref()));
         });
         // Textures (fonts, arriving tiles) accumulate over the passes.
         textures.apply(&mut output.textures_delta);
         let Some(info) = info else {
             continue;
         };
+        if let Some(v) = &vector
+            && vector_frame.is_none()
+        {
+            let remaining = timeout.saturating_sub(started.elapsed());
+            let frame = if req.tiles.is_some()
+                || info.view.transform.zoom() >= crate::tiles::vector::DETAIL_FROM_ZOOM
+            {
+                v.frame_complete(&info.view, atlas_under, remaining)
+            } else {
+                crate::tiles::vector::VectorFrame::default()
+            };
+            let missing: Vec<_> = frame
+                .status
+                .iter()
+                .filter(|(_, own)| !own)
+                .map(|(a, _)| *a)
+                .collect();
+            if req.tiles.is_some() && !missing.is_empty() {
+                return Err(MissingTiles {
+                    source_name: req.tiles.as_ref().map_or_else(String::new, |s| s.name.clone()),
+                    total: frame.status.len(),
+                    missing,
+                    waited_s: started.elapsed().as_secs_f64(),
+                });
+            }
+            vector_frame = Some(frame);
+            // Once more, with the tiles.
+            continue;
+        }
         let missing: Vec<_> = info
             .tiles
             .iter()
@@ -135,6 +170,32 @@ pub fn render_briefing(
         rgba: canvas.to_rgba8(),
         info,
     })
+}
+
+/// The vector tiles an export draws: its vector source, or (without tiles) the offline atlas's
+/// detail pack. One that cannot be opened is logged and left out (a vector source then
+/// fails the export as missing tiles).
+fn open_vector(req: &BriefingRequest) -> Option<crate::tiles::vector::VectorTiles> {
+    use crate::tiles::vector;
+    let no_repaint = || Box::new(|| {}) as Box<dyn Fn() + Send + Sync>;
+    let open_pack = |path: &std::path::Path| match crate::tiles::pack::TilePack::open(path) {
+        Ok(pack) if pack.meta().is_vector() => Some(vector::from_pack(pack, no_repaint())),
+        Ok(_) => None,
+        Err(e) => {
+            log::warn!("{e}");
+            None
+        }
+    };
+    match &req.tiles {
+        Some(spec) if spec.is_vector() => match spec.pack_path() {
+            Some(path) => open_pack(&path),
+            None => vector::from_server(spec, crate::tiles::cache_dir().as_deref(), no_repaint())
+                .map_err(|e| log::warn!("{}: {e}", spec.name))
+                .ok(),
+        },
+        Some(_) => None,
+        None => req.detail.as_deref().and_then(open_pack),
+    }
 }
 
 /// Tiles from nowhere: what a pack that cannot be opened shows.

@@ -1,13 +1,9 @@
 //! Reading files. Errors name the file, the place in it and the problem.
 
 pub mod basemap_assets;
-pub mod cache;
 pub mod catalog;
 pub mod fast_feature;
 pub mod geojson;
 pub mod info;
-pub mod mbtiles;
-pub mod pmtiles;
 pub mod png;
 pub mod repair;
-pub mod tile_pack;

@@ -18,8 +18,6 @@ pub mod search;
 pub mod session;
 pub mod style;
 pub mod table;
-pub mod tile_health;
-pub mod tile_source;
 pub mod triangulate;
 pub mod units;
 pub mod view;

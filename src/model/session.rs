@@ -59,7 +59,7 @@ pub struct Session {
     /// `"offline"`, or the URL template of the tile source shown.
     pub basemap: String,
     /// Tile sources the user added.
-    pub tile_sources: Vec<super::tile_source::TileSourceSpec>,
+    pub tile_sources: Vec<crate::tiles::source::TileSourceSpec>,
     /// The offline basemap's boundaries and labels drawn over tiles.
     pub hybrid: bool,
     /// Opacity of tiles over the offline basemap.

@@ -230,6 +230,14 @@ fn lines(
 
 /// The basemap's areas and lines (no labels), bottom to top.
 pub fn basemap_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
+    let mut out = basemap_area_shapes(basemap, view);
+    out.extend(boundary_shapes(basemap, view));
+    out
+}
+
+/// The basemap's sea, land, water and coast (no boundaries, no labels): what lies under
+/// vector tiles.
+pub fn basemap_area_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
     use palette::*;
     let mut out = vec![Shape::rect_filled(view.rect, 0.0, SEA)];
     out.push(fills(view, &basemap.world_land, LAND));
@@ -257,7 +265,6 @@ pub fn basemap_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
         LinePattern::Solid,
         &mut out,
     );
-    out.extend(boundary_shapes(basemap, view));
     out
 }
 
@@ -513,6 +520,17 @@ fn visible_features(
     })
 }
 
+/// The atlas's labels: their shapes, and each label's box and text with its anchor (which
+/// labels drawn later must avoid and not repeat).
+pub struct AtlasLabels {
+    /// What to paint.
+    pub shapes: Vec<Shape>,
+    /// The boxes taken: the reserved ones given, then the labels'.
+    pub boxes: Vec<BoxPx>,
+    /// The labels' texts and anchors.
+    pub texts: Vec<crate::tiles::vector::draw::PlacedText>,
+}
+
 /// City and area labels: chosen by population and zoom, placed without overlaps and away from
 /// the thematic markers.
 pub fn label_shapes(
@@ -520,7 +538,7 @@ pub fn label_shapes(
     view: &View,
     painter: &egui::Painter,
     reserved: &[BoxPx],
-) -> Vec<Shape> {
+) -> AtlasLabels {
     use palette::*;
     let zoom = view.transform.zoom();
     let min_pop = Basemap::min_population_at(zoom);
@@ -530,6 +548,7 @@ pub fn label_shapes(
         max: [view.rect.max.x - 2.0, view.rect.max.y - 2.0],
     };
     let mut out = Vec::new();
+    let mut texts = Vec::new();
 
     // Area names first, as reserved boxes for the city labels.
     let mut reserved = reserved.to_vec();
@@ -554,6 +573,10 @@ pub fn label_shapes(
         };
         if b.inside(&bounds) && !reserved.iter().any(|r| r.overlaps(&b)) {
             reserved.push(b);
+            texts.push(crate::tiles::vector::draw::PlacedText {
+                text: label.name.clone(),
+                at: c,
+            });
             out.push(Shape::galley(min, galley, color));
         }
     }
@@ -605,6 +628,15 @@ pub fn label_shapes(
         let city = cities[placed.candidate];
         let galley = galleys[placed.candidate].clone();
         let dot = view.pos(city.pos);
+        let [x, y] = placed.pos_px;
+        reserved.push(BoxPx {
+            min: [x, y],
+            max: [x + galley.size().x, y + galley.size().y],
+        });
+        texts.push(crate::tiles::vector::draw::PlacedText {
+            text: city.name.clone(),
+            at: dot,
+        });
         out.push(Shape::circle_filled(
             dot,
             if city.capital { 3.0 } else { 2.2 },
@@ -623,7 +655,11 @@ pub fn label_shapes(
         }
         out.push(Shape::galley(pos, galley, CITY_LABEL));
     }
-    out
+    AtlasLabels {
+        shapes: out,
+        boxes: reserved,
+        texts,
+    }
 }
 
 /// How much of the offline basemap a map draws.
@@ -649,7 +685,9 @@ pub struct Scene<'a> {
 }
 
 /// Paint the map into `painter` (clipped to the view): the offline basemap unless tiles lie
-/// under it, the layers, then labels placed around the markers. The screen and every export
+/// under it, vector tiles (the atlas's OpenStreetMap detail, or a vector basemap) over its
+/// areas and under its boundaries, the layers, then labels placed around the markers: the
+/// atlas's, then the tiles' (never repeating or covering them). The screen and every export
 /// draw through here.
 ///
 /// With a `cache` (the screen), the layers come from a [`batch::LayerBatch`] reused while its
@@ -660,13 +698,19 @@ pub fn paint_map(
     view: &View,
     selected: Option<FeatureRef>,
     basemap: BasemapDraw,
+    vector: Option<&crate::tiles::vector::VectorFrame>,
     cache: Option<(&mut batch::LayerBatch, u64)>,
-) {
+) -> crate::tiles::vector::draw::LabelReport {
+    use crate::tiles::vector::draw as vector_draw;
     let painter = painter.with_clip_rect(view.rect);
-    match basemap {
-        BasemapDraw::Full => painter.extend(basemap_shapes(scene.basemap, view)),
-        BasemapDraw::Overlay => painter.extend(boundary_shapes(scene.basemap, view)),
-        BasemapDraw::Off => {}
+    if basemap == BasemapDraw::Full {
+        painter.extend(basemap_area_shapes(scene.basemap, view));
+    }
+    if let Some(frame) = vector {
+        vector_draw::paint_tiles(&painter, view, frame);
+    }
+    if basemap != BasemapDraw::Off {
+        painter.extend(boundary_shapes(scene.basemap, view));
     }
     let marker_boxes = match cache {
         Some((batch, generation)) => {
@@ -695,10 +739,21 @@ pub fn paint_map(
             boxes
         }
     };
-    if basemap != BasemapDraw::Off {
-        painter.extend(label_shapes(scene.basemap, view, &painter, &marker_boxes));
+    let (taken, texts) = if basemap == BasemapDraw::Off {
+        (marker_boxes.clone(), Vec::new())
+    } else {
+        let atlas = label_shapes(scene.basemap, view, &painter, &marker_boxes);
+        painter.extend(atlas.shapes);
+        (atlas.boxes, atlas.texts)
+    };
+    let mut report = vector_draw::LabelReport::default();
+    if let Some(frame) = vector {
+        let (shapes, r) = vector_draw::label_shapes(&painter, view, frame, &taken, &texts);
+        painter.extend(shapes);
+        report = r;
     }
     painter.extend(stack_badges(&painter, &marker_boxes));
+    report
 }
 
 /// Markers drawn on the same spot (several projects at one town point): a count badge beside

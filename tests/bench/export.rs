@@ -33,6 +33,7 @@ fn main() {
         attribution: vec![BASEMAP_ATTRIBUTION.into()],
         date: "1 January 2026".into(),
         tiles: None,
+        detail: None,
         hybrid: false,
         tile_opacity: 1.0,
     };

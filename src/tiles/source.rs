@@ -1,7 +1,7 @@
 //! Raster tile sources: a name, an XYZ URL template, attribution and zoom range; and the
 //! tiles that cover an area.
 
-use super::view::WorldRect;
+use crate::model::view::WorldRect;
 
 /// A raster XYZ tile source.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -17,6 +17,10 @@ pub struct TileSourceSpec {
     /// Shallowest zoom it has (tile packs often start deeper than 0).
     #[serde(default)]
     pub min_zoom: u8,
+    /// Its tiles are vector tiles (MVT), drawn in the atlas style; also true of any template
+    /// ending in `.pbf` or `.mvt` (see [`TileSourceSpec::is_vector`]).
+    #[serde(default)]
+    pub vector: bool,
 }
 
 /// A tile source that cannot be used.
@@ -26,7 +30,7 @@ pub const PACK_SCHEME: &str = "mbtiles:";
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TileSourceError {
     /// Not an http(s) URL with {z}, {x} and {y}.
-    #[error("\"{0}\" is not a tile URL template: expected http(s)://host/…/{{z}}/{{x}}/{{y}}.png")]
+    #[error("\"{0}\" is not a tile URL template: expected http(s)://host/…/{{z}}/{{x}}/{{y}}.png (or .pbf for vector tiles), or a TileJSON URL")]
     BadTemplate(String),
     /// No attribution text was given.
     #[error("give the attribution the tile provider asks for; it is shown with its tiles")]
@@ -45,6 +49,7 @@ impl TileSourceSpec {
             attribution: "© OpenStreetMap contributors (openstreetmap.org/copyright)".into(),
             max_zoom: 19,
             min_zoom: 0,
+            vector: false,
         }
     }
 
@@ -59,6 +64,7 @@ impl TileSourceSpec {
                     .into(),
             max_zoom: 17,
             min_zoom: 0,
+            vector: false,
         }
     }
 
@@ -75,6 +81,15 @@ impl TileSourceSpec {
             attribution: attribution.to_string(),
             max_zoom: zooms.1,
             min_zoom: zooms.0,
+            vector: false,
+        }
+    }
+
+    /// A pack as a source, from what it says about itself (vector packs marked so).
+    pub fn for_pack(path: &std::path::Path, meta: &crate::tiles::mbtiles::PackMeta) -> Self {
+        Self {
+            vector: meta.is_vector(),
+            ..Self::from_pack(path, &meta.name, &meta.attribution, (meta.min_zoom, meta.max_zoom))
         }
     }
 
@@ -127,6 +142,7 @@ impl TileSourceSpec {
             attribution: format!("Tiles: {host}"),
             max_zoom: 19,
             min_zoom: 0,
+            vector: false,
         })
     }
 
@@ -137,6 +153,13 @@ impl TileSourceSpec {
             "topo" | "opentopomap" => Ok(Self::opentopomap()),
             _ => Self::from_template(text),
         }
+    }
+
+    /// Whether the tiles are vector tiles: so marked (a TileJSON said so), or a template whose
+    /// path ends in `.pbf` or `.mvt`.
+    pub fn is_vector(&self) -> bool {
+        let path = self.url_template.split('?').next().unwrap_or("");
+        self.vector || path.ends_with(".pbf") || path.ends_with(".mvt")
     }
 
     /// The URL of one tile.

@@ -1,4 +1,4 @@
-//! Online raster tiles through walkers: a walkers source from a [`TileSourceSpec`], the disk
+//! Raster tiles through walkers: a walkers source from a [`TileSourceSpec`], the disk
 //! cache shared by the app and exports, TLS set-up, and painting tiles for exports with a
 //! record of which are really loaded (walkers shows a scaled lower-zoom tile while one loads).
 
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use egui::{Color32, Mesh, Rect, Shape};
 use walkers::{HttpOptions, HttpTiles, TileId, Tiles};
 
-use crate::model::tile_source::{TileAddress, TileSourceSpec, tiles_covering};
+use crate::tiles::source::{TileAddress, TileSourceSpec, tiles_covering};
 use crate::model::view::WorldPos;
 use crate::render::View;
 
@@ -134,7 +134,7 @@ pub fn paint_tiles(
 
 /// A tile pack as walkers tiles: each image decoded on first use and kept as a texture.
 pub struct PackTiles {
-    pack: crate::io::tile_pack::TilePack,
+    pack: crate::tiles::pack::TilePack,
     ctx: egui::Context,
     textures: std::collections::HashMap<TileId, Option<egui::TextureHandle>>,
     attribution: &'static str,
@@ -145,7 +145,7 @@ const PACK_TEXTURES: usize = 1024;
 
 impl PackTiles {
     /// Tiles from `pack`, drawing into `ctx`.
-    pub fn new(pack: crate::io::tile_pack::TilePack, ctx: &egui::Context) -> Self {
+    pub fn new(pack: crate::tiles::pack::TilePack, ctx: &egui::Context) -> Self {
         // walkers wants a `'static` text; a pack's attribution lives as long as the app.
         let attribution = Box::leak(pack.meta().attribution.clone().into_boxed_str());
         Self {
@@ -157,7 +157,7 @@ impl PackTiles {
     }
 
     /// What the pack says about itself.
-    pub fn meta(&self) -> &crate::io::mbtiles::PackMeta {
+    pub fn meta(&self) -> &crate::tiles::mbtiles::PackMeta {
         self.pack.meta()
     }
 

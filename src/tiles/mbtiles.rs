@@ -1,4 +1,5 @@
-//! MBTiles tile packs (SQLite): raster PNG, JPEG or WebP tiles and their metadata, read-only.
+//! MBTiles tile packs (SQLite): raster PNG, JPEG or WebP tiles, or vector tiles (`pbf`), and
+//! their metadata, read-only.
 //!
 //! Rows are stored in TMS order (row 0 at the south); [`MbTiles::tile`] takes XYZ (row 0 at the
 //! north) like every other source here.
@@ -20,8 +21,30 @@ pub struct PackMeta {
     pub min_zoom: u8,
     /// Highest zoom with tiles: beyond it the last level is shown scaled.
     pub max_zoom: u8,
-    /// Image format (`png`, `jpg`, `webp`).
+    /// Tile format (`png`, `jpg`, `webp`; `pbf` or `mvt` for vector tiles).
     pub format: String,
+    /// The layers a vector pack says it has (its `vector_layers`).
+    pub layers: Vec<String>,
+}
+
+impl PackMeta {
+    /// Whether the pack holds vector tiles.
+    pub fn is_vector(&self) -> bool {
+        matches!(self.format.as_str(), "pbf" | "mvt")
+    }
+}
+
+/// The layer ids of a TileJSON-style `vector_layers` list.
+pub fn vector_layer_ids(json: &serde_json::Value) -> Vec<String> {
+    json.get("vector_layers")
+        .and_then(|l| l.as_array())
+        .map(|layers| {
+            layers
+                .iter()
+                .filter_map(|l| l.get("id")?.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A pack that cannot be used.
@@ -43,14 +66,6 @@ pub enum PackError {
         path: PathBuf,
         /// What is wrong.
         reason: String,
-    },
-    /// Vector tiles, which are not drawn.
-    #[error("{}: the pack holds {format} (vector) tiles; only raster PNG, JPEG or WebP packs can be shown", path.display())]
-    Vector {
-        /// The file.
-        path: PathBuf,
-        /// Its format.
-        format: String,
     },
 }
 
@@ -111,12 +126,6 @@ impl MbTiles {
         let format = meta_value("format")
             .unwrap_or_else(|| "png".into())
             .to_lowercase();
-        if matches!(format.as_str(), "pbf" | "mvt") {
-            return Err(PackError::Vector {
-                path: path.to_path_buf(),
-                format,
-            });
-        }
         let (lowest, highest): (Option<i64>, Option<i64>) = conn
             .query_row(
                 "SELECT min(zoom_level), max(zoom_level) FROM tiles",
@@ -147,6 +156,10 @@ impl MbTiles {
             bounds,
             min_zoom: zoom("minzoom", lowest),
             max_zoom: zoom("maxzoom", highest),
+            layers: meta_value("json")
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .map(|j| vector_layer_ids(&j))
+                .unwrap_or_default(),
             format,
         };
         Ok(Self {
@@ -161,7 +174,7 @@ impl MbTiles {
         &self.path
     }
 
-    /// The image bytes of tile `z/x/y` (XYZ), if the pack has it.
+    /// The bytes of tile `z/x/y` (XYZ), as stored (vector tiles gzip'd), if the pack has it.
     pub fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, rusqlite::Error> {
         let row = (1i64 << z) - 1 - i64::from(y);
         self.conn
@@ -228,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn what_is_not_a_raster_pack_is_named() {
+    fn what_is_not_a_pack_or_not_what_it_says_is_named() {
         let dir = tempfile::tempdir().expect("tempdir");
         let text = dir.path().join("notes.mbtiles");
         std::fs::write(&text, "this is not a database, just some text").expect("write");
@@ -242,10 +255,26 @@ mod tests {
         let err = MbTiles::open(&other).expect_err("no tiles").to_string();
         assert!(err.contains("no \"tiles\" table"), "{err}");
 
+        // Vector packs open as such; a pack holding other tiles than its metadata says is
+        // named with both.
         let vector = dir.path().join("vector.mbtiles");
-        write_pack(&vector, &[("format", "pbf")], &[(0, 0, 0, vec![0])]).expect("write");
-        let err = MbTiles::open(&vector).expect_err("vector").to_string();
-        assert!(err.contains("vector"), "{err}");
+        write_pack(&vector, &[("format", "pbf")], &[(0, 0, 0, vec![0x1A, 0x00])]).expect("write");
+        let pack = crate::tiles::pack::TilePack::open(&vector).expect("a vector pack");
+        assert!(pack.meta().is_vector());
+        let png_in_pbf = dir.path().join("png-in-pbf.mbtiles");
+        let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
+        write_pack(&png_in_pbf, &[("format", "pbf")], &[(0, 0, 0, png)]).expect("write");
+        let err = crate::tiles::pack::TilePack::open(&png_in_pbf)
+            .expect_err("images in a vector pack")
+            .to_string();
+        assert!(err.contains("says pbf (vector tiles) but its tiles are PNG images"), "{err}");
+        let pbf_in_png = dir.path().join("pbf-in-png.mbtiles");
+        write_pack(&pbf_in_png, &[("format", "png")], &[(0, 0, 0, vec![0x1F, 0x8B, 8, 0])])
+            .expect("write");
+        let err = crate::tiles::pack::TilePack::open(&pbf_in_png)
+            .expect_err("vector tiles in a raster pack")
+            .to_string();
+        assert!(err.contains("says png but its tiles are not images"), "{err}");
 
         let missing = MbTiles::open(&dir.path().join("gone.mbtiles")).expect_err("missing");
         assert!(missing.to_string().contains("cannot read the file"));

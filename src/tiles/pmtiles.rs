@@ -1,6 +1,11 @@
 //! PMTiles (version 3) tile packs: one file with a header, directories of tile entries
-//! (varint-encoded, optionally gzip-compressed), JSON metadata and the tiles; raster PNG, JPEG
-//! or WebP tiles are shown. Read with plain file reads, no async runtime.
+//! (varint-encoded, optionally gzip-compressed), JSON metadata and the tiles: raster PNG, JPEG
+//! or WebP, or vector (MVT). Read with plain file reads, no async runtime.
+//!
+//! Why not the `pmtiles` crate (the one walkers' `pmtiles` feature wraps): its readers are
+//! async only (`AsyncPmTilesReader` over tokio backends), so every tile read from the UI or a
+//! worker thread would need a runtime to block on (its README lists sync backends as planned,
+//! not done); this reader is a few hundred lines of plain `read_exact` calls.
 //!
 //! Tile ids follow the specification: all tiles of lower zooms first, then the Hilbert-curve
 //! index of `(x, y)` within the zoom.
@@ -104,12 +109,7 @@ impl PmTiles {
             )));
         }
         let format = match h[99] {
-            1 => {
-                return Err(PackError::Vector {
-                    path: path.to_path_buf(),
-                    format: "mvt".into(),
-                });
-            }
+            1 => "mvt",
             2 => "png",
             3 => "jpg",
             4 => "webp",
@@ -127,6 +127,7 @@ impl PmTiles {
                 min_zoom: h[100],
                 max_zoom: h[101],
                 format: format.into(),
+                layers: Vec::new(),
             },
         };
         let meta_json: serde_json::Value = if metadata_length == 0 {
@@ -154,6 +155,7 @@ impl PmTiles {
             meta: PackMeta {
                 name,
                 attribution,
+                layers: super::mbtiles::vector_layer_ids(&meta_json),
                 ..pack.meta.clone()
             },
             ..pack
@@ -175,10 +177,17 @@ impl PmTiles {
                 return Ok(None);
             };
             if e.run_length > 0 {
+                // Vector tiles are handed over as stored: their reader inflates them within a
+                // bound (a tile that inflates without end is refused there).
+                let compression = if self.meta.format == "mvt" {
+                    1
+                } else {
+                    self.header.tile_compression
+                };
                 let data = self.read(
                     self.header.tile_data_offset + e.offset,
                     e.length,
-                    self.header.tile_compression,
+                    compression,
                 )?;
                 return Ok(Some(data));
             }

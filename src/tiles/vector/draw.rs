@@ -1,0 +1,615 @@
+//! A decoded vector tile turned into something to paint: one mesh of its fills and lines,
+//! tessellated once for a draw zoom (in the tile's own points, moved and scaled to the view
+//! each frame), the labels it offers, and the features a click can inspect. Then, each frame,
+//! the tiles in view painted clipped to their squares and their labels placed across tile
+//! edges without duplicates or overlaps.
+
+use std::sync::Arc;
+
+use egui::epaint::{Mesh, Shape, Stroke, TessellationOptions, Tessellator, Vertex};
+use egui::{Color32, Pos2, Rect};
+
+use super::decode::{TileFeature, TileGeometry, TilePoint, VectorTile};
+use super::schema::{Kind, RoadClass, Schema, kind, name};
+use super::style::{LabelStyle, StyleContext, Symbol, symbols};
+use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
+use crate::model::view::{WorldPos, WorldRect};
+use crate::render::{View, color32};
+use crate::tiles::source::TileAddress;
+
+/// A label a tile offers: its text, where (tile units) and how it looks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelSeed {
+    /// The text.
+    pub text: String,
+    /// The anchor in tile units.
+    pub at: TilePoint,
+    /// Its look and priority.
+    pub style: LabelStyle,
+}
+
+/// A feature a click can inspect: roads, railways, points of interest, aeroways.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pickable {
+    /// The tile layer it comes from.
+    pub layer: String,
+    /// The feature, in tile units.
+    pub feature: TileFeature,
+}
+
+/// A tile ready to paint at one draw zoom.
+#[derive(Debug, Default)]
+pub struct TileArt {
+    /// Fills and lines, in points from the tile's top-left corner, the tile being
+    /// [`TileArt::size_pt`] across.
+    pub mesh: Mesh,
+    /// The tile's width in points at the draw zoom.
+    pub size_pt: f32,
+    /// Labels, best first.
+    pub labels: Vec<LabelSeed>,
+    /// Inspectable features.
+    pub picks: Vec<Pickable>,
+    /// The tile's schema.
+    pub schema: Option<Schema>,
+    /// Layers that could not be read.
+    pub problems: Vec<String>,
+    /// Bytes held (mesh, labels, picks), for the cache's bound.
+    pub bytes: usize,
+}
+
+/// The width in points of a tile of zoom `tile_z` drawn at zoom `draw_zoom`.
+pub fn tile_size_pt(tile_z: u8, draw_zoom: u8) -> f32 {
+    256.0 * 2f32.powi(i32::from(draw_zoom) - i32::from(tile_z))
+}
+
+/// Layers whose features a click may inspect.
+fn pickable_layer(layer: &str) -> bool {
+    matches!(
+        layer,
+        "transportation"
+            | "transportation_name"
+            | "poi"
+            | "aeroway"
+            | "aerodrome_label"
+            | "mountain_peak"
+            | "roads"
+            | "pois"
+            | "transit"
+    )
+}
+
+/// Prepare a decoded tile for painting at `ctx.zoom`, for a screen (or page) of
+/// `pixels_per_point`.
+pub fn prepare(tile: &VectorTile, addr: TileAddress, ctx: StyleContext, pixels_per_point: f32) -> TileArt {
+    let schema = Schema::of_tile(tile);
+    let size_pt = tile_size_pt(addr.z, ctx.zoom);
+    let mut shapes: Vec<(u16, usize, Shape)> = Vec::new();
+    let mut labels = Vec::new();
+    let mut picks = Vec::new();
+    let scale = |p: &TilePoint| Pos2::new(p[0] * size_pt, p[1] * size_pt);
+    for layer in &tile.layers {
+        for f in &layer.features {
+            let Some(k) = kind(schema, &layer.name, f) else {
+                continue;
+            };
+            let syms = symbols(&k, ctx);
+            if syms.is_empty() {
+                continue;
+            }
+            if pickable_layer(&layer.name) {
+                picks.push(Pickable {
+                    layer: layer.name.clone(),
+                    feature: f.clone(),
+                });
+            }
+            for (order, sym) in syms {
+                let seq = shapes.len();
+                match sym {
+                    Symbol::Fill(c) => {
+                        if let TileGeometry::Polygons(polys) = &f.geometry {
+                            let mut mesh = Mesh::default();
+                            for rings in polys {
+                                fill(&mut mesh, rings, size_pt, color32(c));
+                            }
+                            shapes.push((order, seq, Shape::mesh(mesh)));
+                        }
+                    }
+                    Symbol::Line {
+                        color,
+                        width_pt,
+                        dash,
+                    } => {
+                        let stroke = Stroke::new(width_pt, color32(color));
+                        let runs: Vec<Vec<Pos2>> = match &f.geometry {
+                            TileGeometry::Lines(lines) => lines
+                                .iter()
+                                .map(|l| l.iter().map(scale).collect())
+                                .collect(),
+                            TileGeometry::Polygons(polys) => polys
+                                .iter()
+                                .flatten()
+                                .map(|r| r.iter().map(scale).collect())
+                                .collect(),
+                            TileGeometry::Points(_) => Vec::new(),
+                        };
+                        for run in runs.into_iter().filter(|r: &Vec<Pos2>| r.len() >= 2) {
+                            match dash {
+                                None => shapes.push((order, seq, Shape::line(run, stroke))),
+                                Some([d, g]) => {
+                                    for s in Shape::dashed_line(&run, stroke, d, g) {
+                                        shapes.push((order, seq, s));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Symbol::Label(style) => {
+                        if let Some(seed) = label_seed(f, &k, style) {
+                            labels.push(seed);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Draw order, then the tile's order within one.
+    shapes.sort_by_key(|(order, seq, _)| (*order, *seq));
+    let options = TessellationOptions {
+        feathering: true,
+        ..TessellationOptions::default()
+    };
+    let mut tessellator = Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
+    let mut mesh = Mesh::default();
+    for (_, _, shape) in shapes {
+        tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    labels.sort_by(|a: &LabelSeed, b| b.style.priority.total_cmp(&a.style.priority));
+    let bytes = mesh.vertices.len() * std::mem::size_of::<Vertex>()
+        + mesh.indices.len() * 4
+        + labels.iter().map(|l| l.text.len() + 64).sum::<usize>()
+        + picks.len() * 256;
+    TileArt {
+        mesh,
+        size_pt,
+        labels,
+        picks,
+        schema: Some(schema),
+        problems: tile.problems.clone(),
+        bytes,
+    }
+}
+
+/// A polygon (outer ring, then holes) filled through earcutr, appended to `mesh`.
+fn fill(mesh: &mut Mesh, rings: &[Vec<TilePoint>], size_pt: f32, color: Color32) {
+    let mut flat = Vec::new();
+    let mut holes = Vec::new();
+    for (i, ring) in rings.iter().enumerate() {
+        // Rings arrive closed: earcut wants them open.
+        let open = match ring.split_last() {
+            Some((last, rest)) if Some(last) == ring.first() => rest,
+            _ => ring.as_slice(),
+        };
+        if open.len() < 3 {
+            if i == 0 {
+                return;
+            }
+            continue;
+        }
+        if i > 0 {
+            holes.push(flat.len() / 2);
+        }
+        flat.extend(open.iter().flat_map(|p| [f64::from(p[0]), f64::from(p[1])]));
+    }
+    let Ok(triangles) = earcutr::earcut(&flat, &holes, 2) else {
+        return;
+    };
+    let base = mesh.vertices.len() as u32;
+    mesh.vertices.extend(flat.chunks_exact(2).map(|p| Vertex {
+        pos: Pos2::new(p[0] as f32 * size_pt, p[1] as f32 * size_pt),
+        uv: egui::epaint::WHITE_UV,
+        color,
+    }));
+    mesh.indices
+        .extend(triangles.into_iter().map(|i| base + i as u32));
+}
+
+/// Where and what a feature's label says.
+fn label_seed(f: &TileFeature, k: &Kind, style: LabelStyle) -> Option<LabelSeed> {
+    let mut style = style;
+    let text = match k {
+        Kind::RoadName { class } => match f.text("ref").filter(|r| !r.trim().is_empty()) {
+            // Several numbers on one road ("N-5;N-35"): the first.
+            Some(r) => r.split(';').next().unwrap_or(r).trim().to_string(),
+            None if *class >= RoadClass::Secondary || style.priority < 150.0 => {
+                style.shield = false;
+                name(f)?.to_string()
+            }
+            None => {
+                style.shield = false;
+                name(f)?.to_string()
+            }
+        },
+        Kind::Peak => match (name(f), f.number("ele")) {
+            (Some(n), Some(e)) => format!("{n} {e:.0} m"),
+            (Some(n), None) => n.to_string(),
+            (None, _) => return None,
+        },
+        _ => name(f)?.to_string(),
+    };
+    let text = if style.caps {
+        spaced_caps(&text)
+    } else {
+        text
+    };
+    let at = anchor(&f.geometry)?;
+    // Labels whose anchor is in the buffer belong to the neighbouring tile.
+    if !(0.0..1.0).contains(&at[0]) || !(0.0..1.0).contains(&at[1]) {
+        return None;
+    }
+    Some(LabelSeed { text, at, style })
+}
+
+/// Capitals with a thin space between letters, as atlases write regions.
+pub fn spaced_caps(text: &str) -> String {
+    let upper = text.to_uppercase();
+    let mut out = String::with_capacity(upper.len() * 2);
+    for (i, c) in upper.chars().enumerate() {
+        if i > 0 && c != ' ' {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The anchor of a label: the point, the middle of the longest line, or the box's centre.
+fn anchor(g: &TileGeometry) -> Option<TilePoint> {
+    match g {
+        TileGeometry::Points(p) => p.first().copied(),
+        TileGeometry::Lines(lines) => {
+            let len = |l: &Vec<TilePoint>| {
+                l.windows(2)
+                    .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+                    .sum::<f32>()
+            };
+            let longest = lines.iter().max_by(|a, b| len(a).total_cmp(&len(b)))?;
+            let half = len(longest) / 2.0;
+            let mut run = 0.0;
+            for w in longest.windows(2) {
+                let d = (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]);
+                if run + d >= half && d > 0.0 {
+                    let t = (half - run) / d;
+                    return Some([
+                        w[0][0] + (w[1][0] - w[0][0]) * t,
+                        w[0][1] + (w[1][1] - w[0][1]) * t,
+                    ]);
+                }
+                run += d;
+            }
+            longest.first().copied()
+        }
+        TileGeometry::Polygons(polys) => {
+            let ring = polys.first()?.first()?;
+            let (mut min, mut max) = ([f32::MAX; 2], [f32::MIN; 2]);
+            for p in ring {
+                min = [min[0].min(p[0]), min[1].min(p[1])];
+                max = [max[0].max(p[0]), max[1].max(p[1])];
+            }
+            Some([(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0])
+        }
+    }
+}
+
+/// A tile to paint this frame: its art and the part of the world it covers. A tile still
+/// loading is stood in for by a ready ancestor, clipped to the missing tile's square.
+#[derive(Clone, Debug)]
+pub struct PlacedTile {
+    /// The tile the art was made from.
+    pub addr: TileAddress,
+    /// The art.
+    pub art: Arc<TileArt>,
+    /// The square of the world it fills this frame (the tile's own, or a missing
+    /// descendant's).
+    pub clip: WorldRect,
+}
+
+/// The vector tiles of one frame, ready to paint.
+#[derive(Clone, Debug, Default)]
+pub struct VectorFrame {
+    /// Tiles in view with art, bottom to top.
+    pub tiles: Vec<PlacedTile>,
+    /// Tiles in view and whether each has its own art (not an ancestor, not nothing).
+    pub status: Vec<(TileAddress, bool)>,
+    /// The source's attribution.
+    pub attribution: String,
+    /// Tiles in view still being prepared.
+    pub waiting: usize,
+    /// Tiles in view that could not be fetched (network).
+    pub failed: usize,
+}
+
+/// The world square of a tile.
+pub fn tile_world(addr: TileAddress) -> WorldRect {
+    let n = f64::from(1u32 << addr.z);
+    WorldRect {
+        min: WorldPos::new(f64::from(addr.x) / n, f64::from(addr.y) / n),
+        max: WorldPos::new(f64::from(addr.x + 1) / n, f64::from(addr.y + 1) / n),
+    }
+}
+
+fn screen_rect(view: &View, w: WorldRect) -> Rect {
+    Rect::from_min_max(view.pos(w.min), view.pos(w.max))
+}
+
+/// The tiles' fills and lines, each clipped to its square.
+pub fn paint_tiles(painter: &egui::Painter, view: &View, frame: &VectorFrame) {
+    for t in &frame.tiles {
+        let square = screen_rect(view, tile_world(t.addr));
+        let clip = screen_rect(view, t.clip).intersect(view.rect);
+        if !clip.is_positive() || t.art.mesh.is_empty() {
+            continue;
+        }
+        let k = square.width() / t.art.size_pt;
+        let mut mesh = Mesh {
+            indices: t.art.mesh.indices.clone(),
+            vertices: t.art.mesh.vertices.clone(),
+            texture_id: t.art.mesh.texture_id,
+        };
+        for v in &mut mesh.vertices {
+            v.pos = square.min + v.pos.to_vec2() * k;
+        }
+        painter.with_clip_rect(clip).add(Shape::mesh(mesh));
+    }
+}
+
+/// A label already on the map (the atlas's), which the tiles' labels must not repeat.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedText {
+    /// Its text.
+    pub text: String,
+    /// Its anchor on screen.
+    pub at: Pos2,
+}
+
+/// How the tiles' labels went this frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LabelReport {
+    /// Labels drawn.
+    pub drawn: usize,
+    /// Labels left out because the fonts have no glyphs for their script.
+    pub no_glyphs: usize,
+}
+
+/// Distance within which the same text is one label (tile edges, the atlas's names), in
+/// points.
+const SAME_LABEL_PT: f32 = 160.0;
+
+/// The tiles' labels, placed without duplicates across tile edges, never over another label,
+/// a reserved box (markers, the atlas's labels) or one another. Returns the shapes and a
+/// report.
+pub fn label_shapes(
+    painter: &egui::Painter,
+    view: &View,
+    frame: &VectorFrame,
+    reserved: &[BoxPx],
+    already: &[PlacedText],
+) -> (Vec<Shape>, LabelReport) {
+    let mut report = LabelReport::default();
+    let bounds = BoxPx {
+        min: [view.rect.min.x + 2.0, view.rect.min.y + 2.0],
+        max: [view.rect.max.x - 2.0, view.rect.max.y - 2.0],
+    };
+    // Seeds on screen, best first, one per text nearby.
+    let mut seeds: Vec<(Pos2, &LabelSeed)> = Vec::new();
+    for t in &frame.tiles {
+        let square = screen_rect(view, tile_world(t.addr));
+        let clip = screen_rect(view, t.clip);
+        for seed in &t.art.labels {
+            let at = square.min + egui::vec2(seed.at[0], seed.at[1]) * square.width();
+            if view.rect.contains(at) && clip.contains(at) {
+                seeds.push((at, seed));
+            }
+        }
+    }
+    seeds.sort_by(|a, b| b.1.style.priority.total_cmp(&a.1.style.priority));
+    let mut kept: Vec<(Pos2, &str)> = already.iter().map(|p| (p.at, p.text.as_str())).collect();
+    let mut chosen: Vec<(Pos2, &LabelSeed)> = Vec::new();
+    for (at, seed) in seeds {
+        if kept
+            .iter()
+            .any(|(p, text)| *text == seed.text && p.distance(at) < SAME_LABEL_PT)
+        {
+            continue;
+        }
+        kept.push((at, &seed.text));
+        chosen.push((at, seed));
+    }
+    // Text the fonts cannot draw is left out (and counted), never shown as boxes.
+    let galleys: Vec<_> = chosen
+        .iter()
+        .map(|(_, seed)| {
+            let font = egui::FontId::proportional(seed.style.size_pt);
+            let ok = painter.fonts_mut(|f| f.has_glyphs(&font, &seed.text));
+            ok.then(|| painter.layout_no_wrap(seed.text.clone(), font, color32(seed.style.color)))
+        })
+        .collect();
+    report.no_glyphs = galleys.iter().filter(|g| g.is_none()).count();
+    let mut out = Vec::new();
+    let mut taken: Vec<BoxPx> = reserved.to_vec();
+    // Shields first, centred on their road.
+    let mut others = Vec::new();
+    for (i, ((at, seed), galley)) in chosen.iter().zip(&galleys).enumerate() {
+        let Some(galley) = galley else { continue };
+        if !seed.style.shield {
+            others.push(i);
+            continue;
+        }
+        let size = galley.size() + egui::vec2(6.0, 2.0);
+        let rect = Rect::from_center_size(*at, size);
+        let b = BoxPx {
+            min: [rect.min.x, rect.min.y],
+            max: [rect.max.x, rect.max.y],
+        };
+        if !b.inside(&bounds) || taken.iter().any(|t| t.overlaps(&b)) {
+            continue;
+        }
+        taken.push(b);
+        out.push(Shape::rect_filled(rect, 2.0, Color32::WHITE));
+        out.push(Shape::rect_stroke(
+            rect,
+            2.0,
+            Stroke::new(0.8, Color32::from_gray(120)),
+            egui::StrokeKind::Inside,
+        ));
+        out.push(Shape::galley(
+            rect.min + egui::vec2(3.0, 1.0),
+            galley.clone(),
+            color32(seed.style.color),
+        ));
+        report.drawn += 1;
+    }
+    let candidates: Vec<LabelCandidate> = others
+        .iter()
+        .filter_map(|&i| {
+            let g = galleys[i].as_ref()?;
+            Some(LabelCandidate {
+                anchor_px: [chosen[i].0.x, chosen[i].0.y],
+                size_px: [g.size().x, g.size().y],
+                priority: f64::from(chosen[i].1.style.priority),
+                essential: false,
+            })
+        })
+        .collect();
+    for placed in place_labels(&candidates, &taken, bounds) {
+        let i = others[placed.candidate];
+        let (at, seed) = chosen[i];
+        let Some(galley) = galleys[i].clone() else {
+            continue;
+        };
+        let pos = if seed.style.dot {
+            out.push(Shape::circle_filled(at, 2.0, color32(seed.style.color)));
+            Pos2::new(placed.pos_px[0], placed.pos_px[1])
+        } else {
+            // Names of areas, water and streets sit centred on their anchor.
+            at - galley.size() / 2.0
+        };
+        if !seed.style.dot {
+            let b = BoxPx {
+                min: [pos.x, pos.y],
+                max: [pos.x + galley.size().x, pos.y + galley.size().y],
+            };
+            if taken.iter().any(|t| t.overlaps(&b)) || !b.inside(&bounds) {
+                continue;
+            }
+            taken.push(b);
+        }
+        for d in [[-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]] {
+            out.push(Shape::galley_with_override_text_color(
+                pos + egui::vec2(d[0], d[1]),
+                galley.clone(),
+                crate::render::palette::HALO,
+            ));
+        }
+        out.push(Shape::galley(pos, galley, color32(seed.style.color)));
+        report.drawn += 1;
+    }
+    (out, report)
+}
+
+/// The inspectable feature nearest `pos` within `tolerance_pt`, if any: its layer and
+/// feature. A road of the OpenMapTiles schema has its name and number in another layer
+/// (`transportation_name`): the nearest of those is merged in.
+pub fn pick(frame: &VectorFrame, view: &View, pos: Pos2, tolerance_pt: f32) -> Option<Pickable> {
+    let nearest = |names: bool| nearest_pick(frame, view, pos, tolerance_pt, names);
+    match (nearest(false), nearest(true)) {
+        (Some(mut road), Some(named)) => {
+            for (k, v) in named.feature.properties {
+                if road.feature.get(&k).is_none() {
+                    road.feature.properties.push((k, v));
+                }
+            }
+            road.feature.properties.sort_by(|a, b| a.0.cmp(&b.0));
+            Some(road)
+        }
+        (one, other) => one.or(other),
+    }
+}
+
+/// The nearest pickable feature of the name layers (`names`) or of the others.
+fn nearest_pick(
+    frame: &VectorFrame,
+    view: &View,
+    pos: Pos2,
+    tolerance_pt: f32,
+    names: bool,
+) -> Option<Pickable> {
+    let mut best: Option<(f32, &Pickable)> = None;
+    for t in frame.tiles.iter().rev() {
+        let clip = screen_rect(view, t.clip);
+        if !clip.contains(pos) {
+            continue;
+        }
+        let square = screen_rect(view, tile_world(t.addr));
+        let k = square.width();
+        let local = [(pos.x - square.min.x) / k, (pos.y - square.min.y) / k];
+        let tol = tolerance_pt / k;
+        for p in t
+            .art
+            .picks
+            .iter()
+            .filter(|p| (p.layer == "transportation_name") == names)
+        {
+            let d = distance(&p.feature.geometry, local);
+            if d <= tol && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, p));
+            }
+        }
+    }
+    best.map(|(_, p)| p.clone())
+}
+
+fn distance(g: &TileGeometry, p: TilePoint) -> f32 {
+    let seg = |a: TilePoint, b: TilePoint| {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+    };
+    let lines = |ls: &mut dyn Iterator<Item = &Vec<TilePoint>>| {
+        ls.flat_map(|l| l.windows(2).map(|w| seg(w[0], w[1])))
+            .fold(f32::INFINITY, f32::min)
+    };
+    match g {
+        TileGeometry::Points(pts) => pts
+            .iter()
+            .map(|q| (q[0] - p[0]).hypot(q[1] - p[1]))
+            .fold(f32::INFINITY, f32::min),
+        TileGeometry::Lines(ls) => lines(&mut ls.iter()),
+        TileGeometry::Polygons(polys) => {
+            // Inside the outer ring counts as on it (aprons, runways drawn as areas).
+            let inside = polys.iter().any(|rings| {
+                rings.first().is_some_and(|ring| {
+                    let mut inside = false;
+                    for w in ring.windows(2) {
+                        let (a, b) = (w[0], w[1]);
+                        if (a[1] > p[1]) != (b[1] > p[1])
+                            && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+                        {
+                            inside = !inside;
+                        }
+                    }
+                    inside
+                })
+            });
+            if inside {
+                0.0
+            } else {
+                lines(&mut polys.iter().flatten())
+            }
+        }
+    }
+}
