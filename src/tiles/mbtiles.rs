@@ -34,8 +34,15 @@ impl PackMeta {
     }
 }
 
-/// The layer ids of a TileJSON-style `vector_layers` list.
+/// The layer ids of a TileJSON-style `vector_layers` list (also inside a `json` text, as
+/// converters from MBTiles write it).
 pub fn vector_layer_ids(json: &serde_json::Value) -> Vec<String> {
+    if json.get("vector_layers").is_none()
+        && let Some(inner) = json.get("json").and_then(|j| j.as_str())
+        && let Ok(inner) = serde_json::from_str::<serde_json::Value>(inner)
+    {
+        return vector_layer_ids(&inner);
+    }
     json.get("vector_layers")
         .and_then(|l| l.as_array())
         .map(|layers| {

@@ -10,9 +10,9 @@ use egui::epaint::{Mesh, Shape, Stroke, TessellationOptions, Tessellator, Vertex
 use egui::{Color32, Pos2, Rect};
 
 use super::decode::{TileFeature, TileGeometry, TilePoint, VectorTile};
-use super::schema::{Kind, RoadClass, Schema, kind, name};
+use super::schema::{Kind, RoadClass, Schema, also, kind, name};
 use super::style::{LabelStyle, StyleContext, Symbol, symbols};
-use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
+use crate::model::labels::BoxPx;
 use crate::model::view::{WorldPos, WorldRect};
 use crate::render::{View, color32};
 use crate::tiles::source::TileAddress;
@@ -89,10 +89,14 @@ pub fn prepare(tile: &VectorTile, addr: TileAddress, ctx: StyleContext, pixels_p
     let scale = |p: &TilePoint| Pos2::new(p[0] * size_pt, p[1] * size_pt);
     for layer in &tile.layers {
         for f in &layer.features {
-            let Some(k) = kind(schema, &layer.name, f) else {
+            let Some(main) = kind(schema, &layer.name, f) else {
                 continue;
             };
-            let syms = symbols(&k, ctx);
+            let extra = also(schema, &main);
+            let syms: Vec<_> = std::iter::once(main)
+                .chain(extra)
+                .flat_map(|k| symbols(&k, ctx).into_iter().map(move |s| (k.clone(), s)))
+                .collect();
             if syms.is_empty() {
                 continue;
             }
@@ -102,7 +106,7 @@ pub fn prepare(tile: &VectorTile, addr: TileAddress, ctx: StyleContext, pixels_p
                     feature: f.clone(),
                 });
             }
-            for (order, sym) in syms {
+            for (k, (order, sym)) in syms {
                 let seq = shapes.len();
                 match sym {
                     Symbol::Fill(c) => {
@@ -468,40 +472,38 @@ pub fn label_shapes(
         ));
         report.drawn += 1;
     }
-    let candidates: Vec<LabelCandidate> = others
-        .iter()
-        .filter_map(|&i| {
-            let g = galleys[i].as_ref()?;
-            Some(LabelCandidate {
-                anchor_px: [chosen[i].0.x, chosen[i].0.y],
-                size_px: [g.size().x, g.size().y],
-                priority: f64::from(chosen[i].1.style.priority),
-                essential: false,
-            })
-        })
-        .collect();
-    for placed in place_labels(&candidates, &taken, bounds) {
-        let i = others[placed.candidate];
+    // Then the rest, best first: a name beside its dot (right, left, above, below), an area's,
+    // water's or street's centred on its anchor; the first place that meets nothing taken.
+    for i in others {
         let (at, seed) = chosen[i];
         let Some(galley) = galleys[i].clone() else {
             continue;
         };
-        let pos = if seed.style.dot {
-            out.push(Shape::circle_filled(at, 2.0, color32(seed.style.color)));
-            Pos2::new(placed.pos_px[0], placed.pos_px[1])
+        let size = galley.size();
+        let gap = 4.0;
+        let options: &[egui::Vec2] = if seed.style.dot {
+            &[
+                egui::vec2(gap, -size.y / 2.0),
+                egui::vec2(-gap - size.x, -size.y / 2.0),
+                egui::vec2(-size.x / 2.0, -gap - size.y),
+                egui::vec2(-size.x / 2.0, gap),
+            ]
         } else {
-            // Names of areas, water and streets sit centred on their anchor.
-            at - galley.size() / 2.0
+            &[egui::vec2(-size.x / 2.0, -size.y / 2.0)]
         };
-        if !seed.style.dot {
+        let Some((pos, b)) = options.iter().find_map(|o| {
+            let pos = at + *o;
             let b = BoxPx {
                 min: [pos.x, pos.y],
-                max: [pos.x + galley.size().x, pos.y + galley.size().y],
+                max: [pos.x + size.x, pos.y + size.y],
             };
-            if taken.iter().any(|t| t.overlaps(&b)) || !b.inside(&bounds) {
-                continue;
-            }
-            taken.push(b);
+            (b.inside(&bounds) && !taken.iter().any(|t| t.overlaps(&b))).then_some((pos, b))
+        }) else {
+            continue;
+        };
+        taken.push(b);
+        if seed.style.dot {
+            out.push(Shape::circle_filled(at, 2.0, color32(seed.style.color)));
         }
         for d in [[-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]] {
             out.push(Shape::galley_with_override_text_color(

@@ -385,6 +385,15 @@ fn protomaps(layer: &str, f: &TileFeature) -> Option<Kind> {
     })
 }
 
+/// A second kind a feature also is: in the Protomaps schema a road carries its own name and
+/// number (OpenMapTiles puts them in `transportation_name`).
+pub fn also(schema: Schema, kind: &Kind) -> Option<Kind> {
+    match (schema, kind) {
+        (Schema::Protomaps, Kind::Road { class, .. }) => Some(Kind::RoadName { class: *class }),
+        _ => None,
+    }
+}
+
 /// A feature's name for labels: the Latin name where the schema has one.
 pub fn name(f: &TileFeature) -> Option<&str> {
     ["name:latin", "name:en", "name_en", "name"]
