@@ -176,7 +176,10 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         let pack = crate::tiles::pack::TilePack::open(path)?;
         Some(TileSourceSpec::for_pack(path, pack.meta()))
     } else if crate::tiles::vector::tilejson::is_tilejson_url(&args.basemap) {
-        Some(crate::tiles::vector::tilejson::resolve(&args.basemap)?)
+        Some(crate::tiles::vector::tilejson::resolve(
+            &args.basemap,
+            crate::tiles::cache_dir().as_deref(),
+        )?)
     } else {
         Some(TileSourceSpec::parse(&args.basemap)?)
     };

@@ -171,6 +171,7 @@ pub(super) fn add_source_ui(
     ctx: &egui::Context,
     commands: &mut Vec<Command>,
 ) {
+    let cache = app.cache_dir.clone();
     let Some(state) = app.add_source.as_mut() else {
         return;
     };
@@ -230,7 +231,7 @@ pub(super) fn add_source_ui(
                     .on_hover_text(add.tooltip())
                     .clicked()
                 {
-                    match new_source(state) {
+                    match new_source(state, cache.as_deref()) {
                         Ok(spec) => commands.push(Command::AddTileSource(spec)),
                         Err(e) => state.error = Some(e),
                     }
@@ -247,10 +248,11 @@ pub(super) fn add_source_ui(
 
 /// The source the form describes: a TileJSON URL is read from its server (its name and
 /// attribution unless the form gives its own), a template is checked.
-fn new_source(state: &AddSourceState) -> Result<TileSourceSpec, String> {
+fn new_source(state: &AddSourceState, cache: Option<&std::path::Path>) -> Result<TileSourceSpec, String> {
     use crate::tiles::vector::tilejson;
     if tilejson::is_tilejson_url(&state.template) {
-        let mut spec = tilejson::resolve(state.template.trim()).map_err(|e| e.to_string())?;
+        let mut spec =
+            tilejson::resolve(state.template.trim(), cache).map_err(|e| e.to_string())?;
         if !state.name.trim().is_empty() {
             spec.name = state.name.trim().to_string();
         }

@@ -141,8 +141,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// A folder name for a server's cache: its host and path, made safe.
-fn cache_folder_name(template: &str) -> String {
+/// A folder (or file) name for a server's cache: its host and path, made safe.
+pub(crate) fn cache_folder_name(template: &str) -> String {
     let t = template
         .split("://")
         .nth(1)

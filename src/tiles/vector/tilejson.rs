@@ -76,14 +76,37 @@ pub fn parse(url: &str, body: &[u8]) -> Result<TileSourceSpec, TileJsonError> {
     })
 }
 
-/// Fetch and read the TileJSON document at `url`.
-pub fn resolve(url: &str) -> Result<TileSourceSpec, TileJsonError> {
+/// Fetch and read the TileJSON document at `url`, keeping it in the tile cache folder
+/// `cache` so the source opens again offline (its tiles then come from the cache too).
+pub fn resolve(url: &str, cache: Option<&std::path::Path>) -> Result<TileSourceSpec, TileJsonError> {
     let server = super::fetch::Server::new(url, None)
         .map_err(|e| TileJsonError::Fetch(e.to_string()))?;
-    let body = server
-        .get(url)
-        .map_err(|e| TileJsonError::Fetch(e.to_string()))?
-        .ok_or_else(|| TileJsonError::Fetch(format!("{url}: the server sent nothing")))?;
+    let kept = cache.map(|c| {
+        c.join("vector")
+            .join("tilejson")
+            .join(format!("{}.json", super::fetch::cache_folder_name(url)))
+    });
+    let body = match server.get(url) {
+        Ok(Some(body)) => {
+            if let Some(path) = &kept
+                && let Err(e) = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| crate::io::png::write_atomically(path, &body))
+            {
+                log::debug!("{}: not kept: {e}", path.display());
+            }
+            body
+        }
+        Ok(None) => return Err(TileJsonError::Fetch(format!("{url}: the server sent nothing"))),
+        Err(e) => match kept.as_ref().and_then(|p| std::fs::read(p).ok()) {
+            Some(body) => {
+                log::warn!("{e}; using the TileJSON document kept from before");
+                body
+            }
+            None => return Err(TileJsonError::Fetch(e.to_string())),
+        },
+    };
     parse(url, &body)
 }
 

@@ -1,0 +1,148 @@
+//! Vector tiles from a real tile server: tileserver-gl-light (npm) on 127.0.0.1 serving the
+//! OpenStreetMap pack of `maps/`, read through its TileJSON by the `export` command; then the
+//! server is stopped and the cached tiles still draw, while a view never fetched is refused
+//! with the tiles named.
+//!
+//! The server is found through `TILESERVER_GL` (the package's `tileserver-gl` executable), else
+//! in `target/tileserver/node_modules/.bin/` (where `.ci/run` installs it). Without it the test
+//! says so and passes, unless `CORRIDOR_VIEWER_REQUIRE_TILESERVER` is set (as in CI): then it
+//! fails.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tileserver() -> Option<PathBuf> {
+    let found = std::env::var_os("TILESERVER_GL")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let p = root().join("target/tileserver/node_modules/.bin/tileserver-gl");
+            p.exists().then_some(p)
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CORRIDOR_VIEWER_REQUIRE_TILESERVER").is_none(),
+            "tileserver-gl-light is required here: npm install --prefix target/tileserver tileserver-gl-light@5"
+        );
+        eprintln!("tileserver-gl-light not installed: the real-server test is not run here");
+    }
+    found
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(exe: &Path, dir: &Path) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let pack = root().join("maps/osm-pakistan-z0-12.mbtiles");
+        let config = serde_json::json!({
+            "options": {"paths": {"root": dir, "mbtiles": pack.parent().expect("maps")}},
+            "data": {"pakistan": {"mbtiles": pack.file_name().expect("name").to_string_lossy()}}
+        });
+        let config_path = dir.join("config.json");
+        std::fs::write(&config_path, config.to_string()).expect("config");
+        let child = Command::new(exe)
+            .args(["--config", &config_path.to_string_lossy(), "--port", &port.to_string()])
+            .args(["--bind", "127.0.0.1"])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tileserver-gl-light starts");
+        let server = Self { child, port };
+        let until = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < until, "tileserver-gl-light did not start");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        server
+    }
+
+    fn tilejson(&self) -> String {
+        format!("http://127.0.0.1:{}/data/pakistan.json", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn export(cache: &Path, view: &str, basemap: &str, out: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_corridor-viewer"))
+        .args(["export", "--view", view, "--size", "640x400", "--no-date"])
+        .args(["--layers", "border_markets", "--tile-timeout", "20"])
+        .args(["--basemap", basemap, "--out", &out.to_string_lossy()])
+        .env_remove("DISPLAY")
+        .env("CORRIDOR_VIEWER_CACHE_DIR", cache)
+        .env("NO_PROXY", "*")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().expect("exited"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Pixels that differ between two PNGs of the same size.
+fn differing(a: &Path, b: &Path) -> usize {
+    let (a, b) = (image::open(a).expect("a PNG").to_rgba8(), image::open(b).expect("a PNG").to_rgba8());
+    assert_eq!(a.dimensions(), b.dimensions());
+    a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count()
+}
+
+#[test]
+fn vector_tiles_from_tileserver_gl_draw_as_from_the_pack_and_from_the_cache_once_it_stops() {
+    let Some(exe) = tileserver() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let pack = root().join("maps/osm-pakistan-z0-12.mbtiles");
+    let islamabad = "73.05,33.70,12.4";
+    let from_pack = dir.path().join("pack.png");
+    let (code, err) = export(&cache, islamabad, &pack.to_string_lossy(), &from_pack);
+    assert_eq!(code, 0, "{err}");
+
+    let server = Server::start(&exe, dir.path());
+    let served = dir.path().join("served.png");
+    let tilejson = server.tilejson();
+    let (code, err) = export(&cache, islamabad, &tilejson, &served);
+    assert_eq!(code, 0, "{err}");
+    // The same tiles through the same code: the same image (the credit is the pack's own).
+    assert_eq!(differing(&served, &from_pack), 0, "served = pack");
+    // An XYZ template of the same server, too.
+    let template = format!("http://127.0.0.1:{}/data/pakistan/{{z}}/{{x}}/{{y}}.pbf", server.port);
+    let (code, err) = export(&cache, islamabad, &template, &dir.path().join("xyz.png"));
+    assert_eq!(code, 0, "{err}");
+    // A path the server does not have (404): refused, naming the tiles.
+    let wrong = format!("http://127.0.0.1:{}/data/nothing/{{z}}/{{x}}/{{y}}.pbf", server.port);
+    let (code, err) = export(&cache, islamabad, &wrong, &dir.path().join("wrong.png"));
+    assert_ne!(code, 0);
+    assert!(err.contains("could not be loaded"), "{err}");
+    drop(server);
+
+    // The server is gone: the TileJSON kept and the cached tiles still draw the view…
+    let cached = dir.path().join("cached.png");
+    let (code, err) = export(&cache, islamabad, &tilejson, &cached);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(differing(&cached, &from_pack), 0, "cached = pack");
+    // …and a view never fetched is refused with its tiles named, nothing written.
+    let karachi = dir.path().join("karachi.png");
+    let (code, err) = export(&cache, "67.02,24.86,12", &template, &karachi);
+    assert_ne!(code, 0);
+    assert!(err.contains("could not be loaded"), "{err}");
+    assert!(err.contains("12/"), "names the tiles: {err}");
+    assert!(!karachi.exists());
+}
