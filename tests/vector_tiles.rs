@@ -22,6 +22,9 @@ use corridor_viewer::tiles::vector::schema::Schema;
 use corridor_viewer::tiles::vector::style::{LabelStyle, StyleContext, colors};
 use corridor_viewer::tiles::vector::{self, VectorTiles};
 
+#[path = "common/golden.rs"]
+mod golden;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -85,11 +88,22 @@ fn motorway_near_islamabad() -> LonLat {
 }
 
 fn render(view: ViewSpec, tiles: Option<TileSourceSpec>, detail: bool, scale: f32) -> RenderedImage {
+    render_with(view, tiles, detail, scale, false, [400.0, 300.0])
+}
+
+fn render_with(
+    view: ViewSpec,
+    tiles: Option<TileSourceSpec>,
+    detail: bool,
+    scale: f32,
+    layers: bool,
+    size_pt: [f32; 2],
+) -> RenderedImage {
     let basemap = load_basemap().expect("basemap");
     let mut catalog = load_catalog(&root().join("maps")).expect("catalog");
-    // The basemap alone: no corridor layer over the roads.
+    // The basemap alone unless asked: no corridor layer over the roads.
     for l in &mut catalog.layers {
-        l.visible = false;
+        l.visible &= layers;
     }
     let scene = Scene {
         basemap: &basemap,
@@ -100,7 +114,7 @@ fn render(view: ViewSpec, tiles: Option<TileSourceSpec>, detail: bool, scale: f3
         &scene,
         &BriefingRequest {
             view,
-            size_pt: [400.0, 300.0],
+            size_pt,
             scale,
             composition: Composition {
                 legend: false,
@@ -534,4 +548,27 @@ fn a_tile_still_loading_is_stood_in_for_by_its_parent_and_memory_is_bounded() {
     let done = v.frame_complete(&z12, true, Duration::from_secs(20));
     assert!(done.tiles.iter().any(|t| t.addr.z == 12));
     assert!(v.memory_bytes() <= vector::loader::MEMORY_BOUND_BYTES);
+}
+
+#[test]
+fn golden_images_of_vector_gwadar_and_islamabad() {
+    for (name, view) in [
+        (
+            "vector_gwadar",
+            ViewSpec::Center {
+                center: LonLat::new(62.34, 25.15),
+                zoom: 12.0,
+            },
+        ),
+        (
+            "vector_islamabad",
+            ViewSpec::Center {
+                center: LonLat::new(73.06, 33.71),
+                zoom: 13.0,
+            },
+        ),
+    ] {
+        let img = render_with(view, None, true, 1.0, true, [760.0, 560.0]);
+        golden::assert_matches_golden(name, &img);
+    }
 }
