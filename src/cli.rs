@@ -15,9 +15,9 @@ use crate::io::info::FileSummary;
 use crate::io::png::{SaveError, save_png};
 use crate::model::catalog::CatalogError;
 use crate::model::layout::Composition;
-use crate::tiles::source::TileSourceSpec;
 use crate::model::views::{ViewError, parse_view};
 use crate::render::Scene;
+use crate::tiles::source::TileSourceSpec;
 
 /// Corridor Viewer: an offline-first map of CPEC phase two.
 #[derive(Parser, Debug)]
@@ -92,6 +92,9 @@ pub struct ExportArgs {
     /// With tiles, draw the offline basemap's boundaries, disputed lines and labels over them
     #[arg(long)]
     pub hybrid: bool,
+    /// Print the whole run's wall time and peak memory (VmHWM) to stderr
+    #[arg(long)]
+    pub stats: bool,
     /// Output PNG file
     #[arg(long, short)]
     pub out: PathBuf,
@@ -158,6 +161,15 @@ pub fn parse_size(text: &str) -> Result<[f32; 2], ExportError> {
         return Err(bad());
     }
     Ok([w as f32, h as f32])
+}
+
+/// The process's peak resident memory in bytes, as the OS reports it (`VmHWM` in
+/// `/proc/self/status`; `None` where there is no such file).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Run `export`: write the PNG and return a one-line summary.

@@ -6,6 +6,7 @@ use clap::Parser;
 use corridor_viewer::cli::{Cli, Cmd, export, info};
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     env_logger::Builder::from_env(
         env_logger::Env::default().default_filter_or("warn,walkers=error"),
     )
@@ -16,16 +17,27 @@ fn main() -> ExitCode {
             let code = info(&files, &mut std::io::stdout(), &mut std::io::stderr());
             ExitCode::from(code as u8)
         }
-        Some(Cmd::Export(args)) => match export(&args, cli.maps.as_deref()) {
-            Ok(summary) => {
-                println!("{summary}");
-                ExitCode::SUCCESS
+        Some(Cmd::Export(args)) => {
+            let result = export(&args, cli.maps.as_deref());
+            if args.stats {
+                let peak = corridor_viewer::cli::peak_rss_bytes()
+                    .map_or_else(|| "unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
+                eprintln!(
+                    "stats: {:.2} s wall clock, peak memory {peak} (VmHWM)",
+                    started.elapsed().as_secs_f64()
+                );
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
+            match result {
+                Ok(summary) => {
+                    println!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         None => {
             match corridor_viewer::app::run(corridor_viewer::app::AppOptions {
                 maps_dir: cli.maps,

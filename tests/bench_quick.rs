@@ -3,6 +3,8 @@
 
 #[path = "bench/scale.rs"]
 mod scale;
+#[path = "bench/vector.rs"]
+mod vector;
 
 #[test]
 fn the_scale_benchmark_runs_at_small_sizes_and_detail_is_bounded() {
@@ -21,4 +23,14 @@ fn the_scale_benchmark_runs_at_small_sizes_and_detail_is_bounded() {
         assert!(row.mesh_vertices > 0, "{kind:?}: something is drawn");
     }
     assert!(scale::first_frame().as_secs_f64() > 0.0);
+}
+
+#[test]
+fn the_vector_benchmark_runs_and_memory_stays_bounded() {
+    let (decode_ms, all_ms) = vector::karachi_tile(1);
+    assert!(decode_ms > 0.0 && all_ms >= decode_ms);
+    let (worst, _, frames, _) = vector::pan_and_zoom(10);
+    assert!(frames == 20 && worst > 0.0);
+    let (held, bound, _) = vector::across_the_country(4);
+    assert!(held > 0 && held <= bound, "{held} of {bound} bytes");
 }

@@ -1,6 +1,6 @@
 //! Briefing exports through the library: the real composition and rasteriser, no display.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use corridor_viewer::export::{BriefingRequest, RenderedImage, render_briefing};
 use corridor_viewer::io::basemap_assets::{BASEMAP_ATTRIBUTION, load_basemap};
@@ -15,8 +15,8 @@ use corridor_viewer::render::Scene;
 
 #[path = "common/golden.rs"]
 mod golden;
-use golden::assert_matches_golden;
 use geo::{Distance, Geodesic};
+use golden::assert_matches_golden;
 
 struct Fixture {
     basemap: Basemap,

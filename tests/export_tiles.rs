@@ -203,8 +203,13 @@ fn a_tile_pack_renders_its_tiles_past_its_last_zoom_and_a_bad_pack_is_refused() 
 fn a_pmtiles_pack_renders_too_and_a_truncated_one_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let pack = dir.path().join("relief.pmtiles");
-    corridor_viewer::tiles::pmtiles::write_pmtiles(&pack, "Test relief", "Test pack", &pack_tiles())
-        .expect("written");
+    corridor_viewer::tiles::pmtiles::write_pmtiles(
+        &pack,
+        "Test relief",
+        "Test pack",
+        &pack_tiles(),
+    )
+    .expect("written");
     let out = dir.path().join("pm.png");
     let (code, err) = export_over_pack(dir.path(), &pack, &out, &[]);
     assert_eq!(code, 0, "{err}");

@@ -53,7 +53,12 @@ impl Server {
         let config_path = dir.join("config.json");
         std::fs::write(&config_path, config.to_string()).expect("config");
         let child = Command::new(exe)
-            .args(["--config", &config_path.to_string_lossy(), "--port", &port.to_string()])
+            .args([
+                "--config",
+                &config_path.to_string_lossy(),
+                "--port",
+                &port.to_string(),
+            ])
             .args(["--bind", "127.0.0.1"])
             .current_dir(dir)
             .stdout(Stdio::null())
@@ -99,7 +104,10 @@ fn export(cache: &Path, view: &str, basemap: &str, out: &Path) -> (i32, String) 
 
 /// Pixels that differ between two PNGs of the same size.
 fn differing(a: &Path, b: &Path) -> usize {
-    let (a, b) = (image::open(a).expect("a PNG").to_rgba8(), image::open(b).expect("a PNG").to_rgba8());
+    let (a, b) = (
+        image::open(a).expect("a PNG").to_rgba8(),
+        image::open(b).expect("a PNG").to_rgba8(),
+    );
     assert_eq!(a.dimensions(), b.dimensions());
     a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count()
 }
@@ -123,11 +131,17 @@ fn vector_tiles_from_tileserver_gl_draw_as_from_the_pack_and_from_the_cache_once
     // The same tiles through the same code: the same image (the credit is the pack's own).
     assert_eq!(differing(&served, &from_pack), 0, "served = pack");
     // An XYZ template of the same server, too.
-    let template = format!("http://127.0.0.1:{}/data/pakistan/{{z}}/{{x}}/{{y}}.pbf", server.port);
+    let template = format!(
+        "http://127.0.0.1:{}/data/pakistan/{{z}}/{{x}}/{{y}}.pbf",
+        server.port
+    );
     let (code, err) = export(&cache, islamabad, &template, &dir.path().join("xyz.png"));
     assert_eq!(code, 0, "{err}");
     // A path the server does not have (404): refused, naming the tiles.
-    let wrong = format!("http://127.0.0.1:{}/data/nothing/{{z}}/{{x}}/{{y}}.pbf", server.port);
+    let wrong = format!(
+        "http://127.0.0.1:{}/data/nothing/{{z}}/{{x}}/{{y}}.pbf",
+        server.port
+    );
     let (code, err) = export(&cache, islamabad, &wrong, &dir.path().join("wrong.png"));
     assert_ne!(code, 0);
     assert!(err.contains("could not be loaded"), "{err}");

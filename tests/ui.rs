@@ -944,3 +944,54 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
     );
     assert!(h.query_by_label("Offline — showing cached tiles").is_none());
 }
+
+#[path = "common/osm.rs"]
+mod osm;
+
+/// Frames until the vector tiles in view have arrived from the workers (or 10 s).
+fn until_vector_tiles_drawn(h: &mut Harness<'static, Option<CorridorApp>>) {
+    for _ in 0..500 {
+        h.step();
+        if app(h).label_report.drawn > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+}
+
+#[test]
+fn the_offline_atlas_shows_openstreetmap_detail_closer_in_and_a_road_click_inspects_it() {
+    let mut h = harness();
+    let a = app(&h);
+    assert!(
+        a.detail_pack
+            .as_ref()
+            .is_some_and(|p| p.ends_with("osm-pakistan-z0-12.mbtiles")),
+        "the pack in maps/ is found without any setup"
+    );
+    // At the national view the Natural Earth atlas alone.
+    assert!(a.vector_source(a.map_memory.zoom()).is_none());
+    let at = osm::motorway_near_islamabad();
+    if let Some(app) = h.state_mut().as_mut() {
+        app.map_memory.center_at(walkers::lon_lat(at.lon, at.lat));
+        let _ = app.map_memory.set_zoom(12.0);
+    }
+    until_vector_tiles_drawn(&mut h);
+    let a = app(&h);
+    assert!(a.vector_source(12.0).is_some());
+    assert!(a.label_report.drawn > 0, "OSM names on the map");
+    let pos = a.last_view.expect("drawn").pos(at.to_world());
+    click_at(&mut h, pos);
+    let a = app(&h);
+    assert!(a.selection.is_none(), "no corridor feature there");
+    let picked = a.osm_pick.as_ref().expect("the road is inspected");
+    assert_eq!(picked.feature.text("class"), Some("motorway"));
+    h.get_by_label("OpenStreetMap");
+    h.get_by_label("motorway");
+    h.get_by_label_contains("Basemap feature, not a corridor project");
+    // Esc clears it.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(app(&h).osm_pick.is_none());
+}

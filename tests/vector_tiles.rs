@@ -24,13 +24,12 @@ use corridor_viewer::tiles::vector::{self, VectorTiles};
 
 #[path = "common/golden.rs"]
 mod golden;
+#[path = "common/osm.rs"]
+mod osm;
+use osm::{motorway_near_islamabad, osm_pack};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn osm_pack() -> PathBuf {
-    root().join("maps/osm-pakistan-z0-12.mbtiles")
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -54,40 +53,12 @@ fn view_at(lon_lat: LonLat, zoom: f64, size: [f32; 2], ppp: f32) -> View {
     }
 }
 
-/// A motorway vertex well inside the tile over Islamabad at zoom 10, from the pack itself.
-fn motorway_near_islamabad() -> LonLat {
-    let pack = TilePack::open(&osm_pack()).expect("pack");
-    let addr = TileAddress {
-        z: 10,
-        x: 719,
-        y: 410,
-    };
-    let bytes = pack.tile(addr.z, addr.x, addr.y).expect("read").expect("tile");
-    let tile = decode(&bytes).expect("decode");
-    let layer = tile.layer("transportation").expect("roads");
-    let n = f64::from(1u32 << addr.z);
-    for f in &layer.features {
-        if f.text("class") != Some("motorway") {
-            continue;
-        }
-        let TileGeometry::Lines(lines) = &f.geometry else {
-            continue;
-        };
-        for line in lines {
-            for p in line {
-                if (0.2..0.8).contains(&p[0]) && (0.2..0.8).contains(&p[1]) {
-                    return LonLat::from_world(WorldPos::new(
-                        (f64::from(addr.x) + f64::from(p[0])) / n,
-                        (f64::from(addr.y) + f64::from(p[1])) / n,
-                    ));
-                }
-            }
-        }
-    }
-    panic!("the Islamabad tile has a motorway")
-}
-
-fn render(view: ViewSpec, tiles: Option<TileSourceSpec>, detail: bool, scale: f32) -> RenderedImage {
+fn render(
+    view: ViewSpec,
+    tiles: Option<TileSourceSpec>,
+    detail: bool,
+    scale: f32,
+) -> RenderedImage {
     render_with(view, tiles, detail, scale, false, [400.0, 300.0])
 }
 
@@ -163,7 +134,14 @@ fn the_karachi_tile_decodes_with_its_layers() {
     assert!(tile.problems.is_empty(), "{:?}", tile.problems);
     assert_eq!(Schema::of_tile(&tile), Schema::OpenMapTiles);
     let names: Vec<&str> = tile.layers.iter().map(|l| l.name.as_str()).collect();
-    for want in ["transportation", "building", "place", "poi", "water", "landuse"] {
+    for want in [
+        "transportation",
+        "building",
+        "place",
+        "poi",
+        "water",
+        "landuse",
+    ] {
         assert!(names.contains(&want), "{want} in {names:?}");
     }
     let features: usize = tile.layers.iter().map(|l| l.features.len()).sum();
@@ -202,14 +180,20 @@ fn the_karachi_tile_decodes_with_its_layers() {
         1.0,
     );
     assert!(art14.mesh.vertices.len() > art12.mesh.vertices.len());
-    assert!(art14.labels.iter().any(|l| !l.style.shield), "place and street names");
+    assert!(
+        art14.labels.iter().any(|l| !l.style.shield),
+        "place and street names"
+    );
     assert!(!art14.picks.is_empty());
 }
 
 #[test]
 fn motorway_pixels_where_the_pack_has_a_motorway_and_none_without_it() {
     let at = motorway_near_islamabad();
-    let spec = TileSourceSpec::for_pack(&osm_pack(), TilePack::open(&osm_pack()).expect("pack").meta());
+    let spec = TileSourceSpec::for_pack(
+        &osm_pack(),
+        TilePack::open(&osm_pack()).expect("pack").meta(),
+    );
     assert!(spec.is_vector());
     // Zoom 12 (the pack's last) and zoom 15 (over-zoomed: still vectors, so the road is wider
     // and its edge sharp).
@@ -219,7 +203,10 @@ fn motorway_pixels_where_the_pack_has_a_motorway_and_none_without_it() {
         let map = img.info.view;
         let c = map.pos(at.to_world());
         let fill = pixels_near(&img, [c.x, c.y], 2, rgb(colors::MOTORWAY));
-        assert!(fill >= 3, "zoom {zoom}: motorway fill at the motorway ({fill} pixels)");
+        assert!(
+            fill >= 3,
+            "zoom {zoom}: motorway fill at the motorway ({fill} pixels)"
+        );
         assert!(
             img.info.tiles.iter().all(|(_, own)| *own),
             "every tile in view drawn: {:?}",
@@ -227,11 +214,27 @@ fn motorway_pixels_where_the_pack_has_a_motorway_and_none_without_it() {
         );
     }
     // The offline atlas alone has no motorway there: the test can fail.
-    let img = render(ViewSpec::Center { center: at, zoom: 12.0 }, None, false, 1.0);
+    let img = render(
+        ViewSpec::Center {
+            center: at,
+            zoom: 12.0,
+        },
+        None,
+        false,
+        1.0,
+    );
     let c = img.info.view.pos(at.to_world());
     assert_eq!(pixels_near(&img, [c.x, c.y], 2, rgb(colors::MOTORWAY)), 0);
     // With the OSM detail (the offline default), the atlas has it too.
-    let img = render(ViewSpec::Center { center: at, zoom: 12.0 }, None, true, 1.0);
+    let img = render(
+        ViewSpec::Center {
+            center: at,
+            zoom: 12.0,
+        },
+        None,
+        true,
+        1.0,
+    );
     let c = img.info.view.pos(at.to_world());
     assert!(pixels_near(&img, [c.x, c.y], 2, rgb(colors::MOTORWAY)) >= 3);
 }
@@ -239,10 +242,29 @@ fn motorway_pixels_where_the_pack_has_a_motorway_and_none_without_it() {
 #[test]
 fn the_export_credits_openstreetmap_whenever_its_tiles_show() {
     let at = motorway_near_islamabad();
-    let with = render(ViewSpec::Center { center: at, zoom: 12.0 }, None, true, 1.0);
-    assert!(with.info.tiles.is_empty(), "the atlas's detail is not a tile source");
+    let with = render(
+        ViewSpec::Center {
+            center: at,
+            zoom: 12.0,
+        },
+        None,
+        true,
+        1.0,
+    );
+    assert!(
+        with.info.tiles.is_empty(),
+        "the atlas's detail is not a tile source"
+    );
     // The credit is a footnote line: compare the footers' ink.
-    let without = render(ViewSpec::Center { center: at, zoom: 12.0 }, None, false, 1.0);
+    let without = render(
+        ViewSpec::Center {
+            center: at,
+            zoom: 12.0,
+        },
+        None,
+        false,
+        1.0,
+    );
     let footer = |img: &RenderedImage| {
         let top = (img.info.layout.footer.y * 1.0) as usize;
         img.rgba
@@ -253,8 +275,24 @@ fn the_export_credits_openstreetmap_whenever_its_tiles_show() {
     };
     assert!(footer(&with) > footer(&without), "one more footnote line");
     // Below the detail's zoom the atlas alone is drawn, and not credited to OpenStreetMap.
-    let national = render(ViewSpec::Center { center: at, zoom: 6.0 }, None, true, 1.0);
-    let atlas = render(ViewSpec::Center { center: at, zoom: 6.0 }, None, false, 1.0);
+    let national = render(
+        ViewSpec::Center {
+            center: at,
+            zoom: 6.0,
+        },
+        None,
+        true,
+        1.0,
+    );
+    let atlas = render(
+        ViewSpec::Center {
+            center: at,
+            zoom: 6.0,
+        },
+        None,
+        false,
+        1.0,
+    );
     assert_eq!(national.rgba, atlas.rgba);
 }
 
@@ -264,7 +302,11 @@ fn a_pmtiles_pack_from_the_reference_converter_is_read() {
     let meta = pack.meta();
     assert!(meta.is_vector(), "{meta:?}");
     assert_eq!((meta.min_zoom, meta.max_zoom), (0, 6));
-    assert!(meta.layers.iter().any(|l| l == "transportation"), "{:?}", meta.layers);
+    assert!(
+        meta.layers.iter().any(|l| l == "transportation"),
+        "{:?}",
+        meta.layers
+    );
     // The tile over Lahore at z6, stored gzip'd, decodes as the MBTiles one does.
     let from_pm = pack.tile(6, 44, 25).expect("read").expect("tile");
     let from_mb = TilePack::open(&osm_pack())
@@ -340,7 +382,12 @@ fn corrupt_tiles_and_bombs_are_skipped_and_named_and_the_rest_draws() {
     ];
     corridor_viewer::tiles::mbtiles::write_pack(
         &path,
-        &[("format", "pbf"), ("name", "broken"), ("minzoom", "12"), ("maxzoom", "12")],
+        &[
+            ("format", "pbf"),
+            ("name", "broken"),
+            ("minzoom", "12"),
+            ("maxzoom", "12"),
+        ],
         &tiles,
     )
     .expect("write");
@@ -355,7 +402,10 @@ fn corrupt_tiles_and_bombs_are_skipped_and_named_and_the_rest_draws() {
     let p = v.problems();
     assert_eq!(p.bad_tiles, 3, "{:?}", p.examples);
     let all = p.examples.join("\n");
-    assert!(all.contains(&format!("tile 12/{}/{y}: bad gzip data", x + 1)), "{all}");
+    assert!(
+        all.contains(&format!("tile 12/{}/{y}: bad gzip data", x + 1)),
+        "{all}"
+    );
     assert!(all.contains("not a Mapbox Vector Tile"), "{all}");
     assert!(all.contains("decompression bomb"), "{all}");
     // Asked again, a bad tile is not decoded again (named once).
@@ -409,7 +459,10 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
         tiles: vec![
             PlacedTile {
                 addr: left,
-                art: art(vec![seed("Jinnah Avenue", [0.97, 0.5]), seed("G-8", [0.3, 0.5])]),
+                art: art(vec![
+                    seed("Jinnah Avenue", [0.97, 0.5]),
+                    seed("G-8", [0.3, 0.5]),
+                ]),
                 clip: draw::tile_world(left),
             },
             PlacedTile {
@@ -442,10 +495,7 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
         shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], &already).0;
     });
     output.textures_delta.clear();
-    assert_eq!(
-        texts(&shapes).iter().filter(|(s, _)| s == "G-8").count(),
-        0
-    );
+    assert_eq!(texts(&shapes).iter().filter(|(s, _)| s == "G-8").count(), 0);
 }
 
 #[test]
@@ -495,7 +545,11 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_counted_not_boxed() {
         .tiles
         .iter()
         .flat_map(|t| t.art.labels.iter())
-        .filter(|l| l.text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)))
+        .filter(|l| {
+            l.text
+                .chars()
+                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        })
         .count();
     let ctx = egui::Context::default();
     let mut report = draw::LabelReport::default();
@@ -505,7 +559,10 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_counted_not_boxed() {
     .textures_delta
     .clear();
     assert!(urdu > 10, "{urdu} Urdu-script names in view");
-    assert!(report.no_glyphs > 0, "{urdu} Urdu-script names, none counted");
+    assert!(
+        report.no_glyphs > 0,
+        "{urdu} Urdu-script names, none counted"
+    );
 }
 
 #[test]

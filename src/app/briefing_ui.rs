@@ -10,9 +10,9 @@ use crate::export::compose::attribution_lines;
 use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
 use crate::io::png::save_png;
 use crate::model::layout::Composition;
-use crate::tiles::source::TileSourceSpec;
 use crate::model::views::ViewSpec;
 use crate::render::Scene;
+use crate::tiles::source::TileSourceSpec;
 
 /// Output size presets, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -8,9 +8,9 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::measure_ui::MeasureMode;
 use crate::model::style::LayerStyle;
-use crate::tiles::source::TileSourceSpec;
 use crate::model::view::LonLat;
 use crate::render::FeatureRef;
+use crate::tiles::source::TileSourceSpec;
 
 /// The basemap under the layers.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

@@ -141,24 +141,29 @@ fn osm_ui(ui: &mut Ui, pick: &crate::tiles::vector::draw::Pickable, commands: &m
     let f = &pick.feature;
     ui.label(RichText::new("OpenStreetMap").size(15.0).strong());
     ui.label(
-        RichText::new("Basemap feature, not a corridor project. © OpenStreetMap contributors (ODbL)")
-            .weak(),
+        RichText::new(
+            "Basemap feature, not a corridor project. © OpenStreetMap contributors (ODbL)",
+        )
+        .weak(),
     );
     ui.add_space(4.0);
     let name = crate::tiles::vector::schema::name(f);
     if let Some(n) = name {
-        ui.label(RichText::new(n).size(17.0).strong());
+        ui.label(RichText::new(shown(ui, n)).size(17.0).strong());
     }
-    egui::Grid::new("inspector_osm").num_columns(2).striped(true).show(ui, |ui| {
-        ui.label("layer");
-        ui.label(&pick.layer);
-        ui.end_row();
-        for (key, value) in &f.properties {
-            ui.label(key);
-            ui.label(value.to_text());
+    egui::Grid::new("inspector_osm")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("layer");
+            ui.label(&pick.layer);
             ui.end_row();
-        }
-    });
+            for (key, value) in &f.properties {
+                ui.label(key);
+                ui.label(shown(ui, &value.to_text()));
+                ui.end_row();
+            }
+        });
     ui.add_space(6.0);
     if ui
         .button("Close")
@@ -166,5 +171,18 @@ fn osm_ui(ui: &mut Ui, pick: &crate::tiles::vector::draw::Pickable, commands: &m
         .clicked()
     {
         commands.push(Command::ClearSelection);
+    }
+}
+
+/// `text` if the fonts can draw it; else a note saying so (never boxes in its place).
+fn shown(ui: &Ui, text: &str) -> String {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    if ui.fonts_mut(|f| f.has_glyphs(&font, text)) {
+        text.to_string()
+    } else {
+        format!(
+            "({} characters in a script this build has no font for)",
+            text.chars().count()
+        )
     }
 }

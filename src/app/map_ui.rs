@@ -9,12 +9,12 @@ use super::{Command, CorridorApp, pakistan_center};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::model::index::hit_test_layer;
 use crate::model::layer::Layer;
-use crate::tiles::health::Health;
 use crate::model::view::{LonLat, ScreenTransform};
 use crate::render::{
     BasemapDraw, FeatureRef, Scene, View, basemap_area_shapes, basemap_shapes, paint_map,
     scale_bar_shapes,
 };
+use crate::tiles::health::Health;
 
 /// Hit tolerance around lines and polygon edges, in points.
 const HIT_TOLERANCE_PT: f64 = 5.0;

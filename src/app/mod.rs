@@ -670,7 +670,10 @@ impl CorridorApp {
                         Err(e) => {
                             self.notify(
                                 Level::Error,
-                                format!("{}: not opened: {e}; the basemap stays as it was", spec.name),
+                                format!(
+                                    "{}: not opened: {e}; the basemap stays as it was",
+                                    spec.name
+                                ),
                             );
                             return;
                         }
@@ -739,7 +742,10 @@ impl CorridorApp {
     }
 
     /// Open a pack and keep it among the packs.
-    fn open_pack(&mut self, path: &std::path::Path) -> Result<(), crate::tiles::mbtiles::PackError> {
+    fn open_pack(
+        &mut self,
+        path: &std::path::Path,
+    ) -> Result<(), crate::tiles::mbtiles::PackError> {
         let pack = crate::tiles::pack::TilePack::open(path)?;
         if pack.meta().is_vector() {
             let meta = pack.meta().clone();

@@ -143,16 +143,24 @@ fn vector_info_text(v: &crate::tiles::vector::VectorTiles, app: &CorridorApp) ->
     let p = v.problems();
     let mut text = format!(
         "\n{}",
-        p.schema.map_or("schema: known once a tile is read", |s| s.label())
+        p.schema
+            .map_or("schema: known once a tile is read", |s| s.label())
     );
-    if app.detail_pack.as_deref().is_some_and(|d| v.origin() == d.display().to_string()) {
+    if app
+        .detail_pack
+        .as_deref()
+        .is_some_and(|d| v.origin() == d.display().to_string())
+    {
         text.push_str(&format!(
             "\nThe offline atlas draws its OpenStreetMap detail from zoom {}",
             crate::tiles::vector::DETAIL_FROM_ZOOM
         ));
     }
     if p.bad_tiles > 0 {
-        text.push_str(&format!("\n{} tiles could not be read and are skipped:", p.bad_tiles));
+        text.push_str(&format!(
+            "\n{} tiles could not be read and are skipped:",
+            p.bad_tiles
+        ));
         for e in p.examples.iter().take(5) {
             text.push_str(&format!("\n  {e}"));
         }
@@ -248,7 +256,10 @@ pub(super) fn add_source_ui(
 
 /// The source the form describes: a TileJSON URL is read from its server (its name and
 /// attribution unless the form gives its own), a template is checked.
-fn new_source(state: &AddSourceState, cache: Option<&std::path::Path>) -> Result<TileSourceSpec, String> {
+fn new_source(
+    state: &AddSourceState,
+    cache: Option<&std::path::Path>,
+) -> Result<TileSourceSpec, String> {
     use crate::tiles::vector::tilejson;
     if tilejson::is_tilejson_url(&state.template) {
         let mut spec =

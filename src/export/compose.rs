@@ -7,13 +7,13 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
 use crate::model::layout::{Composition, PageLayout, RectPt, layout};
 use crate::model::legend::{Legend, legend_for};
 use crate::model::style::LinePattern;
-use crate::tiles::source::{TileAddress, TileSourceSpec};
 use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
 use crate::model::views::ViewSpec;
 use crate::render::{
     BasemapDraw, Scene, View, color32, estimate_swatch_shapes, line_swatch_shapes,
     north_arrow_shapes, paint_map, palette, scale_bar_shapes, swatch_shapes,
 };
+use crate::tiles::source::{TileAddress, TileSourceSpec};
 
 /// What to compose.
 #[derive(Clone, Debug, PartialEq)]

@@ -73,19 +73,18 @@ pub fn render_briefing(
     let mut vector_frame: Option<crate::tiles::vector::VectorFrame> = None;
     // A pack that cannot be opened draws nothing, and the export refuses below.
     let raster = req.tiles.as_ref().filter(|spec| !spec.is_vector());
-    let mut tiles: Option<Box<dyn walkers::Tiles>> =
-        raster.map(|spec| match spec.pack_path() {
-            Some(path) => match crate::tiles::pack::TilePack::open(&path) {
-                Ok(pack) => {
-                    Box::new(crate::tiles::PackTiles::new(pack, &ctx)) as Box<dyn walkers::Tiles>
-                }
-                Err(e) => {
-                    log::warn!("{e}");
-                    Box::new(NoTiles) as Box<dyn walkers::Tiles>
-                }
-            },
-            None => Box::new(crate::tiles::http_tiles(spec, &ctx)),
-        });
+    let mut tiles: Option<Box<dyn walkers::Tiles>> = raster.map(|spec| match spec.pack_path() {
+        Some(path) => match crate::tiles::pack::TilePack::open(&path) {
+            Ok(pack) => {
+                Box::new(crate::tiles::PackTiles::new(pack, &ctx)) as Box<dyn walkers::Tiles>
+            }
+            Err(e) => {
+                log::warn!("{e}");
+                Box::new(NoTiles) as Box<dyn walkers::Tiles>
+            }
+        },
+        None => Box::new(crate::tiles::http_tiles(spec, &ctx)),
+    });
     let mut textures = raster::Textures::default();
     let started = std::time::Instant::now();
     let mut passes = 0u32;
@@ -122,7 +121,10 @@ pub fn render_briefing(
                 .collect();
             if req.tiles.is_some() && !missing.is_empty() {
                 return Err(MissingTiles {
-                    source_name: req.tiles.as_ref().map_or_else(String::new, |s| s.name.clone()),
+                    source_name: req
+                        .tiles
+                        .as_ref()
+                        .map_or_else(String::new, |s| s.name.clone()),
                     total: frame.status.len(),
                     missing,
                     waited_s: started.elapsed().as_secs_f64(),

@@ -41,6 +41,7 @@ pub fn load_basemap() -> Result<Basemap, LoadError> {
         rivers: features(asset!("pk_rivers_gshhg_i.geojson"))?,
         lakes: features(asset!("pk_ne_10m_lakes.geojson"))?,
         coastline: features(asset!("pk_ne_10m_coastline.geojson"))?,
+        coast: features(asset!("pk_coast_gshhg_f.geojson"))?,
         disputed: features(asset!("disputed_lines_kashmir.geojson"))?,
         cities: features(asset!("pk_region_cities_geonames15000.geojson"))?,
     }))

@@ -29,6 +29,10 @@ pub struct BasemapInputs {
     pub lakes: Vec<Feature>,
     /// Coastline (lines).
     pub coastline: Vec<Feature>,
+    /// Pakistan's coast in detail: a `kind: land` feature (with its `strip`, `[W, S, E, N]`)
+    /// whose land replaces the coarse land inside the strip, and `kind: coastline` lines that
+    /// replace the coarse coastline. Empty: the coarse ones are drawn.
+    pub coast: Vec<Feature>,
     /// Disputed boundary lines (Line of Control and others), drawn dashed.
     pub disputed: Vec<Feature>,
     /// Populated places with `name`, `population`, `cc`.
@@ -85,6 +89,11 @@ pub struct Basemap {
     pub rivers: Vec<Feature>,
     /// Coastline.
     pub coastline: Vec<Feature>,
+    /// Where the detailed coast replaces the coarse land: the strip's corners (world space) and
+    /// the detailed land inside it.
+    pub coast_strip: Option<[WorldPos; 2]>,
+    /// The detailed land of the coast strip.
+    pub coast_land: Vec<Feature>,
     /// International borders (solid), without the disputed segments.
     pub borders: Vec<Feature>,
     /// Disputed boundaries (dashed).
@@ -151,13 +160,34 @@ impl Basemap {
         let mut cities: Vec<City> = inputs.cities.iter().filter_map(city).collect();
         cities.sort_by_key(|c| std::cmp::Reverse(c.population));
 
+        let (coast_land, coast_lines): (Vec<Feature>, Vec<Feature>) = inputs
+            .coast
+            .into_iter()
+            .partition(|f| f.text("kind") == Some("land"));
+        let coast_strip = coast_land.first().and_then(|f| {
+            let strip = f.properties.get("strip")?.as_array()?;
+            let v: Vec<f64> = strip.iter().filter_map(Value::as_f64).collect();
+            let [w, s, e, n] = <[f64; 4]>::try_from(v).ok()?;
+            Some([
+                LonLat::new(w, n).to_world(),
+                LonLat::new(e, s).to_world(),
+            ])
+        });
+        let coastline = if coast_lines.is_empty() || coast_strip.is_none() {
+            inputs.coastline
+        } else {
+            coast_lines
+        };
+
         Self {
             world_land: outside_region(inputs.world_land),
             neighbours,
             pakistan,
             lakes: inputs.lakes,
             rivers: inputs.rivers,
-            coastline: inputs.coastline,
+            coastline,
+            coast_strip,
+            coast_land: if coast_strip.is_some() { coast_land } else { Vec::new() },
             borders,
             disputed: inputs.disputed,
             provinces,

@@ -10,7 +10,7 @@ use crate::model::basemap::{AreaKind, Basemap};
 use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
 use crate::model::layer::{Drawn, Feature, Layer, Part, WorldPolygon};
 use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
-use crate::model::view::{ScreenTransform, WorldRect};
+use crate::model::view::{ScreenTransform, WorldPos, WorldRect};
 
 /// A frame's view: the transform and the screen rectangle being drawn.
 #[derive(Clone, Copy, Debug)]
@@ -243,6 +243,17 @@ pub fn basemap_area_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
     out.push(fills(view, &basemap.world_land, LAND));
     out.push(fills(view, &basemap.neighbours, LAND));
     out.push(fills(view, &basemap.pakistan, LAND_PAKISTAN));
+    // Pakistan's coast in detail: inside its strip the sea, then the detailed land.
+    if let Some([nw, se]) = basemap.coast_strip {
+        let strip = [
+            nw,
+            WorldPos::new(se.x, nw.y),
+            se,
+            WorldPos::new(nw.x, se.y),
+        ];
+        out.push(polygon_fill_shape(view, &strip, SEA));
+        out.push(fills(view, &basemap.coast_land, LAND_PAKISTAN));
+    }
     out.push(fills(view, &basemap.lakes, WATER));
     lines(
         view,

@@ -265,7 +265,12 @@ mod tests {
         // Vector packs open as such; a pack holding other tiles than its metadata says is
         // named with both.
         let vector = dir.path().join("vector.mbtiles");
-        write_pack(&vector, &[("format", "pbf")], &[(0, 0, 0, vec![0x1A, 0x00])]).expect("write");
+        write_pack(
+            &vector,
+            &[("format", "pbf")],
+            &[(0, 0, 0, vec![0x1A, 0x00])],
+        )
+        .expect("write");
         let pack = crate::tiles::pack::TilePack::open(&vector).expect("a vector pack");
         assert!(pack.meta().is_vector());
         let png_in_pbf = dir.path().join("png-in-pbf.mbtiles");
@@ -274,14 +279,24 @@ mod tests {
         let err = crate::tiles::pack::TilePack::open(&png_in_pbf)
             .expect_err("images in a vector pack")
             .to_string();
-        assert!(err.contains("says pbf (vector tiles) but its tiles are PNG images"), "{err}");
+        assert!(
+            err.contains("says pbf (vector tiles) but its tiles are PNG images"),
+            "{err}"
+        );
         let pbf_in_png = dir.path().join("pbf-in-png.mbtiles");
-        write_pack(&pbf_in_png, &[("format", "png")], &[(0, 0, 0, vec![0x1F, 0x8B, 8, 0])])
-            .expect("write");
+        write_pack(
+            &pbf_in_png,
+            &[("format", "png")],
+            &[(0, 0, 0, vec![0x1F, 0x8B, 8, 0])],
+        )
+        .expect("write");
         let err = crate::tiles::pack::TilePack::open(&pbf_in_png)
             .expect_err("vector tiles in a raster pack")
             .to_string();
-        assert!(err.contains("says png but its tiles are not images"), "{err}");
+        assert!(
+            err.contains("says png but its tiles are not images"),
+            "{err}"
+        );
 
         let missing = MbTiles::open(&dir.path().join("gone.mbtiles")).expect_err("missing");
         assert!(missing.to_string().contains("cannot read the file"));

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use egui::{Color32, Mesh, Rect, Shape};
 use walkers::{HttpOptions, HttpTiles, TileId, Tiles};
 
-use crate::tiles::source::{TileAddress, TileSourceSpec, tiles_covering};
 use crate::model::view::WorldPos;
 use crate::render::View;
+use crate::tiles::source::{TileAddress, TileSourceSpec, tiles_covering};
 
 /// Install the TLS crypto provider walkers' HTTP client needs (once; later calls do nothing).
 pub fn install_tls() {

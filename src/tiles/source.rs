@@ -30,7 +30,9 @@ pub const PACK_SCHEME: &str = "mbtiles:";
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TileSourceError {
     /// Not an http(s) URL with {z}, {x} and {y}.
-    #[error("\"{0}\" is not a tile URL template: expected http(s)://host/…/{{z}}/{{x}}/{{y}}.png (or .pbf for vector tiles), or a TileJSON URL")]
+    #[error(
+        "\"{0}\" is not a tile URL template: expected http(s)://host/…/{{z}}/{{x}}/{{y}}.png (or .pbf for vector tiles), or a TileJSON URL"
+    )]
     BadTemplate(String),
     /// No attribution text was given.
     #[error("give the attribution the tile provider asks for; it is shown with its tiles")]
@@ -89,7 +91,12 @@ impl TileSourceSpec {
     pub fn for_pack(path: &std::path::Path, meta: &crate::tiles::mbtiles::PackMeta) -> Self {
         Self {
             vector: meta.is_vector(),
-            ..Self::from_pack(path, &meta.name, &meta.attribution, (meta.min_zoom, meta.max_zoom))
+            ..Self::from_pack(
+                path,
+                &meta.name,
+                &meta.attribution,
+                (meta.min_zoom, meta.max_zoom),
+            )
         }
     }
 

@@ -44,4 +44,3 @@ pub fn assert_matches_golden(name: &str, img: &RenderedImage) {
         );
     }
 }
-

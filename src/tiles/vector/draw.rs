@@ -80,7 +80,12 @@ fn pickable_layer(layer: &str) -> bool {
 
 /// Prepare a decoded tile for painting at `ctx.zoom`, for a screen (or page) of
 /// `pixels_per_point`.
-pub fn prepare(tile: &VectorTile, addr: TileAddress, ctx: StyleContext, pixels_per_point: f32) -> TileArt {
+pub fn prepare(
+    tile: &VectorTile,
+    addr: TileAddress,
+    ctx: StyleContext,
+    pixels_per_point: f32,
+) -> TileArt {
     let schema = Schema::of_tile(tile);
     let size_pt = tile_size_pt(addr.z, ctx.zoom);
     let mut shapes: Vec<(u16, usize, Shape)> = Vec::new();
@@ -240,11 +245,7 @@ fn label_seed(f: &TileFeature, k: &Kind, style: LabelStyle) -> Option<LabelSeed>
         },
         _ => name(f)?.to_string(),
     };
-    let text = if style.caps {
-        spaced_caps(&text)
-    } else {
-        text
-    };
+    let text = if style.caps { spaced_caps(&text) } else { text };
     let at = anchor(&f.geometry)?;
     // Labels whose anchor is in the buffer belong to the neighbouring tile.
     if !(0.0..1.0).contains(&at[0]) || !(0.0..1.0).contains(&at[1]) {

@@ -37,7 +37,7 @@ pub struct Server {
 #[derive(Debug)]
 pub enum TileBytes {
     /// A pack file (its readers are not shared between threads, hence the lock).
-    Pack(Mutex<TilePack>),
+    Pack(Box<Mutex<TilePack>>),
     /// A tile server.
     Server(Server),
 }
@@ -70,9 +70,11 @@ impl Server {
     }
 
     fn cached_path(&self, a: TileAddress) -> Option<PathBuf> {
-        self.cache
-            .as_ref()
-            .map(|c| c.join(a.z.to_string()).join(a.x.to_string()).join(format!("{}.pbf", a.y)))
+        self.cache.as_ref().map(|c| {
+            c.join(a.z.to_string())
+                .join(a.x.to_string())
+                .join(format!("{}.pbf", a.y))
+        })
     }
 
     /// GET a URL's body; an HTTP error, or HTML where data was asked for, is named.
@@ -152,7 +154,13 @@ pub(crate) fn cache_folder_name(template: &str) -> String {
         .unwrap_or("");
     let safe: String = t
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     safe.trim_matches('_').to_string()
 }

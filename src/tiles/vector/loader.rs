@@ -49,7 +49,10 @@ struct Key {
 
 enum Entry {
     /// Prepared (or nothing there: `None`), and when it was last drawn.
-    Ready { art: Option<Arc<TileArt>>, used: u64 },
+    Ready {
+        art: Option<Arc<TileArt>>,
+        used: u64,
+    },
     /// Could not be had; network failures are asked for again on [`VectorTiles::retry`].
     Failed { network: bool },
 }
@@ -83,7 +86,9 @@ struct Shared {
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // A worker that panicked leaves the state as it was: carry on with it.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -96,7 +101,9 @@ pub struct VectorTiles {
 
 impl std::fmt::Debug for VectorTiles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VectorTiles").field("info", &self.info).finish()
+        f.debug_struct("VectorTiles")
+            .field("info", &self.info)
+            .finish()
     }
 }
 
@@ -175,7 +182,10 @@ impl VectorTiles {
     /// The tiles for `view`: what is ready now; the rest is asked for.
     pub fn frame(&self, view: &View, atlas_under: bool) -> VectorFrame {
         let draw_zoom = view.transform.zoom().round().clamp(0.0, 22.0) as u8;
-        let z = draw_zoom.clamp(self.info.min_zoom.min(self.info.max_zoom), self.info.max_zoom);
+        let z = draw_zoom.clamp(
+            self.info.min_zoom.min(self.info.max_zoom),
+            self.info.max_zoom,
+        );
         let ppp_centi = (view.pixels_per_point * 100.0).round().clamp(1.0, 60_000.0) as u16;
         let mut wanted = tiles_covering(view.visible_world(0.0), z);
         // Nearest the centre first (popped last-in, first-out).
@@ -183,7 +193,10 @@ impl VectorTiles {
         let n = f64::from(1u32 << z);
         wanted.sort_by(|a, b| {
             let d = |t: &TileAddress| {
-                let (x, y) = (f64::from(t.x) + 0.5 - c.x * n, f64::from(t.y) + 0.5 - c.y * n);
+                let (x, y) = (
+                    f64::from(t.x) + 0.5 - c.x * n,
+                    f64::from(t.y) + 0.5 - c.y * n,
+                );
                 x * x + y * y
             };
             d(b).total_cmp(&d(a))
@@ -389,7 +402,10 @@ fn evict(s: &mut State) {
         }
         if let Some(Entry::Ready { art: Some(art), .. }) = s.entries.remove(&key) {
             s.bytes = s.bytes.saturating_sub(art.bytes);
-            if s.latest.get(&key.addr).is_some_and(|a| Arc::ptr_eq(a, &art)) {
+            if s.latest
+                .get(&key.addr)
+                .is_some_and(|a| Arc::ptr_eq(a, &art))
+            {
                 s.latest.remove(&key.addr);
             }
         }

@@ -26,7 +26,9 @@ use crate::tiles::source::TileSourceSpec;
 
 /// Worker threads for a pack (decoding and tessellating is CPU work: one per core).
 fn pack_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, usize::from).clamp(1, 4)
+    std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(1, 4)
 }
 
 /// A vector pack's tiles, prepared on worker threads; `repaint` is called as tiles arrive.
@@ -42,7 +44,7 @@ pub fn from_pack(pack: TilePack, repaint: Box<dyn Fn() + Send + Sync>) -> Vector
     };
     VectorTiles::new(
         info,
-        fetch::TileBytes::Pack(std::sync::Mutex::new(pack)),
+        fetch::TileBytes::Pack(Box::new(std::sync::Mutex::new(pack))),
         pack_threads(),
         repaint,
     )

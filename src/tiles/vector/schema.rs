@@ -22,9 +22,17 @@ impl Schema {
         let (mut omt, mut pm) = (0, 0);
         for name in names {
             match name {
-                "transportation" | "transportation_name" | "place" | "waterway"
-                | "aeroway" | "park" | "water_name" | "mountain_peak" | "housenumber"
-                | "aerodrome_label" | "poi" => omt += 1,
+                "transportation"
+                | "transportation_name"
+                | "place"
+                | "waterway"
+                | "aeroway"
+                | "park"
+                | "water_name"
+                | "mountain_peak"
+                | "housenumber"
+                | "aerodrome_label"
+                | "poi" => omt += 1,
                 "roads" | "places" | "earth" | "transit" | "pois" | "boundaries" => pm += 1,
                 _ => {}
             }
@@ -228,8 +236,8 @@ fn area(class: &str) -> Option<Area> {
     Some(match class {
         "wood" | "forest" | "scrub" | "orchard" => Area::Wood,
         "grass" | "park" | "pitch" | "playground" | "garden" | "meadow" | "golf_course"
-        | "recreation_ground" | "nature_reserve" | "national_park" | "protected_area"
-        | "zoo" | "grassland" => Area::Green,
+        | "recreation_ground" | "nature_reserve" | "national_park" | "protected_area" | "zoo"
+        | "grassland" => Area::Green,
         "farmland" | "farm" | "allotments" | "vineyard" | "crop" => Area::Farmland,
         "wetland" | "marsh" | "swamp" | "mangrove" => Area::Wetland,
         "sand" | "beach" | "bare_rock" | "scree" | "rock" | "barren" | "desert" => Area::Sand,
@@ -268,9 +276,9 @@ fn openmaptiles(layer: &str, f: &TileFeature) -> Option<Kind> {
             "ocean" => Kind::Ocean,
             _ => Kind::Water,
         },
-        "landcover" | "landuse" | "park" => Kind::Area(area(class).or_else(|| {
-            (layer == "park").then_some(Area::Green)
-        })?),
+        "landcover" | "landuse" | "park" => {
+            Kind::Area(area(class).or_else(|| (layer == "park").then_some(Area::Green))?)
+        }
         "glacier" | "ice_shelf" => Kind::Area(Area::Ice),
         "urban_areas" => Kind::Area(Area::Urban),
         "building" => Kind::Building,
@@ -303,7 +311,9 @@ fn openmaptiles(layer: &str, f: &TileFeature) -> Option<Kind> {
             _ => return None,
         },
         "boundary" => Kind::Boundary {
-            admin_level: f.number("admin_level").map_or(2, |l| l.clamp(0.0, 12.0) as u8),
+            admin_level: f
+                .number("admin_level")
+                .map_or(2, |l| l.clamp(0.0, 12.0) as u8),
             disputed: f.number("disputed").is_some_and(|d| d != 0.0),
         },
         "place" => Kind::Place {

@@ -142,12 +142,55 @@ pub fn interpolate(stops: &[(f32, f32)], zoom: f32) -> f32 {
 pub fn road_width_pt(class: RoadClass, zoom: u8) -> f32 {
     let z = f32::from(zoom);
     let stops: &[(f32, f32)] = match class {
-        RoadClass::Motorway => &[(5.0, 0.6), (8.0, 1.3), (10.0, 2.0), (12.0, 3.2), (14.0, 6.0), (16.0, 12.0), (18.0, 26.0)],
-        RoadClass::Trunk => &[(5.0, 0.5), (8.0, 1.1), (10.0, 1.8), (12.0, 3.0), (14.0, 5.5), (16.0, 11.0), (18.0, 24.0)],
-        RoadClass::Primary => &[(7.0, 0.5), (9.0, 1.0), (10.0, 1.4), (12.0, 2.6), (14.0, 5.0), (16.0, 10.0), (18.0, 22.0)],
-        RoadClass::Secondary => &[(9.0, 0.5), (10.0, 0.9), (12.0, 2.0), (14.0, 4.2), (16.0, 9.0), (18.0, 20.0)],
-        RoadClass::Tertiary => &[(10.0, 0.5), (12.0, 1.6), (14.0, 3.6), (16.0, 8.0), (18.0, 18.0)],
-        RoadClass::Minor => &[(12.0, 0.5), (13.0, 1.0), (14.0, 2.6), (16.0, 6.5), (18.0, 15.0)],
+        RoadClass::Motorway => &[
+            (5.0, 0.6),
+            (8.0, 1.3),
+            (10.0, 2.0),
+            (12.0, 3.2),
+            (14.0, 6.0),
+            (16.0, 12.0),
+            (18.0, 26.0),
+        ],
+        RoadClass::Trunk => &[
+            (5.0, 0.5),
+            (8.0, 1.1),
+            (10.0, 1.8),
+            (12.0, 3.0),
+            (14.0, 5.5),
+            (16.0, 11.0),
+            (18.0, 24.0),
+        ],
+        RoadClass::Primary => &[
+            (7.0, 0.5),
+            (9.0, 1.0),
+            (10.0, 1.4),
+            (12.0, 2.6),
+            (14.0, 5.0),
+            (16.0, 10.0),
+            (18.0, 22.0),
+        ],
+        RoadClass::Secondary => &[
+            (9.0, 0.5),
+            (10.0, 0.9),
+            (12.0, 2.0),
+            (14.0, 4.2),
+            (16.0, 9.0),
+            (18.0, 20.0),
+        ],
+        RoadClass::Tertiary => &[
+            (10.0, 0.5),
+            (12.0, 1.6),
+            (14.0, 3.6),
+            (16.0, 8.0),
+            (18.0, 18.0),
+        ],
+        RoadClass::Minor => &[
+            (12.0, 0.5),
+            (13.0, 1.0),
+            (14.0, 2.6),
+            (16.0, 6.5),
+            (18.0, 15.0),
+        ],
         RoadClass::Service => &[(13.0, 0.5), (14.0, 1.2), (16.0, 3.5), (18.0, 8.0)],
         RoadClass::Path => &[(14.0, 0.6), (16.0, 1.0), (18.0, 1.6)],
     };
@@ -222,11 +265,19 @@ pub fn symbols(kind: &Kind, ctx: StyleContext) -> Vec<(Order, Symbol)> {
         Kind::Apron if z >= 11 => vec![(16, Symbol::Fill(APRON))],
         Kind::Runway if z >= 10 => vec![(
             17,
-            line(RUNWAY, interpolate(&[(10.0, 1.0), (12.0, 3.0), (14.0, 9.0), (18.0, 60.0)], zf), None),
+            line(
+                RUNWAY,
+                interpolate(&[(10.0, 1.0), (12.0, 3.0), (14.0, 9.0), (18.0, 60.0)], zf),
+                None,
+            ),
         )],
         Kind::Taxiway if z >= 12 => vec![(
             17,
-            line(RUNWAY, interpolate(&[(12.0, 0.6), (14.0, 2.0), (18.0, 14.0)], zf), None),
+            line(
+                RUNWAY,
+                interpolate(&[(12.0, 0.6), (14.0, 2.0), (18.0, 14.0)], zf),
+                None,
+            ),
         )],
         Kind::Apron | Kind::Runway | Kind::Taxiway => vec![],
         Kind::Road { class, tunnel } => {
@@ -246,7 +297,11 @@ pub fn symbols(kind: &Kind, ctx: StyleContext) -> Vec<(Order, Symbol)> {
             }
             // Thin roads are a single line in the casing's tone; wide ones get a casing.
             if w < 1.6 {
-                let color = if *class >= RoadClass::Primary { casing } else { THIN_ROAD };
+                let color = if *class >= RoadClass::Primary {
+                    casing
+                } else {
+                    THIN_ROAD
+                };
                 return vec![(40 + rank, line(color, w.max(0.6), None))];
             }
             let dash = tunnel.then_some([4.0, 2.0]);
@@ -264,7 +319,10 @@ pub fn symbols(kind: &Kind, ctx: StyleContext) -> Vec<(Order, Symbol)> {
             let mut out = vec![(50, line(RAIL, w, None))];
             if z >= 12 {
                 // Ties: white dashes along the line, as printed atlases draw rail.
-                out.push((51, line(Rgba::rgb(0xFF, 0xFF, 0xFF), w * 0.5, Some([4.0, 4.0]))));
+                out.push((
+                    51,
+                    line(Rgba::rgb(0xFF, 0xFF, 0xFF), w * 0.5, Some([4.0, 4.0])),
+                ));
             }
             out
         }
@@ -317,7 +375,10 @@ pub fn symbols(kind: &Kind, ctx: StyleContext) -> Vec<(Order, Symbol)> {
                     color,
                     caps,
                     shield: false,
-                    dot: matches!(class, PlaceClass::City | PlaceClass::Town | PlaceClass::Village),
+                    dot: matches!(
+                        class,
+                        PlaceClass::City | PlaceClass::Town | PlaceClass::Village
+                    ),
                     priority: base - rank.clamp(0.0, 99.0),
                 }),
             )]
@@ -409,7 +470,11 @@ mod tests {
             last = w;
             assert!(w >= road_width_pt(RoadClass::Minor, z));
         }
-        assert_eq!(road_width_pt(RoadClass::Minor, 10), 0.0, "no streets at z10");
+        assert_eq!(
+            road_width_pt(RoadClass::Minor, 10),
+            0.0,
+            "no streets at z10"
+        );
     }
 
     #[test]
@@ -450,7 +515,10 @@ mod tests {
             atlas_under: false,
         };
         let s = symbols(&border, alone);
-        assert!(matches!(s[0].1, Symbol::Line { dash: Some(_), .. }), "disputed: dashed");
+        assert!(
+            matches!(s[0].1, Symbol::Line { dash: Some(_), .. }),
+            "disputed: dashed"
+        );
         let country = Kind::Place {
             class: PlaceClass::Country,
             rank: 1.0,

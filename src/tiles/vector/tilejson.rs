@@ -59,7 +59,11 @@ pub fn parse(url: &str, body: &[u8]) -> Result<TileSourceSpec, TileJsonError> {
             .and_then(serde_json::Value::as_f64)
             .map_or(default, |z| z.clamp(0.0, 24.0) as u8)
     };
-    let host = template.split('/').nth(2).unwrap_or("tile server").to_string();
+    let host = template
+        .split('/')
+        .nth(2)
+        .unwrap_or("tile server")
+        .to_string();
     let vector = json.get("vector_layers").is_some()
         || matches!(text("format").as_deref(), Some("pbf" | "mvt"));
     let attribution = text("attribution")
@@ -78,9 +82,12 @@ pub fn parse(url: &str, body: &[u8]) -> Result<TileSourceSpec, TileJsonError> {
 
 /// Fetch and read the TileJSON document at `url`, keeping it in the tile cache folder
 /// `cache` so the source opens again offline (its tiles then come from the cache too).
-pub fn resolve(url: &str, cache: Option<&std::path::Path>) -> Result<TileSourceSpec, TileJsonError> {
-    let server = super::fetch::Server::new(url, None)
-        .map_err(|e| TileJsonError::Fetch(e.to_string()))?;
+pub fn resolve(
+    url: &str,
+    cache: Option<&std::path::Path>,
+) -> Result<TileSourceSpec, TileJsonError> {
+    let server =
+        super::fetch::Server::new(url, None).map_err(|e| TileJsonError::Fetch(e.to_string()))?;
     let kept = cache.map(|c| {
         c.join("vector")
             .join("tilejson")
@@ -98,7 +105,11 @@ pub fn resolve(url: &str, cache: Option<&std::path::Path>) -> Result<TileSourceS
             }
             body
         }
-        Ok(None) => return Err(TileJsonError::Fetch(format!("{url}: the server sent nothing"))),
+        Ok(None) => {
+            return Err(TileJsonError::Fetch(format!(
+                "{url}: the server sent nothing"
+            )));
+        }
         Err(e) => match kept.as_ref().and_then(|p| std::fs::read(p).ok()) {
             Some(body) => {
                 log::warn!("{e}; using the TileJSON document kept from before");
@@ -122,7 +133,10 @@ fn absolute(base: &str, url: &str) -> String {
     if url.starts_with('/') {
         format!("{}{url}", &base[..origin_end])
     } else {
-        let dir_end = base.rfind('/').filter(|&i| i >= origin_end).unwrap_or(base.len());
+        let dir_end = base
+            .rfind('/')
+            .filter(|&i| i >= origin_end)
+            .unwrap_or(base.len());
         format!("{}/{url}", &base[..dir_end])
     }
 }
@@ -139,7 +153,10 @@ fn strip_html(text: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&copy;", "©").replace("&amp;", "&").trim().to_string()
+    out.replace("&copy;", "©")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -150,7 +167,10 @@ mod tests {
     fn a_tileserver_gl_document() {
         let body = br#"{"tilejson":"2.0.0","name":"Pakistan","attribution":"<a href=\"https://www.openstreetmap.org/copyright\">&copy; OpenStreetMap contributors</a>","minzoom":0,"maxzoom":12,"format":"pbf","tiles":["http://127.0.0.1:8080/data/pakistan/{z}/{x}/{y}.pbf"],"vector_layers":[{"id":"water"}]}"#;
         let spec = parse("http://127.0.0.1:8080/data/pakistan.json", body).expect("parse");
-        assert_eq!(spec.url_template, "http://127.0.0.1:8080/data/pakistan/{z}/{x}/{y}.pbf");
+        assert_eq!(
+            spec.url_template,
+            "http://127.0.0.1:8080/data/pakistan/{z}/{x}/{y}.pbf"
+        );
         assert_eq!(spec.attribution, "© OpenStreetMap contributors");
         assert_eq!((spec.min_zoom, spec.max_zoom), (0, 12));
         assert!(spec.is_vector());
@@ -165,7 +185,10 @@ mod tests {
         )
         .expect("parse");
         assert_eq!(spec.url_template, "http://host:3000/roads/{z}/{x}/{y}");
-        assert!(spec.is_vector(), "vector_layers say so (Martin has no extension)");
+        assert!(
+            spec.is_vector(),
+            "vector_layers say so (Martin has no extension)"
+        );
         assert!(matches!(
             parse("http://h/x.json", b"<html>"),
             Err(TileJsonError::NotJson { .. })
@@ -178,6 +201,9 @@ mod tests {
         );
         assert!(is_tilejson_url("http://127.0.0.1:8080/data/pakistan.json"));
         assert!(!is_tilejson_url("http://h/{z}/{x}/{y}.pbf"));
-        assert!(!is_tilejson_url("https://tiles.example.org/map.png"), "a bad template");
+        assert!(
+            !is_tilejson_url("https://tiles.example.org/map.png"),
+            "a bad template"
+        );
     }
 }
