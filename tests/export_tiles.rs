@@ -3,7 +3,6 @@
 //! server is gone, and refuses (naming the tiles) rather than write blank squares.
 
 use std::path::Path;
-use std::process::Command;
 
 /// The colour of every tile the server sends.
 const TILE_RGB: [u8; 3] = [200, 40, 40];
@@ -21,20 +20,9 @@ fn start_server() -> TileServer {
     TileServer::png(png)
 }
 
-fn export(cache: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_corridor-viewer"))
-        .arg("export")
-        .args(args)
-        .env_remove("DISPLAY")
-        .env("CORRIDOR_VIEWER_CACHE_DIR", cache)
-        .env("NO_PROXY", "*")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().expect("exited"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::export;
 
 /// Export a named view over the test server's tiles.
 fn export_view(

@@ -86,19 +86,28 @@ impl Drop for Server {
     }
 }
 
+#[path = "common/cli.rs"]
+mod cli;
+
 fn export(cache: &Path, view: &str, basemap: &str, out: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_corridor-viewer"))
-        .args(["export", "--view", view, "--size", "640x400", "--no-date"])
-        .args(["--layers", "border_markets", "--tile-timeout", "20"])
-        .args(["--basemap", basemap, "--out", &out.to_string_lossy()])
-        .env_remove("DISPLAY")
-        .env("CORRIDOR_VIEWER_CACHE_DIR", cache)
-        .env("NO_PROXY", "*")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().expect("exited"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    let out = out.to_string_lossy();
+    cli::export(
+        cache,
+        &[
+            "--view",
+            view,
+            "--size",
+            "640x400",
+            "--no-date",
+            "--layers",
+            "border_markets",
+            "--tile-timeout",
+            "20",
+            "--basemap",
+            basemap,
+            "--out",
+            &out,
+        ],
     )
 }
 

@@ -153,32 +153,19 @@ fn the_karachi_tile_decodes_with_its_layers() {
     };
     assert!(polys[0][0].iter().all(|p| (-0.1..1.1).contains(&p[0])));
     // Drawn at z14: buildings, roads with casings, names; at z12 the same tile drops buildings.
-    let art14 = draw::prepare(
-        &tile,
-        TileAddress {
+    let at_zoom = |zoom| {
+        let addr = TileAddress {
             z: 14,
             x: 11241,
             y: 7023,
-        },
-        StyleContext {
-            zoom: 14,
+        };
+        let ctx = StyleContext {
+            zoom,
             atlas_under: true,
-        },
-        1.0,
-    );
-    let art12 = draw::prepare(
-        &tile,
-        TileAddress {
-            z: 14,
-            x: 11241,
-            y: 7023,
-        },
-        StyleContext {
-            zoom: 12,
-            atlas_under: true,
-        },
-        1.0,
-    );
+        };
+        draw::prepare(&tile, addr, ctx, 1.0)
+    };
+    let (art14, art12) = (at_zoom(14), at_zoom(12));
     assert!(art14.mesh.vertices.len() > art12.mesh.vertices.len());
     assert!(
         art14.labels.iter().any(|l| !l.style.shield),

@@ -120,6 +120,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let pick_list = &app.pick_list;
     let measure = &app.measure;
     let batch = &mut app.layer_batch;
+    let tile_batch = &mut app.tile_batch;
     let generation = app.generation;
     let mut view_out = None;
     let mut cursor = None;
@@ -178,7 +179,11 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 selection,
                 basemap_draw,
                 vector_frame.as_ref(),
-                Some((&mut *batch, generation)),
+                Some(crate::render::Batches {
+                    layers: &mut *batch,
+                    generation,
+                    tiles: &mut *tile_batch,
+                }),
             ));
 
             // Hover: tooltip with the name(s) under the pointer.

@@ -196,6 +196,8 @@ pub struct CorridorApp {
     file_layers_opened: usize,
     /// The layers drawn as one mesh, reused between frames.
     pub layer_batch: crate::render::batch::LayerBatch,
+    /// Heavy vector tiles drawn as one image in the background, reused between frames.
+    pub tile_batch: crate::render::batch::LayerBatch,
     /// Changes whenever anything the layer batch depends on may have changed.
     pub generation: u64,
     /// The map's view in the last frame (for tests and exports).
@@ -298,6 +300,7 @@ impl CorridorApp {
             saved_layers: Vec::new(),
             file_layers_opened: 0,
             layer_batch: Default::default(),
+            tile_batch: Default::default(),
             generation: 0,
             last_view: None,
             view_initialised: false,

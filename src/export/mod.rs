@@ -43,6 +43,36 @@ pub struct MissingTiles {
     pub waited_s: f64,
 }
 
+impl MissingTiles {
+    fn new(
+        req: &BriefingRequest,
+        missing: Vec<crate::tiles::source::TileAddress>,
+        total: usize,
+        started: std::time::Instant,
+    ) -> Self {
+        Self {
+            source_name: req
+                .tiles
+                .as_ref()
+                .map_or_else(String::new, |s| s.name.clone()),
+            missing,
+            total,
+            waited_s: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// The tiles of a status list that are not drawn from their own data.
+fn missing_of(
+    status: &[(crate::tiles::source::TileAddress, bool)],
+) -> Vec<crate::tiles::source::TileAddress> {
+    status
+        .iter()
+        .filter(|(_, own)| !own)
+        .map(|(a, _)| *a)
+        .collect()
+}
+
 /// Render the composed page offscreen: egui lays out and tessellates it at `scale` pixels per
 /// point (text and lines are drawn at that resolution, not upscaled), and the meshes are
 /// rasterised on the CPU. With a tile source, wait (up to `timeout`) until every tile in view
@@ -113,33 +143,15 @@ pub fn render_briefing(
             } else {
                 crate::tiles::vector::VectorFrame::default()
             };
-            let missing: Vec<_> = frame
-                .status
-                .iter()
-                .filter(|(_, own)| !own)
-                .map(|(a, _)| *a)
-                .collect();
+            let missing = missing_of(&frame.status);
             if req.tiles.is_some() && !missing.is_empty() {
-                return Err(MissingTiles {
-                    source_name: req
-                        .tiles
-                        .as_ref()
-                        .map_or_else(String::new, |s| s.name.clone()),
-                    total: frame.status.len(),
-                    missing,
-                    waited_s: started.elapsed().as_secs_f64(),
-                });
+                return Err(MissingTiles::new(req, missing, frame.status.len(), started));
             }
             vector_frame = Some(frame);
             // Once more, with the tiles.
             continue;
         }
-        let missing: Vec<_> = info
-            .tiles
-            .iter()
-            .filter(|(_, own)| !own)
-            .map(|(a, _)| *a)
-            .collect();
+        let missing = missing_of(&info.tiles);
         if missing.is_empty() {
             break (output, info);
         }
@@ -148,15 +160,7 @@ pub fn render_briefing(
         // Give requests a moment to start before trusting "nothing in progress".
         let settled = passes > 20 && !downloading;
         if waited >= timeout || settled {
-            return Err(MissingTiles {
-                source_name: req
-                    .tiles
-                    .as_ref()
-                    .map_or_else(String::new, |s| s.name.clone()),
-                total: info.tiles.len(),
-                missing,
-                waited_s: waited.as_secs_f64(),
-            });
+            return Err(MissingTiles::new(req, missing, info.tiles.len(), started));
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };

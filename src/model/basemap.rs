@@ -168,10 +168,7 @@ impl Basemap {
             let strip = f.properties.get("strip")?.as_array()?;
             let v: Vec<f64> = strip.iter().filter_map(Value::as_f64).collect();
             let [w, s, e, n] = <[f64; 4]>::try_from(v).ok()?;
-            Some([
-                LonLat::new(w, n).to_world(),
-                LonLat::new(e, s).to_world(),
-            ])
+            Some([LonLat::new(w, n).to_world(), LonLat::new(e, s).to_world()])
         });
         let coastline = if coast_lines.is_empty() || coast_strip.is_none() {
             inputs.coastline
@@ -187,7 +184,11 @@ impl Basemap {
             rivers: inputs.rivers,
             coastline,
             coast_strip,
-            coast_land: if coast_strip.is_some() { coast_land } else { Vec::new() },
+            coast_land: if coast_strip.is_some() {
+                coast_land
+            } else {
+                Vec::new()
+            },
             borders,
             disputed: inputs.disputed,
             provinces,

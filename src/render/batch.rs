@@ -25,6 +25,7 @@ use crate::export::raster::{Canvas, Textures};
 use crate::model::layer::Layer;
 use crate::model::style::Categories;
 use crate::model::view::{WorldPos, WorldRect};
+use crate::tiles::vector::draw::PlacedTile;
 
 /// What an image depends on besides where the view is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -118,11 +119,22 @@ enum Made {
     Image(ColorImage),
 }
 
-/// Everything a job needs, owned (the layers' features and indexes are shared, not copied).
+/// What a job draws.
+enum Source {
+    /// Thematic layers (their features and indexes shared, not copied).
+    Layers {
+        layers: Vec<Layer>,
+        categories: Option<Categories>,
+    },
+    /// Vector tiles already tessellated, each clipped to its square; always rasterised (a
+    /// mesh on screen could not keep each tile to its square).
+    Tiles(Vec<PlacedTile>),
+}
+
+/// Everything a job needs, owned.
 struct Job {
     placement: Placement,
-    layers: Vec<Layer>,
-    categories: Option<Categories>,
+    source: Source,
     /// The view widened by the margin.
     view: View,
     options: TessellationOptions,
@@ -232,8 +244,20 @@ fn work(inbox: &(Mutex<Inbox>, Condvar), latest: &AtomicU64, send: &Sender<Rende
 fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
     let stale = || latest.load(Ordering::SeqCst) != job.placement.id;
     let start = Instant::now();
-    let (shapes, marker_boxes) =
-        layer_shapes(&job.layers, job.categories.as_ref(), &job.view, None);
+    let (layers, categories) = match job.source {
+        Source::Layers { layers, categories } => (layers, categories),
+        Source::Tiles(tiles) => {
+            return render_tiles(
+                &job.view,
+                job.placement,
+                &tiles,
+                job.origin_px,
+                job.size_px,
+                &stale,
+            );
+        }
+    };
+    let (shapes, marker_boxes) = layer_shapes(&layers, categories.as_ref(), &job.view, None);
     if stale() {
         return None;
     }
@@ -245,10 +269,13 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
     }
     let tessellated = Instant::now();
     let made = if mesh.vertices.len() > job.mesh_limit {
+        let primitives = [ClippedPrimitive {
+            clip_rect: job.placement.rect_pt,
+            primitive: Primitive::Mesh(mesh),
+        }];
         Made::Image(rasterize(
-            mesh,
+            &primitives,
             ppp,
-            job.placement.rect_pt,
             job.origin_px,
             job.size_px,
             &stale,
@@ -269,6 +296,53 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
         made,
         marker_boxes,
         stages,
+    })
+}
+
+/// Vector tiles into an image: each tile's mesh moved to the job's view and clipped to its
+/// square, rasterised in order.
+fn render_tiles(
+    view: &View,
+    placement: Placement,
+    tiles: &[PlacedTile],
+    origin_px: [i64; 2],
+    size_px: [usize; 2],
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Rendered> {
+    let start = Instant::now();
+    let primitives: Vec<ClippedPrimitive> = tiles
+        .iter()
+        .filter_map(|t| {
+            let (mesh, clip) = crate::tiles::vector::draw::placed_mesh(view, t)?;
+            Some(ClippedPrimitive {
+                clip_rect: clip,
+                primitive: Primitive::Mesh(mesh),
+            })
+        })
+        .collect();
+    if stale() {
+        return None;
+    }
+    let batched = Instant::now();
+    let image = rasterize(
+        &primitives,
+        view.pixels_per_point,
+        origin_px,
+        size_px,
+        stale,
+    );
+    if stale() {
+        return None;
+    }
+    Some(Rendered {
+        placement,
+        made: Made::Image(image),
+        marker_boxes: Vec::new(),
+        stages: Stages {
+            batch: batched - start,
+            tessellate: Duration::ZERO,
+            rasterise: batched.elapsed(),
+        },
     })
 }
 
@@ -297,6 +371,40 @@ impl LayerBatch {
         generation: u64,
         options: TessellationOptions,
     ) -> (Shape, Vec<BoxPx>) {
+        self.request(ctx, view, generation, options, || Source::Layers {
+            layers: layers.iter().filter(|l| l.visible).cloned().collect(),
+            categories: categories.cloned(),
+        });
+        self.on_screen(view)
+    }
+
+    /// Vector tiles for `view` as one image, rendered in the background as the layers are
+    /// (for views whose tiles are too heavy to move every frame). `generation` changes
+    /// whenever the set of tiles or their art changes.
+    pub fn tiles(
+        &mut self,
+        ctx: &egui::Context,
+        frame: &crate::tiles::vector::VectorFrame,
+        view: &View,
+        generation: u64,
+    ) -> Shape {
+        let options = ctx.tessellation_options(|o| *o);
+        self.request(ctx, view, generation, options, || {
+            Source::Tiles(frame.tiles.clone())
+        });
+        self.on_screen(view).0
+    }
+
+    /// Take what has arrived, and submit a render of `source` unless the image on show, or
+    /// the one asked for, serves `view` with `generation`.
+    fn request(
+        &mut self,
+        ctx: &egui::Context,
+        view: &View,
+        generation: u64,
+        options: TessellationOptions,
+        source: impl FnOnce() -> Source,
+    ) {
         let key = BatchKey {
             zoom: view.transform.zoom(),
             pixels_per_point: view.pixels_per_point,
@@ -305,18 +413,13 @@ impl LayerBatch {
         };
         let visible = view.visible_world(0.0);
         self.receive(ctx, Duration::ZERO);
-        let current = self
-            .built
-            .as_ref()
-            .is_some_and(|b| b.placement.serves(key, &visible));
-        let asked = self
-            .requested
-            .as_ref()
-            .is_some_and(|r| r.placement.serves(key, &visible));
-        if !current && !asked && view.rect.area() > 0.0 {
-            self.submit(ctx, layers, categories, view, key, options);
+        let serves = |p: Option<&Placement>| p.is_some_and(|p| p.serves(key, &visible));
+        if !serves(self.built.as_ref().map(|b| &b.placement))
+            && !serves(self.requested.as_ref().map(|r| &r.placement))
+            && view.rect.area() > 0.0
+        {
+            self.submit(ctx, source(), view, key, options);
         }
-        self.on_screen(view)
     }
 
     /// Wait until the last job submitted is shown (for tests, benchmarks and exports of the
@@ -352,8 +455,7 @@ impl LayerBatch {
     fn submit(
         &mut self,
         ctx: &egui::Context,
-        layers: &[Layer],
-        categories: Option<&Categories>,
+        source: Source,
         view: &View,
         key: BatchKey,
         options: TessellationOptions,
@@ -404,8 +506,7 @@ impl LayerBatch {
         });
         let job = Job {
             placement,
-            layers: layers.iter().filter(|l| l.visible).cloned().collect(),
-            categories: categories.cloned(),
+            source,
             view: wide_view,
             options,
             mesh_limit: self.mesh_limit,
@@ -610,22 +711,17 @@ fn tessellate_unless(
     mesh
 }
 
-/// Rasterise `mesh` (screen points) into an image of `size_px` covering `rect_pt`, whose
+/// Rasterise `primitives` (screen points, each clipped) into an image of `size_px` whose
 /// top-left is the screen's physical pixel `origin_px`: horizontal bands split over the cores,
 /// each skipping the triangles outside it; bands not begun when `stop` says so stay empty.
 fn rasterize(
-    mesh: Mesh,
+    primitives: &[ClippedPrimitive],
     ppp: f32,
-    rect_pt: Rect,
     origin_px: [i64; 2],
     size_px: [usize; 2],
     stop: &(dyn Fn() -> bool + Sync),
 ) -> ColorImage {
     let [width, height] = size_px;
-    let primitives = [ClippedPrimitive {
-        clip_rect: rect_pt,
-        primitive: Primitive::Mesh(mesh),
-    }];
     // A few bands per core, so an overtaken render stops soon.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let per_band = height.div_ceil(2 * threads.clamp(1, 8)).max(1);
@@ -641,7 +737,7 @@ fn rasterize(
                     Color32::TRANSPARENT,
                 );
                 if !stop() {
-                    canvas.draw(&primitives, ppp, &textures);
+                    canvas.draw(primitives, ppp, &textures);
                 }
                 canvas.to_color_image()
             })
@@ -706,7 +802,11 @@ mod tests {
         };
         let (shapes, _) = layer_shapes(&layers, None, &wide, None);
         let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
-        let image = rasterize(mesh, 1.0, wide.rect, [-100, -50], [600, 400], &|| false);
+        let primitives = [ClippedPrimitive {
+            clip_rect: wide.rect,
+            primitive: Primitive::Mesh(mesh),
+        }];
+        let image = rasterize(&primitives, 1.0, [-100, -50], [600, 400], &|| false);
         let at = |x: usize, y: usize| image.pixels[(y + 50) * 600 + x + 100];
         // The square's centre is the screen's centre: filled with the layer's blue, translucent.
         let centre = at(200, 150);
@@ -825,6 +925,84 @@ mod tests {
     }
 
     #[test]
+    fn heavy_vector_tiles_become_one_image_each_tile_kept_to_its_square() {
+        use crate::tiles::source::TileAddress;
+        use crate::tiles::vector::draw::{TileArt, VectorFrame, tile_world};
+        let v = view(8.0);
+        let c = v.visible_world(0.0).center();
+        let addr = TileAddress {
+            z: 8,
+            x: (c.x * 256.0) as u32,
+            y: (c.y * 256.0) as u32,
+        };
+        // Art spilling far past its tile (a tile's buffer), in red.
+        let mut mesh = Mesh::default();
+        mesh.add_colored_rect(
+            Rect::from_min_max(Pos2::new(-200.0, -200.0), Pos2::new(456.0, 456.0)),
+            Color32::RED,
+        );
+        let art = Arc::new(TileArt {
+            mesh,
+            size_pt: 256.0,
+            ..TileArt::default()
+        });
+        let frame = VectorFrame {
+            tiles: vec![PlacedTile {
+                addr,
+                art,
+                clip: tile_world(addr),
+            }],
+            ..VectorFrame::default()
+        };
+        let ctx = egui::Context::default();
+        let mut batch = LayerBatch::default();
+        let _ = batch.tiles(&ctx, &frame, &v, 1);
+        assert!(batch.finish(&ctx, Duration::from_secs(10)), "rendered");
+        let shape = batch.tiles(&ctx, &frame, &v, 1);
+        assert_eq!(batch.rebuilds, 1, "the same tiles: the same image");
+        let Shape::Mesh(m) = &shape else {
+            panic!("an image: {shape:?}")
+        };
+        assert!(!m.texture_id.eq(&egui::TextureId::default()), "a texture");
+        // The image's pixels: red inside the tile's square, nothing outside it.
+        let Some(Built { placement, .. }) = &batch.built else {
+            panic!("built")
+        };
+        let square = Rect::from_min_max(v.pos(tile_world(addr).min), v.pos(tile_world(addr).max));
+        let job = render_tiles(
+            &View {
+                rect: placement.rect_pt,
+                ..v
+            },
+            *placement,
+            &frame.tiles,
+            [
+                placement.rect_pt.min.x as i64,
+                placement.rect_pt.min.y as i64,
+            ],
+            [
+                placement.rect_pt.width() as usize,
+                placement.rect_pt.height() as usize,
+            ],
+            &|| false,
+        )
+        .expect("drawn");
+        let Made::Image(image) = job.made else {
+            panic!("an image")
+        };
+        let at = |p: Pos2| {
+            let (x, y) = (p.x - placement.rect_pt.min.x, p.y - placement.rect_pt.min.y);
+            image.pixels[y as usize * image.size[0] + x as usize]
+        };
+        assert_eq!(at(square.center()), Color32::RED);
+        assert_eq!(
+            at(square.min - egui::vec2(20.0, 20.0)).a(),
+            0,
+            "clipped to its square"
+        );
+    }
+
+    #[test]
     fn an_overtaken_render_gives_up() {
         let layers = square_layer();
         let v = view(6.0);
@@ -842,8 +1020,10 @@ mod tests {
                 origin_pt: v.transform.to_screen(WorldPos::new(0.0, 0.0)),
                 rect_pt: v.rect,
             },
-            layers: layers.clone(),
-            categories: None,
+            source: Source::Layers {
+                layers: layers.clone(),
+                categories: None,
+            },
             view: v,
             options: TessellationOptions::default(),
             mesh_limit: 0,
@@ -868,7 +1048,11 @@ mod tests {
                 .is_empty()
         );
         let mesh = tessellate(shapes, 1.0, options);
-        let blank = rasterize(mesh, 1.0, v.rect, [0, 0], [400, 300], &|| true);
+        let primitives = [ClippedPrimitive {
+            clip_rect: v.rect,
+            primitive: Primitive::Mesh(mesh),
+        }];
+        let blank = rasterize(&primitives, 1.0, [0, 0], [400, 300], &|| true);
         assert!(blank.pixels.iter().all(|p| *p == Color32::TRANSPARENT));
     }
 }

@@ -245,12 +245,7 @@ pub fn basemap_area_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
     out.push(fills(view, &basemap.pakistan, LAND_PAKISTAN));
     // Pakistan's coast in detail: inside its strip the sea, then the detailed land.
     if let Some([nw, se]) = basemap.coast_strip {
-        let strip = [
-            nw,
-            WorldPos::new(se.x, nw.y),
-            se,
-            WorldPos::new(nw.x, se.y),
-        ];
+        let strip = [nw, WorldPos::new(se.x, nw.y), se, WorldPos::new(nw.x, se.y)];
         out.push(polygon_fill_shape(view, &strip, SEA));
         out.push(fills(view, &basemap.coast_land, LAND_PAKISTAN));
     }
@@ -684,6 +679,35 @@ pub enum BasemapDraw {
     Off,
 }
 
+/// Vector tiles' fills and lines: moved and handed to egui tile by tile, or, with a `batch`
+/// (the screen) when there are too many vertices to move every frame, as one image rendered
+/// in the background and shown moved and scaled until the next arrives.
+pub fn paint_vector_tiles(
+    painter: &egui::Painter,
+    view: &View,
+    frame: &crate::tiles::vector::VectorFrame,
+    batch: Option<&mut batch::LayerBatch>,
+) {
+    use crate::tiles::vector::draw as vector_draw;
+    match batch {
+        Some(b) if vector_draw::vertex_count(frame) > vector_draw::MESH_FRAME_LIMIT => {
+            painter.add(b.tiles(painter.ctx(), frame, view, vector_draw::generation(frame)));
+        }
+        _ => vector_draw::paint_tiles(painter, view, frame),
+    }
+}
+
+/// The screen's background renders: the layers (with the generation they were drawn for)
+/// and heavy vector tiles.
+pub struct Batches<'a> {
+    /// The thematic layers.
+    pub layers: &'a mut batch::LayerBatch,
+    /// Changes whenever the layers' look changes.
+    pub generation: u64,
+    /// Vector tiles too heavy to move every frame.
+    pub tiles: &'a mut batch::LayerBatch,
+}
+
 /// What a map shows: the basemap and the thematic layers with their categories.
 #[derive(Clone, Copy)]
 pub struct Scene<'a> {
@@ -701,8 +725,9 @@ pub struct Scene<'a> {
 /// atlas's, then the tiles' (never repeating or covering them). The screen and every export
 /// draw through here.
 ///
-/// With a `cache` (the screen), the layers come from a [`batch::LayerBatch`] reused while its
-/// generation and the zoom stay the same; without (exports), they are drawn afresh.
+/// With `batches` (the screen), the layers come from a [`batch::LayerBatch`] reused while its
+/// generation and the zoom stay the same, and heavy vector tiles from another; without
+/// (exports), they are drawn afresh.
 pub fn paint_map(
     painter: &egui::Painter,
     scene: &Scene<'_>,
@@ -710,15 +735,19 @@ pub fn paint_map(
     selected: Option<FeatureRef>,
     basemap: BasemapDraw,
     vector: Option<&crate::tiles::vector::VectorFrame>,
-    cache: Option<(&mut batch::LayerBatch, u64)>,
+    batches: Option<Batches<'_>>,
 ) -> crate::tiles::vector::draw::LabelReport {
     use crate::tiles::vector::draw as vector_draw;
     let painter = painter.with_clip_rect(view.rect);
     if basemap == BasemapDraw::Full {
         painter.extend(basemap_area_shapes(scene.basemap, view));
     }
+    let (cache, tile_batch) = match batches {
+        Some(b) => (Some((b.layers, b.generation)), Some(b.tiles)),
+        None => (None, None),
+    };
     if let Some(frame) = vector {
-        vector_draw::paint_tiles(&painter, view, frame);
+        paint_vector_tiles(&painter, view, frame, tile_batch);
     }
     if basemap != BasemapDraw::Off {
         painter.extend(boundary_shapes(scene.basemap, view));

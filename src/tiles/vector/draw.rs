@@ -173,10 +173,15 @@ pub fn prepare(
         tessellator.tessellate_shape(shape, &mut mesh);
     }
     labels.sort_by(|a: &LabelSeed, b| b.style.priority.total_cmp(&a.style.priority));
-    let bytes = mesh.vertices.len() * std::mem::size_of::<Vertex>()
-        + mesh.indices.len() * 4
-        + labels.iter().map(|l| l.text.len() + 64).sum::<usize>()
-        + picks.len() * 256;
+    mesh.vertices.shrink_to_fit();
+    mesh.indices.shrink_to_fit();
+    let bytes = mesh.vertices.capacity() * std::mem::size_of::<Vertex>()
+        + mesh.indices.capacity() * 4
+        + labels
+            .iter()
+            .map(|l| l.text.capacity() + std::mem::size_of::<LabelSeed>())
+            .sum::<usize>()
+        + picks.iter().map(pick_bytes).sum::<usize>();
     TileArt {
         mesh,
         size_pt,
@@ -186,6 +191,22 @@ pub fn prepare(
         problems: tile.problems.clone(),
         bytes,
     }
+}
+
+/// Bytes a pickable feature holds (geometry, properties), near enough for the cache's bound.
+fn pick_bytes(p: &Pickable) -> usize {
+    let points = match &p.feature.geometry {
+        TileGeometry::Points(v) => v.len(),
+        TileGeometry::Lines(v) => v.iter().map(|l| l.len() + 3).sum(),
+        TileGeometry::Polygons(v) => v.iter().flatten().map(|r| r.len() + 3).sum(),
+    };
+    let properties: usize = p
+        .feature
+        .properties
+        .iter()
+        .map(|(k, v)| k.capacity() + v.to_text().len() + 48)
+        .sum();
+    std::mem::size_of::<Pickable>() + points * std::mem::size_of::<TilePoint>() + properties
 }
 
 /// A polygon (outer ring, then holes) filled through earcutr, appended to `mesh`.
@@ -346,24 +367,52 @@ fn screen_rect(view: &View, w: WorldRect) -> Rect {
     Rect::from_min_max(view.pos(w.min), view.pos(w.max))
 }
 
+/// A placed tile's mesh moved and scaled to `view`, and the rectangle it is clipped to;
+/// `None` when it is out of view.
+pub fn placed_mesh(view: &View, t: &PlacedTile) -> Option<(Mesh, Rect)> {
+    let square = screen_rect(view, tile_world(t.addr));
+    let clip = screen_rect(view, t.clip).intersect(view.rect);
+    if !clip.is_positive() || t.art.mesh.is_empty() {
+        return None;
+    }
+    let k = square.width() / t.art.size_pt;
+    let mut mesh = Mesh {
+        indices: t.art.mesh.indices.clone(),
+        vertices: t.art.mesh.vertices.clone(),
+        texture_id: t.art.mesh.texture_id,
+    };
+    for v in &mut mesh.vertices {
+        v.pos = square.min + v.pos.to_vec2() * k;
+    }
+    Some((mesh, clip))
+}
+
+/// Vertices of the frame's tiles: above [`MESH_FRAME_LIMIT`] a frame shows them as one image
+/// rendered in the background instead of moving every mesh itself.
+pub fn vertex_count(frame: &VectorFrame) -> usize {
+    frame.tiles.iter().map(|t| t.art.mesh.vertices.len()).sum()
+}
+
+/// The most tile vertices a frame moves and hands to egui itself (about 2–3 ms here).
+pub const MESH_FRAME_LIMIT: usize = 150_000;
+
+/// What identifies the frame's tiles and their art: changes when a tile arrives or leaves.
+pub fn generation(frame: &VectorFrame) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for t in &frame.tiles {
+        t.addr.hash(&mut h);
+        (Arc::as_ptr(&t.art) as usize).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// The tiles' fills and lines, each clipped to its square.
 pub fn paint_tiles(painter: &egui::Painter, view: &View, frame: &VectorFrame) {
     for t in &frame.tiles {
-        let square = screen_rect(view, tile_world(t.addr));
-        let clip = screen_rect(view, t.clip).intersect(view.rect);
-        if !clip.is_positive() || t.art.mesh.is_empty() {
-            continue;
+        if let Some((mesh, clip)) = placed_mesh(view, t) {
+            painter.with_clip_rect(clip).add(Shape::mesh(mesh));
         }
-        let k = square.width() / t.art.size_pt;
-        let mut mesh = Mesh {
-            indices: t.art.mesh.indices.clone(),
-            vertices: t.art.mesh.vertices.clone(),
-            texture_id: t.art.mesh.texture_id,
-        };
-        for v in &mut mesh.vertices {
-            v.pos = square.min + v.pos.to_vec2() * k;
-        }
-        painter.with_clip_rect(clip).add(Shape::mesh(mesh));
     }
 }
 

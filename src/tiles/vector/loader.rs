@@ -17,7 +17,7 @@ use crate::render::View;
 use crate::tiles::source::{TileAddress, tiles_covering};
 
 /// Bytes of prepared tiles kept in memory before the least recently drawn are let go.
-pub const MEMORY_BOUND_BYTES: usize = 192 * 1024 * 1024;
+pub const MEMORY_BOUND_BYTES: usize = 128 * 1024 * 1024;
 
 /// How many levels up a ready ancestor may stand in for a tile still loading.
 const STAND_IN_LEVELS: u8 = 6;
@@ -243,8 +243,9 @@ impl VectorTiles {
                     }
                 }
             }
-            // A stand-in while it loads (or after it failed): the nearest ready ancestor.
-            if let Some((ancestor, art)) = (1..=STAND_IN_LEVELS.min(addr.z)).find_map(|up| {
+            // A stand-in while it loads (or after it failed): the tile drawn for another zoom,
+            // else the nearest ready ancestor.
+            if let Some((ancestor, art)) = (0..=STAND_IN_LEVELS.min(addr.z)).find_map(|up| {
                 let a = TileAddress {
                     z: addr.z - up,
                     x: addr.x >> up,

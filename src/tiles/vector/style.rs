@@ -213,13 +213,13 @@ pub fn symbols(kind: &Kind, ctx: StyleContext) -> Vec<(Order, Symbol)> {
         width_pt,
         dash,
     };
-    let label = |size_pt, color, priority| {
+    let label = |size_pt, color, priority, dot| {
         Symbol::Label(LabelStyle {
             size_pt,
             color,
             caps: false,
             shield: false,
-            dot: false,
+            dot,
             priority,
         })
     };
@@ -407,45 +407,18 @@ pub fn symbols(kind: &Kind, ctx: StyleContext) -> Vec<(Order, Symbol)> {
                 }),
             )]
         }
-        Kind::WaterName if z >= 12 => vec![(102, label(11.0, WATER_LABEL, 250.0))],
-        Kind::Aerodrome if z >= 10 => vec![(103, label(11.0, POI_LABEL, 500.0))],
-        Kind::Peak if z >= 12 => vec![(
-            104,
-            Symbol::Label(LabelStyle {
-                size_pt: 10.0,
-                color: POI_LABEL,
-                caps: false,
-                shield: false,
-                dot: true,
-                priority: 120.0,
-            }),
-        )],
+        Kind::WaterName if z >= 12 => vec![(102, label(11.0, WATER_LABEL, 250.0, false))],
+        Kind::Aerodrome if z >= 10 => vec![(103, label(11.0, POI_LABEL, 500.0, false))],
+        Kind::Peak if z >= 12 => vec![(104, label(10.0, POI_LABEL, 120.0, true))],
         Kind::Poi { rank, .. } if z >= 15 => vec![(
             105,
-            Symbol::Label(LabelStyle {
-                size_pt: 10.0,
-                color: POI_LABEL,
-                caps: false,
-                shield: false,
-                dot: true,
-                priority: 100.0 - rank.clamp(0.0, 99.0),
-            }),
+            label(10.0, POI_LABEL, 100.0 - rank.clamp(0.0, 99.0), true),
         )],
         Kind::WaterName | Kind::Aerodrome | Kind::Peak | Kind::Poi { .. } => vec![],
         Kind::Other => vec![
             (5, Symbol::Fill(Rgba([0x9A, 0x94, 0x9E, 0x40]))),
             (30, line(GENERIC, 1.0, None)),
-            (
-                106,
-                Symbol::Label(LabelStyle {
-                    size_pt: 10.0,
-                    color: POI_LABEL,
-                    caps: false,
-                    shield: false,
-                    dot: true,
-                    priority: 50.0,
-                }),
-            ),
+            (106, label(10.0, POI_LABEL, 50.0, true)),
         ],
     }
 }
