@@ -721,7 +721,7 @@ fn a_custom_xyz_source_is_added_and_a_bad_template_is_refused() {
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Basemap")
         .click();
     h.run();
-    h.get_by_label("Add XYZ tile source…").click();
+    h.get_by_label("Add tile source…").click();
     h.run();
     let field = |h: &Harness<'static, Option<CorridorApp>>, label: &str| {
         h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
@@ -994,4 +994,71 @@ fn the_offline_atlas_shows_openstreetmap_detail_closer_in_and_a_road_click_inspe
     h.key_press(egui::Key::Escape);
     h.run();
     assert!(app(&h).osm_pick.is_none());
+}
+
+#[test]
+fn a_vector_server_answering_web_pages_or_errors_gets_the_offline_note() {
+    for server in [
+        tile_server::TileServer::html(),
+        tile_server::TileServer::failing(),
+    ] {
+        let mut h = harness();
+        let spec = corridor_viewer::tiles::source::TileSourceSpec::custom(
+            "Ministry vector tiles",
+            &server.vector_template(),
+            "Test vector tiles",
+            14,
+        )
+        .expect("valid");
+        assert!(spec.is_vector());
+        h.state_mut()
+            .as_mut()
+            .expect("app")
+            .apply(Command::AddTileSource(spec));
+        assert!(app(&h).vector_basemap().is_some(), "a vector source");
+        let mut steps = 0;
+        while h.query_by_label("Offline — showing cached tiles").is_none() {
+            assert!(steps < 100, "no offline note after {steps} steps");
+            h.step();
+            std::thread::sleep(std::time::Duration::from_millis(40));
+            steps += 1;
+        }
+        assert!(server.requests() > 0, "tiles were asked for");
+        h.get_by_label("Use the offline basemap").click();
+        h.run();
+        assert_eq!(
+            app(&h).basemap_source,
+            corridor_viewer::app::BasemapSource::OfflineAtlas
+        );
+    }
+}
+
+#[test]
+fn add_tile_source_takes_a_tilejson_url() {
+    let server = tile_server::TileServer::json(
+        r#"{"tilejson":"2.0.0","name":"Ministry roads","attribution":"© OpenStreetMap contributors","minzoom":0,"maxzoom":13,"format":"pbf","tiles":["/data/roads/{z}/{x}/{y}.pbf"],"vector_layers":[{"id":"transportation"}]}"#,
+    );
+    let mut h = harness();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Basemap")
+        .click();
+    h.run();
+    h.get_by_label("Add tile source…").click();
+    h.run();
+    let field = "URL template or TileJSON";
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+        .type_text(&server.url("/data/roads.json"));
+    h.run();
+    h.get_by_label("Add source").click();
+    h.run();
+    let a = app(&h);
+    let spec = a.basemap_source.tiles().expect("a tile source");
+    assert_eq!(spec.name, "Ministry roads", "named by its TileJSON");
+    assert_eq!(spec.attribution, "© OpenStreetMap contributors");
+    assert_eq!(spec.max_zoom, 13);
+    assert_eq!(spec.url_template, server.url("/data/roads/{z}/{x}/{y}.pbf"));
+    assert!(spec.is_vector());
+    assert!(a.vector_basemap().is_some(), "drawn as vector tiles");
 }

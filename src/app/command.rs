@@ -266,7 +266,7 @@ impl Command {
                 if *visible { "Show layer" } else { "Hide layer" }.into()
             }
             Self::SetBasemap(source) => source.label(),
-            Self::OpenAddTileSource => "Add XYZ tile source…".into(),
+            Self::OpenAddTileSource => "Add tile source…".into(),
             Self::CloseAddTileSource => "Cancel".into(),
             Self::AddTileSource(_) => "Add source".into(),
             Self::RemoveTileSource(_) => "Remove source".into(),

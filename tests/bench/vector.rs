@@ -187,7 +187,9 @@ fn main() {
             y: 5477,
         };
         let (d, all) = tile_timings(&bytes, addr, 20);
-        println!("walkers' Wrocław z14 tile: decode {d:.1} ms; decode + style + tessellate {all:.1} ms");
+        println!(
+            "walkers' Wrocław z14 tile: decode {d:.1} ms; decode + style + tessellate {all:.1} ms"
+        );
     }
     let (worst, p95, n, arrival) = pan_and_zoom(if quick { 40 } else { 240 });
     println!(

@@ -41,6 +41,34 @@ impl TileServer {
         )
     }
 
+    /// Answer every request with this JSON document (a TileJSON, say).
+    pub fn json(body: &str) -> Self {
+        let mut response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        response.extend_from_slice(body.as_bytes());
+        Self::start(response)
+    }
+
+    /// The port it listens on, for URLs of its own.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Answer every request with a web page (a captive portal, a proxy's error page).
+    pub fn html() -> Self {
+        let page = b"<!DOCTYPE html><html><body>Please log in to the hotel network</body></html>";
+        let mut response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            page.len()
+        )
+        .into_bytes();
+        response.extend_from_slice(page);
+        Self::start(response)
+    }
+
     fn start(response: Vec<u8>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
@@ -87,6 +115,11 @@ impl TileServer {
     /// The XYZ template for this server.
     pub fn template(&self) -> String {
         format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", self.port)
+    }
+
+    /// The XYZ template for this server, as a vector tile source.
+    pub fn vector_template(&self) -> String {
+        format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.pbf", self.port)
     }
 
     /// Requests so far, per path.
