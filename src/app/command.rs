@@ -353,13 +353,13 @@ impl Command {
                 "Tiles from a pack file: no network needed; past its last zoom level the tiles are shown enlarged (vector tiles stay crisp)"
             }
             Self::OpenTilePack | Self::LoadTilePack(_) => {
-                "Show an MBTiles or PMTiles pack of raster tiles (PNG, JPEG or WebP); packs in maps/ are listed by themselves"
+                "Show an MBTiles or PMTiles pack of raster tiles (PNG, JPEG or WebP) or vector tiles (MVT); packs in maps/ are listed by themselves"
             }
             Self::SetBasemap(BasemapSource::Tiles(_)) => {
                 "Tiles from a server (raster, or vector drawn in the atlas style): need a network the first time, then cached; the offline basemap shows where tiles are missing"
             }
             Self::OpenAddTileSource => {
-                "Add a tile service by its URL template (https://host/{z}/{x}/{y}.png), with its attribution and maximum zoom"
+                "Add a tile service by its URL template (raster …/{z}/{x}/{y}.png or vector …/{z}/{x}/{y}.pbf) or its TileJSON URL, with its attribution and maximum zoom"
             }
             Self::CloseAddTileSource => "Close without adding",
             Self::AddTileSource(_) => "Keep this source in the Basemap menu and show it",

@@ -85,14 +85,30 @@ fn frame(
 ) -> (Duration, VectorFrame) {
     let t = Instant::now();
     let f = tiles.frame(v, true);
+    let t0 = t.elapsed();
+    let (mut t1, mut t2) = (Duration::ZERO, Duration::ZERO);
     let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
         let painter = ui.painter().with_clip_rect(v.rect);
+        t1 = t.elapsed();
         paint_vector_tiles(&painter, v, &f, Some(&mut *batch));
+        t2 = t.elapsed();
         let (labels, _) = draw::label_shapes(&painter, v, &f, &[], &[]);
         painter.extend(labels);
     });
+    let t3 = t.elapsed();
     out.textures_delta.clear();
     let _ = ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+    if std::env::var_os("PROBE").is_some() && t.elapsed() > Duration::from_millis(6) {
+        eprintln!(
+            "slow frame z {:.2}: {:?} (loader {t0:?}, before paint {t1:?}, tiles {:?}, labels {:?}, tessellate {:?}; {} tile vertices)",
+            v.transform.zoom(),
+            t.elapsed(),
+            t2 - t1,
+            t3 - t2,
+            t.elapsed() - t3,
+            draw::vertex_count(&f)
+        );
+    }
     (t.elapsed(), f)
 }
 

@@ -478,94 +478,100 @@ pub fn label_shapes(
         kept.push((at, &seed.text));
         chosen.push((at, seed));
     }
-    // Text the fonts cannot draw is left out (and counted), never shown as boxes.
-    let galleys: Vec<_> = chosen
-        .iter()
-        .map(|(_, seed)| {
-            let font = egui::FontId::proportional(seed.style.size_pt);
-            let ok = painter.fonts_mut(|f| f.has_glyphs(&font, &seed.text));
-            ok.then(|| painter.layout_no_wrap(seed.text.clone(), font, color32(seed.style.color)))
-        })
-        .collect();
-    report.no_glyphs = galleys.iter().filter(|g| g.is_none()).count();
+    // Shields first, then the rest, each best first. Text the fonts cannot draw is left out
+    // (and counted), never shown as boxes. A label is laid out only if a box a little smaller
+    // than its text can be still fits somewhere: laying out hundreds of street names that
+    // cannot be placed would cost a frame its budget.
+    chosen.sort_by_key(|(_, seed)| !seed.style.shield);
     let mut out = Vec::new();
     let mut taken: Vec<BoxPx> = reserved.to_vec();
-    // Shields first, centred on their road.
-    let mut others = Vec::new();
-    for (i, ((at, seed), galley)) in chosen.iter().zip(&galleys).enumerate() {
-        let Some(galley) = galley else { continue };
-        if !seed.style.shield {
-            others.push(i);
+    let fits =
+        |taken: &[BoxPx], b: &BoxPx| b.inside(&bounds) && !taken.iter().any(|t| t.overlaps(b));
+    for (at, seed) in chosen {
+        let font = egui::FontId::proportional(seed.style.size_pt);
+        if !painter.fonts_mut(|f| f.has_glyphs(&font, &seed.text)) {
+            report.no_glyphs += 1;
             continue;
         }
-        let size = galley.size() + egui::vec2(6.0, 2.0);
-        let rect = Rect::from_center_size(*at, size);
-        let b = BoxPx {
-            min: [rect.min.x, rect.min.y],
-            max: [rect.max.x, rect.max.y],
+        let guess = egui::vec2(
+            seed.text.chars().count() as f32 * seed.style.size_pt * 0.3,
+            seed.style.size_pt * 0.8,
+        );
+        if !label_boxes(at, guess, &seed.style)
+            .iter()
+            .any(|(_, b)| fits(&taken, b))
+        {
+            continue;
+        }
+        let galley = painter.layout_no_wrap(seed.text.clone(), font, color32(seed.style.color));
+        let Some((pos, b)) = label_boxes(at, galley.size(), &seed.style)
+            .into_iter()
+            .find(|(_, b)| fits(&taken, b))
+        else {
+            continue;
         };
-        if !b.inside(&bounds) || taken.iter().any(|t| t.overlaps(&b)) {
-            continue;
-        }
         taken.push(b);
-        out.push(Shape::rect_filled(rect, 2.0, Color32::WHITE));
-        out.push(Shape::rect_stroke(
-            rect,
-            2.0,
-            Stroke::new(0.8, Color32::from_gray(120)),
-            egui::StrokeKind::Inside,
-        ));
-        out.push(Shape::galley(
-            rect.min + egui::vec2(3.0, 1.0),
-            galley.clone(),
-            color32(seed.style.color),
-        ));
+        let color = color32(seed.style.color);
+        if seed.style.shield {
+            let rect = Rect::from_min_max(Pos2::from(b.min), Pos2::from(b.max));
+            out.push(Shape::rect_filled(rect, 2.0, Color32::WHITE));
+            out.push(Shape::rect_stroke(
+                rect,
+                2.0,
+                Stroke::new(0.8, Color32::from_gray(120)),
+                egui::StrokeKind::Inside,
+            ));
+            out.push(Shape::galley(pos, galley, color));
+        } else {
+            if seed.style.dot {
+                out.push(Shape::circle_filled(at, 2.0, color));
+            }
+            for d in [[-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]] {
+                out.push(Shape::galley_with_override_text_color(
+                    pos + egui::vec2(d[0], d[1]),
+                    galley.clone(),
+                    crate::render::palette::HALO,
+                ));
+            }
+            out.push(Shape::galley(pos, galley, color));
+        }
         report.drawn += 1;
     }
-    // Then the rest, best first: a name beside its dot (right, left, above, below), an area's,
-    // water's or street's centred on its anchor; the first place that meets nothing taken.
-    for i in others {
-        let (at, seed) = chosen[i];
-        let Some(galley) = galleys[i].clone() else {
-            continue;
-        };
-        let size = galley.size();
-        let gap = 4.0;
-        let options: &[egui::Vec2] = if seed.style.dot {
-            &[
+    (out, report)
+}
+
+/// Where a label of `size` may go around its anchor, in order of preference: the text's
+/// top-left corner and the box it takes. A shield is centred on its road with a margin; a name
+/// with a dot goes right, left, above or below it; an area's, water's or street's name is
+/// centred on its anchor.
+fn label_boxes(at: Pos2, size: egui::Vec2, style: &LabelStyle) -> Vec<(Pos2, BoxPx)> {
+    let gap = 4.0;
+    let (offsets, pad): (Vec<egui::Vec2>, egui::Vec2) = if style.shield {
+        (vec![-size / 2.0], egui::vec2(3.0, 1.0))
+    } else if style.dot {
+        (
+            vec![
                 egui::vec2(gap, -size.y / 2.0),
                 egui::vec2(-gap - size.x, -size.y / 2.0),
                 egui::vec2(-size.x / 2.0, -gap - size.y),
                 egui::vec2(-size.x / 2.0, gap),
-            ]
-        } else {
-            &[egui::vec2(-size.x / 2.0, -size.y / 2.0)]
-        };
-        let Some((pos, b)) = options.iter().find_map(|o| {
-            let pos = at + *o;
+            ],
+            egui::Vec2::ZERO,
+        )
+    } else {
+        (vec![-size / 2.0], egui::Vec2::ZERO)
+    };
+    offsets
+        .into_iter()
+        .map(|o| {
+            let pos = at + o;
             let b = BoxPx {
-                min: [pos.x, pos.y],
-                max: [pos.x + size.x, pos.y + size.y],
+                min: [pos.x - pad.x, pos.y - pad.y],
+                max: [pos.x + size.x + pad.x, pos.y + size.y + pad.y],
             };
-            (b.inside(&bounds) && !taken.iter().any(|t| t.overlaps(&b))).then_some((pos, b))
-        }) else {
-            continue;
-        };
-        taken.push(b);
-        if seed.style.dot {
-            out.push(Shape::circle_filled(at, 2.0, color32(seed.style.color)));
-        }
-        for d in [[-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]] {
-            out.push(Shape::galley_with_override_text_color(
-                pos + egui::vec2(d[0], d[1]),
-                galley.clone(),
-                crate::render::palette::HALO,
-            ));
-        }
-        out.push(Shape::galley(pos, galley, color32(seed.style.color)));
-        report.drawn += 1;
-    }
-    (out, report)
+            (pos, b)
+        })
+        .collect()
 }
 
 /// The inspectable feature nearest `pos` within `tolerance_pt`, if any: its layer and
