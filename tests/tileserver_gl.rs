@@ -169,3 +169,70 @@ fn vector_tiles_from_tileserver_gl_draw_as_from_the_pack_and_from_the_cache_once
     assert!(err.contains("12/"), "names the tiles: {err}");
     assert!(!karachi.exists());
 }
+
+/// The app fed by the same server: its TileJSON added as a source, tiles drawn and labelled,
+/// then the server stopped: the cached tiles still draw in a new app, with no offline note.
+#[test]
+fn the_app_draws_vector_tiles_from_tileserver_gl_and_from_the_cache_once_it_stops() {
+    use corridor_viewer::app::{AppOptions, Command, CorridorApp};
+    let Some(exe) = tileserver() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let server = Server::start(&exe, dir.path());
+    let spec = corridor_viewer::tiles::vector::tilejson::resolve(&server.tilejson(), Some(&cache))
+        .expect("the server's TileJSON");
+    assert!(spec.is_vector());
+    assert_eq!(spec.attribution, "© OpenStreetMap contributors");
+    let options = AppOptions {
+        maps_dir: Some(root().join("maps")),
+        session_file: None,
+        open_files: Vec::new(),
+        cache_dir: Some(cache.clone()),
+    };
+    // Islamabad at zoom 12, the source added as a user would; frames until its tiles are in.
+    let run = |spec: corridor_viewer::tiles::source::TileSourceSpec| {
+        let opts = options.clone();
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1000.0, 700.0))
+            .build_ui_state(
+                move |ui, app: &mut Option<CorridorApp>| {
+                    app.get_or_insert_with(|| CorridorApp::new(ui.ctx(), opts.clone()))
+                        .ui(ui);
+                },
+                None,
+            );
+        h.run();
+        let app = h.state_mut().as_mut().expect("app");
+        app.apply(Command::AddTileSource(spec));
+        app.map_memory.center_at(walkers::lon_lat(73.05, 33.70));
+        let _ = app.map_memory.set_zoom(12.0);
+        for _ in 0..400 {
+            h.step();
+            if h.state().as_ref().is_some_and(|a| a.label_report.drawn > 5) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        let a = h.state().as_ref().expect("app");
+        let drawn = a.label_report.drawn;
+        let health = a.tile_health.health();
+        let problems = a.vector_basemap().map(|v| v.problems()).unwrap_or_default();
+        (drawn, health, problems)
+    };
+    let (drawn, health, problems) = run(spec.clone());
+    assert!(drawn > 5, "OSM names drawn from the server: {drawn}");
+    assert_eq!(health, corridor_viewer::tiles::health::Health::Fine);
+    assert_eq!(
+        problems.schema,
+        Some(corridor_viewer::tiles::vector::schema::Schema::OpenMapTiles)
+    );
+    drop(server);
+    // Stopped: a new app on the same cache, the same source, still draws the view.
+    let (drawn, health, _) = run(spec);
+    assert!(drawn > 5, "from the cache: {drawn}");
+    assert_eq!(
+        health,
+        corridor_viewer::tiles::health::Health::Fine,
+        "no offline note"
+    );
+}
