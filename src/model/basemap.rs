@@ -224,8 +224,12 @@ fn outside_region(world_land: Vec<Feature>) -> Vec<Feature> {
         .into_iter()
         .map(|f| {
             let cut = match &f.geometry() {
-                Some(geo::Geometry::Polygon(p)) => Some(p.difference(&region)),
-                Some(geo::Geometry::MultiPolygon(mp)) => Some(mp.difference(&region)),
+                Some(geo::Geometry::Polygon(p)) => {
+                    Some(within_one_world(&geo::MultiPolygon(vec![p.clone()])).difference(&region))
+                }
+                Some(geo::Geometry::MultiPolygon(mp)) => {
+                    Some(within_one_world(mp).difference(&region))
+                }
                 _ => None,
             };
             match cut {
@@ -234,6 +238,38 @@ fn outside_region(world_land: Vec<Feature>) -> Vec<Feature> {
             }
         })
         .collect()
+}
+
+/// Land that crosses the antimeridian comes from the loader unwrapped the short way, partly
+/// beyond ±180° (Eurasia reaches past Chukotka): cut it at ±180° and bring each piece back
+/// within one world, so the map draws it where it is (it drew Eurasia a world to the west:
+/// the land outside the detailed region was missing).
+fn within_one_world(mp: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
+    use geo::{BooleanOps, Translate};
+    let world = |from: f64| {
+        geo::Rect::new(
+            geo::coord! { x: from, y: -90.0 },
+            geo::coord! { x: from + 360.0, y: 90.0 },
+        )
+        .to_polygon()
+    };
+    // Antarctica (its ring runs along the map's southern edge from 180° to -180°) is of no use
+    // to a map of South Asia.
+    let mp = geo::MultiPolygon(
+        mp.0.iter()
+            .filter(|p| p.exterior().coords().any(|c| c.y > -60.0))
+            .cloned()
+            .collect(),
+    );
+    let mp = &mp;
+    let mut out = mp.intersection(&world(-180.0));
+    for shift in [-360.0, 360.0] {
+        let beyond = mp.intersection(&world(-180.0 - shift));
+        if !beyond.0.is_empty() {
+            out = out.union(&beyond.translate(shift, 0.0));
+        }
+    }
+    out
 }
 
 fn lines_of(g: Option<&geo::Geometry<f64>>) -> Vec<Vec<[f64; 2]>> {
@@ -381,6 +417,31 @@ mod tests {
         );
         assert!(mp.contains(&geo::point!(x: 52.0, y: 30.0)), "outside it");
         assert!((mp.unsigned_area() - (1600.0 - 660.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn land_unwrapped_past_the_antimeridian_is_brought_back_within_one_world() {
+        use geo::{BoundingRect, Contains};
+        // A landmass from 170° E to 190° E (that is, across to 170° W).
+        let land = polygon![(x: 170.0, y: 60.0), (x: 190.0, y: 60.0), (x: 190.0, y: 70.0), (x: 170.0, y: 70.0)];
+        let back = within_one_world(&geo::MultiPolygon(vec![land]));
+        let bbox = back.bounding_rect().expect("land");
+        assert!(bbox.min().x >= -180.0 && bbox.max().x <= 180.0, "{bbox:?}");
+        assert!(
+            back.contains(&geo::point!(x: -175.0, y: 65.0)),
+            "the part past 180° E"
+        );
+        assert!(back.contains(&geo::point!(x: 175.0, y: 65.0)));
+        // The embedded world land: all of it within one world, Iran's land drawn west of 55° E.
+        let basemap = crate::io::basemap_assets::load_basemap().expect("basemap");
+        let f = &basemap.world_land[0];
+        let b = f.bbox.expect("a box");
+        assert!(b.min.x >= -1e-9 && b.max.x <= 1.0 + 1e-9, "{b:?}");
+        let Some(geo::Geometry::MultiPolygon(mp)) = f.geometry() else {
+            panic!("land")
+        };
+        assert!(mp.contains(&geo::point!(x: 52.0, y: 32.0)), "Iran");
+        assert!(mp.contains(&geo::point!(x: 70.0, y: 50.0)), "Kazakhstan");
     }
 
     #[test]

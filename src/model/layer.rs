@@ -274,13 +274,18 @@ fn world(c: geo::Coord<f64>) -> WorldPos {
 
 /// A line or ring in world space, continuous across the antimeridian: where a step in
 /// longitude is longer than half the world, it is taken the short way round (so x may leave
-/// 0–1), instead of a smear across the whole map.
+/// 0–1), instead of a smear across the whole map. A step between two points on the
+/// antimeridian itself (±180°, as data cut there has, e.g. Antarctica's southern edge) runs
+/// along the edge of the map, not across it, and is kept as it is.
 fn world_path(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<WorldPos> {
+    let on_antimeridian = |lon: f64| (lon.abs() - 180.0).abs() < 1e-6;
     let mut out: Vec<WorldPos> = Vec::with_capacity(coords.size_hint().0);
     let mut shift = 0.0;
     let mut previous_lon: Option<f64> = None;
     for c in coords {
-        if let Some(p) = previous_lon {
+        if let Some(p) = previous_lon
+            && !(on_antimeridian(p) && on_antimeridian(c.x))
+        {
             let step = c.x - p;
             if step > 180.0 {
                 shift -= 1.0;
