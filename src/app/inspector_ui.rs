@@ -107,7 +107,10 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                 ui.label(text);
             }
             None => {
-                ui.colored_label(ui.visuals().error_fg_color, "not given — treat the position as unverified");
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "position accuracy not stated (the file gives no confidence grade): unverified, not an estimate",
+                );
             }
         }
 

@@ -130,13 +130,23 @@ fn footnote(
                 MUTED,
             ));
         }
+        use crate::model::units::group_thousands;
         if legend.has_estimates() {
             lines.push((
                 format!(
                     "{} of the positions shown are estimates (confidence C, ±5–15 km), drawn with a dotted halo; none is a survey.",
-                    legend.by_confidence[2]
+                    group_thousands(legend.by_confidence[2] as f64)
                 ),
                 CLASSIFICATION,
+            ));
+        }
+        if legend.not_stated > 0 {
+            lines.push((
+                format!(
+                    "{} of the positions shown come from files that state no accuracy (no confidence grade): unverified, not estimates.",
+                    group_thousands(legend.not_stated as f64)
+                ),
+                MUTED,
             ));
         }
         for a in &req.attribution {
@@ -443,6 +453,79 @@ fn legend_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_footnote_keeps_estimates_and_unstated_accuracy_apart() {
+        use crate::model::layer::{Feature, Layer, LayerOrigin};
+        use crate::model::style::LayerStyle;
+        use crate::model::view::{LonLat, WorldRect};
+        let point = |lon: f64, grade: Option<&str>| {
+            let mut props = serde_json::Map::new();
+            if let Some(g) = grade {
+                props.insert("confidence".into(), g.into());
+            }
+            Feature::new("f".into(), props, Some(geo::point!(x: lon, y: 30.0).into()))
+        };
+        let file = |features| {
+            Layer::new(
+                "f",
+                "File",
+                LayerOrigin::Catalog,
+                LayerStyle::default(),
+                features,
+            )
+        };
+        let req = BriefingRequest {
+            view: ViewSpec::Center {
+                center: LonLat::new(70.0, 30.0),
+                zoom: 6.0,
+            },
+            size_pt: [800.0, 600.0],
+            scale: 1.0,
+            composition: Composition::default(),
+            attribution: Vec::new(),
+            date: "1 January 2026".into(),
+            tiles: None,
+            detail: None,
+            hybrid: false,
+            tile_opacity: 1.0,
+        };
+        let all = WorldRect::from_lon_lat(LonLat::new(60.0, 25.0), LonLat::new(80.0, 35.0));
+        let text = |layers: &[Layer]| {
+            let legend = legend_for(layers, None, all);
+            footnote(&legend, &req.composition, &req, None)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        // A file that states no accuracy: no estimate is claimed.
+        let ungraded = text(&[file(
+            (0..1200)
+                .map(|i| point(65.0 + f64::from(i) / 100.0, None))
+                .collect(),
+        )]);
+        assert!(!ungraded.contains("estimates (confidence C"), "{ungraded}");
+        assert!(
+            ungraded
+                .contains("1,200 of the positions shown come from files that state no accuracy"),
+            "{ungraded}"
+        );
+        // Estimates are counted as estimates, the unknown apart.
+        let mixed = text(&[file(vec![
+            point(65.0, Some("C")),
+            point(66.0, Some("C")),
+            point(67.0, None),
+        ])]);
+        assert!(
+            mixed.contains("2 of the positions shown are estimates"),
+            "{mixed}"
+        );
+        assert!(
+            mixed.contains("1 of the positions shown come from files that state no accuracy"),
+            "{mixed}"
+        );
+    }
 
     #[test]
     fn every_source_drawn_is_credited() {

@@ -28,6 +28,9 @@ pub struct Legend {
     pub classes: Vec<CategoryClass>,
     /// Features in view, by confidence A, B, C.
     pub by_confidence: [usize; 3],
+    /// Features in view whose file states no confidence: their accuracy is unknown, which is
+    /// not the same as an estimate.
+    pub not_stated: usize,
     /// Publications cited by the features in view, sorted.
     pub publications: Vec<String>,
 }
@@ -40,7 +43,7 @@ impl Legend {
 
     /// Number of features in view.
     pub fn feature_count(&self) -> usize {
-        self.by_confidence.iter().sum()
+        self.by_confidence.iter().sum::<usize>() + self.not_stated
     }
 
     /// The layer titles, in legend order.
@@ -57,14 +60,16 @@ pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: World
         _ => Vec::new(),
     };
     let mut by_confidence = [0; 3];
+    let mut not_stated = 0;
     let mut publications = BTreeSet::new();
     for layer in &visible {
         for f in layer.index.query(view).map(|i| &layer.features[i]) {
             match f.confidence() {
                 Some(Confidence::A) => by_confidence[0] += 1,
                 Some(Confidence::B) => by_confidence[1] += 1,
-                // No grade is treated as the weakest: never shown as a survey.
-                Some(Confidence::C) | None => by_confidence[2] += 1,
+                Some(Confidence::C) => by_confidence[2] += 1,
+                // Unknown is not an estimate: counted apart, never claimed as C.
+                None => not_stated += 1,
             }
             if let Some(source) = f.text("source") {
                 publications.extend(publications_in(source));
@@ -87,6 +92,7 @@ pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: World
             .collect(),
         classes,
         by_confidence,
+        not_stated,
         publications: publications.into_iter().collect(),
     }
 }
@@ -181,6 +187,22 @@ mod tests {
     }
 
     #[test]
+    fn a_position_without_a_grade_is_not_counted_as_an_estimate() {
+        let mut ungraded = feature(62.3, 25.1, "C", "a user's file");
+        ungraded.properties.remove("confidence");
+        let layers = vec![layer(
+            "a",
+            true,
+            vec![ungraded, feature(62.4, 25.2, "C", "dawn.com")],
+        )];
+        let gwadar = WorldRect::from_lon_lat(LonLat::new(62.0, 24.9), LonLat::new(62.8, 25.5));
+        let legend = legend_for(&layers, None, gwadar);
+        assert_eq!(legend.by_confidence, [0, 0, 1], "one estimate");
+        assert_eq!(legend.not_stated, 1, "one unknown, apart");
+        assert_eq!(legend.feature_count(), 2);
+    }
+
+    #[test]
     fn lists_exactly_the_visible_layers_top_first() {
         let layers = vec![
             layer("a", true, vec![]),
@@ -229,6 +251,7 @@ mod tests {
         let gwadar = WorldRect::from_lon_lat(LonLat::new(62.0, 24.9), LonLat::new(62.8, 25.5));
         let legend = legend_for(&layers, None, gwadar);
         assert_eq!(legend.by_confidence, [1, 0, 1]);
+        assert_eq!(legend.not_stated, 0);
         assert!(legend.has_estimates());
         assert_eq!(
             legend.publications,
