@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use super::{Command, CorridorApp};
 use crate::model::confidence::Confidence;
 // Shown in their own places, not in the general list.
-use crate::model::layer::EVIDENCE_PROPERTIES;
+use crate::model::layer::{EVIDENCE_PROPERTIES, LINE_PROPERTIES};
 use crate::model::units::{figure, group_thousands, humanize};
 use crate::render::color32;
 
@@ -80,11 +80,19 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             let length_m = feature.length_m();
             if length_m > 0.0 {
                 ui.label(RichText::new("Drawn length").weak())
-                    .on_hover_text("Geodesic length of the line as drawn (WGS84); routes drawn through towns run shorter than the real alignment");
+                    .on_hover_text("Geodesic length of the line as drawn (WGS84)");
                 ui.label(format!("{} km", group_thousands((length_m / 1000.0).round())));
                 ui.end_row();
             }
+            if let Some(official) = feature.properties.get("length_km_official").and_then(|v| v.as_f64()) {
+                ui.label(RichText::new("Official length").weak());
+                ui.label(format!("{} km", group_thousands(official)));
+                ui.end_row();
+            }
         });
+        if let Some(note) = feature.text("length_note") {
+            ui.label(RichText::new(note).italics().weak());
+        }
 
         if let Some(d) = feature.text("description") {
             ui.add_space(6.0);
@@ -114,10 +122,26 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             }
         }
 
+        if let Some(g) = feature.text("geometry_source") {
+            ui.add_space(4.0);
+            ui.label(RichText::new("Line drawn from").strong());
+            if feature.is_schematic() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "Schematic alignment: not the route, drawn faded",
+                );
+            }
+            ui.label(g);
+        }
+
         let others: Vec<(&String, &serde_json::Value)> = feature
             .properties
             .iter()
-            .filter(|(k, v)| !EVIDENCE_PROPERTIES.contains(&k.as_str()) && figure(k, v).is_none())
+            .filter(|(k, v)| {
+                !EVIDENCE_PROPERTIES.contains(&k.as_str())
+                    && !LINE_PROPERTIES.contains(&k.as_str())
+                    && figure(k, v).is_none()
+            })
             .collect();
         if !others.is_empty() {
             ui.add_space(8.0);

@@ -100,6 +100,12 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
             ui.painter().extend(estimate_swatch_shapes(rect.center()));
             ui.label("Estimated position (confidence C)");
         });
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(SWATCH, Sense::hover());
+            ui.painter()
+                .extend(crate::render::schematic_swatch_shapes(rect));
+            ui.label("Schematic alignment (not a surveyed route)");
+        });
         ui.label(egui::RichText::new("Basemap").strong());
         for (label, stroke, pattern) in [
             (

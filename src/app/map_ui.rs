@@ -239,7 +239,15 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                     .filter(|f| !f.tiles.is_empty())
                     .map(|f| f.attribution.clone())
             });
-            overlays_ui(ui, &painter, &view, credit.as_deref(), commands);
+            let layer_credits = crate::model::legend::layer_credits(layers);
+            overlays_ui(
+                ui,
+                &painter,
+                &view,
+                credit.as_deref(),
+                &layer_credits,
+                commands,
+            );
             if online.is_some() {
                 tile_status_ui(ui, rect, health, commands);
             }
@@ -358,6 +366,7 @@ fn overlays_ui(
     painter: &egui::Painter,
     view: &View,
     tile_attribution: Option<&str>,
+    layer_credits: &[String],
     commands: &mut Vec<Command>,
 ) {
     let rect = view.rect;
@@ -385,6 +394,7 @@ fn overlays_ui(
     if let Some(attribution) = tile_attribution {
         lines.push(attribution);
     }
+    lines.extend(layer_credits.iter().map(String::as_str));
     lines.push(BASEMAP_ATTRIBUTION);
     let font = FontId::proportional(11.0);
     let galleys: Vec<_> = lines

@@ -11,7 +11,8 @@ use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
 use crate::model::views::ViewSpec;
 use crate::render::{
     BasemapDraw, Scene, View, color32, estimate_swatch_shapes, line_swatch_shapes,
-    north_arrow_shapes, paint_map, palette, scale_bar_shapes, swatch_shapes,
+    north_arrow_shapes, paint_map, palette, scale_bar_shapes, schematic_swatch_shapes,
+    swatch_shapes,
 };
 use crate::tiles::source::{TileAddress, TileSourceSpec};
 
@@ -156,6 +157,9 @@ fn footnote(
             && !req.attribution.iter().any(|a| a.contains(credit))
         {
             lines.push((credit.to_string(), MUTED));
+        }
+        for credit in &legend.credits {
+            lines.push((credit.clone(), MUTED));
         }
     }
     let mut last = Vec::new();
@@ -419,6 +423,13 @@ fn legend_rows(
         row(
             estimate_swatch_shapes(slot(y).center()),
             "Estimated position (C)",
+            &mut y,
+        );
+    }
+    if legend.schematic > 0 {
+        row(
+            schematic_swatch_shapes(slot(y)),
+            "Schematic alignment (not a route)",
             &mut y,
         );
     }

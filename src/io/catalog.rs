@@ -41,6 +41,7 @@ pub fn load_catalog(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
                 );
                 layer.description = entry.description.clone();
                 layer.visible = entry.visible;
+                layer.attribution = entry.attribution.clone();
                 layers.push(layer);
             }
             Err(e) => problems.push(format!("Layer \"{}\" not loaded: {e}", entry.title)),

@@ -34,6 +34,9 @@ pub struct LayerEntry {
     /// Styled by the manifest's status categories.
     #[serde(default)]
     pub categorized: bool,
+    /// Credit owed whenever the layer is drawn (e.g. for geometry traced on OpenStreetMap).
+    #[serde(default)]
+    pub attribution: Option<String>,
 }
 
 fn default_true() -> bool {

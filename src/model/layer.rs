@@ -25,6 +25,16 @@ pub const EVIDENCE_PROPERTIES: [&str; 7] = [
     "confidence",
 ];
 
+/// What a line carries about its drawing (shown in their own places in the inspector): where
+/// the geometry comes from, how sure it is (`A` traced, `schematic`), the official length and a
+/// note on why the drawn one differs.
+pub const LINE_PROPERTIES: [&str; 4] = [
+    "geometry_source",
+    "geometry_confidence",
+    "length_km_official",
+    "length_note",
+];
+
 /// A polygon in world space, triangulated once, when it is first filled (a layer of many
 /// polygons loads without triangulating them, and only the levels of detail drawn are).
 #[derive(Clone, Debug, PartialEq)]
@@ -204,6 +214,12 @@ impl Feature {
     /// The feature's confidence grade, if it carries a valid one.
     pub fn confidence(&self) -> Option<Confidence> {
         self.text("confidence").and_then(Confidence::parse)
+    }
+
+    /// Whether its geometry is a schematic alignment (no traced route), as
+    /// `geometry_confidence: "schematic"` says.
+    pub fn is_schematic(&self) -> bool {
+        self.text("geometry_confidence") == Some("schematic")
     }
 
     /// Whether the feature has a position to draw.
@@ -391,6 +407,8 @@ pub struct Layer {
     /// Whether the user changed its title or style (kept in the session; otherwise the
     /// manifest's may change).
     pub customised: bool,
+    /// Credit owed wherever the layer is drawn (its data's licence asks for it).
+    pub attribution: Option<String>,
 }
 
 impl Layer {
@@ -423,6 +441,7 @@ impl Layer {
             unsited,
             warnings: Vec::new(),
             customised: false,
+            attribution: None,
         }
     }
 

@@ -33,6 +33,10 @@ pub struct Legend {
     pub not_stated: usize,
     /// Publications cited by the features in view, sorted.
     pub publications: Vec<String>,
+    /// Credits the visible layers with features in view owe (their licences ask for them).
+    pub credits: Vec<String>,
+    /// Features in view drawn on a schematic alignment (no traced route).
+    pub schematic: usize,
 }
 
 impl Legend {
@@ -52,6 +56,22 @@ impl Legend {
     }
 }
 
+/// The credits the visible layers owe, each once, bottom layer first (for the map's own
+/// attribution box).
+pub fn layer_credits(layers: &[Layer]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in layers
+        .iter()
+        .filter(|l| l.visible)
+        .filter_map(|l| l.attribution.as_ref())
+    {
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
 /// Build the legend for the visible layers and the features inside `view`.
 pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: WorldRect) -> Legend {
     let visible: Vec<&Layer> = layers.iter().rev().filter(|l| l.visible).collect();
@@ -62,8 +82,17 @@ pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: World
     let mut by_confidence = [0; 3];
     let mut not_stated = 0;
     let mut publications = BTreeSet::new();
+    let mut credits: Vec<String> = Vec::new();
+    let mut schematic = 0;
     for layer in &visible {
+        if let Some(c) = &layer.attribution
+            && layer.index.query(view).next().is_some()
+            && !credits.contains(c)
+        {
+            credits.push(c.clone());
+        }
         for f in layer.index.query(view).map(|i| &layer.features[i]) {
+            schematic += usize::from(f.is_schematic());
             match f.confidence() {
                 Some(Confidence::A) => by_confidence[0] += 1,
                 Some(Confidence::B) => by_confidence[1] += 1,
@@ -94,6 +123,8 @@ pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: World
         by_confidence,
         not_stated,
         publications: publications.into_iter().collect(),
+        credits,
+        schematic,
     }
 }
 

@@ -314,6 +314,9 @@ fn paint_of(layer: &Layer, categories: Option<&Categories>, f: &Feature) -> Pain
     resolve(&layer.style, categories, &f.properties)
 }
 
+/// How opaque a schematic alignment is drawn, against a traced route.
+pub const SCHEMATIC_ALPHA: f32 = 0.45;
+
 /// One feature's lines and fills (no markers), at the level of detail of the view's zoom.
 fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
     // The selection is drawn in full detail, so what is highlighted is exactly the feature.
@@ -347,6 +350,12 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
             Drawn::Line(l) => {
                 let pts = screen_line(view, l);
                 let w = paint.stroke_width_pt;
+                // A schematic alignment is drawn faded: not to be read as the route.
+                let stroke_color = if f.is_schematic() {
+                    color32(paint.stroke).gamma_multiply(SCHEMATIC_ALPHA)
+                } else {
+                    color32(paint.stroke)
+                };
                 if selected {
                     out.push(Shape::line(
                         pts.clone(),
@@ -362,12 +371,7 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                     pts.clone(),
                     Stroke::new(w + 2.0, palette::CASING),
                 ));
-                patterned_line(
-                    out,
-                    pts,
-                    Stroke::new(w, color32(paint.stroke)),
-                    paint.pattern,
-                );
+                patterned_line(out, pts, Stroke::new(w, stroke_color), paint.pattern);
             }
             Drawn::Dot(d) => {
                 let c = view.pos(d);
@@ -868,6 +872,15 @@ pub fn line_swatch_shapes(rect: Rect, stroke: Stroke, pattern: LinePattern) -> V
         pattern,
     );
     out
+}
+
+/// The "schematic alignment" symbol: a line sample drawn faded, as schematic lines are.
+pub fn schematic_swatch_shapes(rect: Rect) -> Vec<Shape> {
+    line_swatch_shapes(
+        rect,
+        Stroke::new(2.5, Color32::from_gray(60).gamma_multiply(SCHEMATIC_ALPHA)),
+        LinePattern::Solid,
+    )
 }
 
 /// The "estimated position" symbol: a marker in a dotted halo.
