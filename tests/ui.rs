@@ -1062,3 +1062,46 @@ fn add_tile_source_takes_a_tilejson_url() {
     assert!(spec.is_vector());
     assert!(a.vector_basemap().is_some(), "drawn as vector tiles");
 }
+
+#[test]
+fn projects_sharing_gwadar_s_point_spread_at_city_zoom_and_each_click_opens_its_own() {
+    let mut h = harness();
+    let layers = app(&h).layers.clone();
+    let groups = corridor_viewer::model::spread::shared_points(&layers);
+    let (at, members) = groups
+        .iter()
+        .max_by_key(|(_, m)| m.len())
+        .cloned()
+        .expect("features share a point");
+    assert!(
+        members.len() >= 5,
+        "Gwadar's town point holds {}",
+        members.len()
+    );
+    let lon_lat = corridor_viewer::model::view::LonLat::from_world(at);
+    if let Some(app) = h.state_mut().as_mut() {
+        app.map_memory
+            .center_at(walkers::lon_lat(lon_lat.lon, lon_lat.lat));
+        let _ = app.map_memory.set_zoom(12.0);
+    }
+    h.run();
+    let view = app(&h).last_view.expect("drawn");
+    let spread = corridor_viewer::render::spread_at(&app(&h).layers, &view);
+    let positions: Vec<Pos2> = members.iter().map(|m| view.pos(at) + spread[m]).collect();
+    for (i, a) in positions.iter().enumerate() {
+        for b in &positions[i + 1..] {
+            assert!(a.distance(*b) >= 11.0, "markers overlap: {a:?} {b:?}");
+        }
+    }
+    for (&(layer, feature), pos) in members.iter().zip(&positions) {
+        click_at(&mut h, *pos);
+        assert_eq!(
+            app(&h).selection,
+            Some(corridor_viewer::render::FeatureRef { layer, feature }),
+            "a click on {pos:?} opens its own feature"
+        );
+    }
+    // The true point still gives them all.
+    let at_point = corridor_viewer::app::features_at(&app(&h).layers, &view, view.pos(at));
+    assert!(at_point.len() >= members.len(), "{at_point:?}");
+}

@@ -22,8 +22,31 @@ const HIT_TOLERANCE_PT: f64 = 5.0;
 /// Disclaimer drawn on the map and every export.
 pub const DISCLAIMER: &str = "Boundaries are not authoritative.";
 
-/// Features under a screen position, top layer first, nearest first within a layer.
+/// Features under a screen position, top layer first, nearest first within a layer; a marker
+/// spread around a point it shares is found where it is drawn (alone), the point itself still
+/// gives all that share it.
 pub fn features_at(layers: &[Layer], view: &View, pos: Pos2) -> Vec<FeatureRef> {
+    let spread: Vec<FeatureRef> = crate::render::spread_at(layers, view)
+        .into_iter()
+        .filter(|((li, fi), offset)| {
+            let Some(layer) = layers.get(*li) else {
+                return false;
+            };
+            let radius = layer.style.point_radius_pt * 1.4;
+            layer
+                .features
+                .get(*fi)
+                .and_then(|f| match f.parts.as_slice() {
+                    [crate::model::layer::Part::Point(w)] => Some(*w),
+                    _ => None,
+                })
+                .is_some_and(|w| (view.pos(w) + *offset).distance(pos) <= radius)
+        })
+        .map(|((layer, feature), _)| FeatureRef { layer, feature })
+        .collect();
+    if !spread.is_empty() {
+        return spread;
+    }
     let p = view
         .transform
         .to_world([f64::from(pos.x), f64::from(pos.y)]);

@@ -16,6 +16,7 @@ mod session;
 mod sources_ui;
 mod table_ui;
 
+pub use map_ui::features_at;
 pub use session::default_session_path;
 
 use std::path::PathBuf;

@@ -16,6 +16,7 @@ pub mod lod;
 pub mod measure;
 pub mod search;
 pub mod session;
+pub mod spread;
 pub mod style;
 pub mod table;
 pub mod triangulate;

@@ -385,14 +385,30 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
     }
 }
 
-/// One feature's point markers.
-fn feature_markers(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
+/// One feature's point markers, moved by `offset` points when it is spread around a point it
+/// shares (then with a leader line to the true point, marked by a small dot).
+fn feature_markers(
+    view: &View,
+    f: &Feature,
+    paint: &Paint,
+    selected: bool,
+    offset: egui::Vec2,
+    out: &mut Vec<Shape>,
+) {
     let r = paint.marker_radius_pt;
     let estimated = f.confidence().is_some_and(|c| c.is_estimate());
     let color = color32(paint.marker);
     for part in &f.parts {
         let Part::Point(w) = part else { continue };
-        let c = view.pos(*w);
+        let truth = view.pos(*w);
+        let c = truth + offset;
+        if offset != egui::Vec2::ZERO {
+            out.push(Shape::line_segment(
+                [truth, c],
+                Stroke::new(1.0, palette::MARKER_EDGE),
+            ));
+            out.push(Shape::circle_filled(truth, 2.5, palette::MARKER_EDGE));
+        }
         if selected {
             out.push(Shape::circle_filled(c, r + 6.0, palette::SELECTION));
             out.push(Shape::circle_stroke(
@@ -457,6 +473,7 @@ pub fn layer_shapes(
     selected: Option<FeatureRef>,
 ) -> (Vec<Shape>, Vec<BoxPx>) {
     let visible_world = view.visible_world(20.0);
+    let spread = spread_at(layers, view);
     let mut out = Vec::new();
     let mut marker_boxes = Vec::new();
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
@@ -473,11 +490,15 @@ pub fn layer_shapes(
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
         for (r, f) in visible_features(li, layer, visible_world) {
             let paint = paint_of(layer, categories, f);
-            feature_markers(view, f, &paint, selected == Some(r), &mut out);
+            let offset = spread
+                .get(&(r.layer, r.feature))
+                .copied()
+                .unwrap_or_default();
+            feature_markers(view, f, &paint, selected == Some(r), offset, &mut out);
             let rad = paint.marker_radius_pt + 1.0;
             marker_boxes.extend(f.parts.iter().filter_map(|p| match p {
                 Part::Point(w) => {
-                    let c = view.pos(*w);
+                    let c = view.pos(*w) + offset;
                     Some(BoxPx {
                         min: [c.x - rad, c.y - rad],
                         max: [c.x + rad, c.y + rad],
@@ -505,10 +526,30 @@ pub fn selection_shapes(
         && let Some(f) = layer.features.get(r.feature)
     {
         let paint = paint_of(layer, categories, f);
+        let offset = spread_at(layers, view)
+            .get(&(r.layer, r.feature))
+            .copied()
+            .unwrap_or_default();
         feature_lines(view, f, &paint, true, &mut out);
-        feature_markers(view, f, &paint, true, &mut out);
+        feature_markers(view, f, &paint, true, offset, &mut out);
     }
     out
+}
+
+/// The offsets of markers spread around the points they share, at the view's zoom.
+pub fn spread_at(
+    layers: &[Layer],
+    view: &View,
+) -> std::collections::HashMap<crate::model::spread::Member, egui::Vec2> {
+    let marker_pt = layers
+        .iter()
+        .filter(|l| l.visible)
+        .map(|l| l.style.point_radius_pt)
+        .fold(5.0, f32::max);
+    crate::model::spread::spread_offsets(layers, view.transform.zoom(), marker_pt)
+        .into_iter()
+        .map(|(m, [x, y])| (m, egui::vec2(x, y)))
+        .collect()
 }
 
 /// The features of `layer` whose boxes meet `visible`, in file order.

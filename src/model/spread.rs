@@ -1,0 +1,129 @@
+//! Sites that share one point (several projects on one town point) spread around it at city
+//! zoom, each marker on a ring with a leader line to the true point, so each can be seen and
+//! clicked. Pure: which features share a point, and each one's offset on screen.
+
+use std::collections::HashMap;
+
+use super::layer::{Layer, Part};
+use super::view::WorldPos;
+
+/// From this zoom, markers sharing a point are spread around it.
+pub const SPREAD_FROM_ZOOM: f64 = 11.0;
+
+/// A feature by layer and index.
+pub type Member = (usize, usize);
+
+/// Features of the visible layers whose single point is the same position, in layer and file
+/// order; only groups of two or more.
+pub fn shared_points(layers: &[Layer]) -> Vec<(WorldPos, Vec<Member>)> {
+    let mut groups: HashMap<(u64, u64), (WorldPos, Vec<Member>)> = HashMap::new();
+    for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
+        for (fi, f) in layer.features.iter().enumerate() {
+            if let [Part::Point(w)] = f.parts.as_slice() {
+                groups
+                    .entry((w.x.to_bits(), w.y.to_bits()))
+                    .or_insert((*w, Vec::new()))
+                    .1
+                    .push((li, fi));
+            }
+        }
+    }
+    let mut out: Vec<_> = groups.into_values().filter(|(_, m)| m.len() > 1).collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// Offsets in points of `n` markers on a ring around their point, the first straight above,
+/// clockwise; the ring grows with `n` so neighbours (radius `marker_pt`) do not touch.
+pub fn ring_offsets(n: usize, marker_pt: f32) -> Vec<[f32; 2]> {
+    let gap = 2.0 * marker_pt + 4.0;
+    let radius = (gap * n as f32 / std::f32::consts::TAU).max(2.5 * marker_pt + 6.0);
+    (0..n)
+        .map(|i| {
+            let a = -std::f32::consts::FRAC_PI_2 + std::f32::consts::TAU * i as f32 / n as f32;
+            [radius * a.cos(), radius * a.sin()]
+        })
+        .collect()
+}
+
+/// Each spread feature's offset on screen, in points, at `zoom` (none below
+/// [`SPREAD_FROM_ZOOM`]).
+pub fn spread_offsets(layers: &[Layer], zoom: f64, marker_pt: f32) -> HashMap<Member, [f32; 2]> {
+    if zoom < SPREAD_FROM_ZOOM {
+        return HashMap::new();
+    }
+    shared_points(layers)
+        .into_iter()
+        .flat_map(|(_, members)| {
+            let offsets = ring_offsets(members.len(), marker_pt);
+            members.into_iter().zip(offsets)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layer::{Feature, LayerOrigin};
+    use crate::model::style::LayerStyle;
+
+    fn point(lon: f64, lat: f64) -> Feature {
+        Feature::new(
+            "p".into(),
+            serde_json::Map::new(),
+            Some(geo::point!(x: lon, y: lat).into()),
+        )
+    }
+
+    #[test]
+    fn nine_markers_on_one_point_do_not_overlap_on_their_ring() {
+        let offsets = ring_offsets(9, 7.0);
+        for (i, a) in offsets.iter().enumerate() {
+            for b in &offsets[i + 1..] {
+                let d = (a[0] - b[0]).hypot(a[1] - b[1]);
+                assert!(d >= 14.0, "{d} between markers of radius 7");
+            }
+            // Off the true point by more than a marker.
+            assert!(a[0].hypot(a[1]) > 14.0);
+        }
+        assert!(
+            offsets[0][1] < 0.0 && offsets[0][0].abs() < 1e-3,
+            "the first above"
+        );
+    }
+
+    #[test]
+    fn only_features_sharing_a_point_spread_and_only_close_in() {
+        let layers = vec![
+            Layer::new(
+                "a",
+                "A",
+                LayerOrigin::Catalog,
+                LayerStyle::default(),
+                vec![point(62.33, 25.12), point(62.33, 25.12), point(63.0, 26.0)],
+            ),
+            Layer::new(
+                "b",
+                "B",
+                LayerOrigin::Catalog,
+                LayerStyle::default(),
+                vec![point(62.33, 25.12)],
+            ),
+        ];
+        let groups = shared_points(&layers);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].1, vec![(0, 0), (0, 1), (1, 0)]);
+        assert_eq!(spread_offsets(&layers, 12.0, 7.0).len(), 3);
+        assert!(
+            spread_offsets(&layers, 8.0, 7.0).is_empty(),
+            "not at regional zoom"
+        );
+        let mut hidden = layers;
+        hidden[1].visible = false;
+        assert_eq!(
+            spread_offsets(&hidden, 12.0, 7.0).len(),
+            2,
+            "hidden layers do not count"
+        );
+    }
+}
