@@ -809,10 +809,15 @@ fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
     assert!(later.values().all(|&n| n <= 2), "{later:?}");
     assert!(later.values().any(|&n| n == 2), "retried: {later:?}");
     // The offline basemap is one click away.
+    use_the_offline_basemap(&mut h);
+}
+
+/// Click the offline note's "Use the offline basemap": the atlas is shown again.
+fn use_the_offline_basemap(h: &mut Harness<'static, Option<CorridorApp>>) {
     h.get_by_label("Use the offline basemap").click();
     h.run();
     assert_eq!(
-        app(&h).basemap_source,
+        app(h).basemap_source,
         corridor_viewer::app::BasemapSource::OfflineAtlas
     );
 }
@@ -1024,12 +1029,7 @@ fn a_vector_server_answering_web_pages_or_errors_gets_the_offline_note() {
             steps += 1;
         }
         assert!(server.requests() > 0, "tiles were asked for");
-        h.get_by_label("Use the offline basemap").click();
-        h.run();
-        assert_eq!(
-            app(&h).basemap_source,
-            corridor_viewer::app::BasemapSource::OfflineAtlas
-        );
+        use_the_offline_basemap(&mut h);
     }
 }
 
