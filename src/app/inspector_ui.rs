@@ -115,9 +115,11 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                 ui.label(text);
             }
             None => {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    "position accuracy not stated (the file gives no confidence grade): unverified, not an estimate",
+                ui.label(
+                    RichText::new(
+                        "position accuracy not stated (the file gives no confidence grade): unverified, not an estimate",
+                    )
+                    .weak(),
                 );
             }
         }
