@@ -1105,3 +1105,31 @@ fn projects_sharing_gwadar_s_point_spread_at_city_zoom_and_each_click_opens_its_
     let at_point = corridor_viewer::app::features_at(&app(&h).layers, &view, view.pos(at));
     assert!(at_point.len() >= members.len(), "{at_point:?}");
 }
+
+#[test]
+fn the_overlap_chooser_names_each_entry_s_layer_and_status_and_fits_the_window() {
+    let mut h = harness();
+    let pos = screen_pos_of(&h, "connectivity", "Gwadar Port");
+    click_at(&mut h, pos);
+    h.get_by_label("Several features here — choose one:");
+    // Grouped under their layers' titles (the layers panel has them too: more than one each).
+    for title in [
+        "Regional Connectivity corridor",
+        "Livelihood corridor",
+        "Border markets",
+    ] {
+        assert!(
+            h.query_all_by_label(title).count() >= 2,
+            "{title} heads its group in the chooser"
+        );
+    }
+    // Each entry's status beside it, as the data says.
+    assert!(h.query_all_by_label("operational").count() >= 1);
+    assert!(h.query_all_by_label("planned").count() >= 1);
+    // The whole chooser within the 800-point window (it scrolls inside).
+    let cancel = h.get_by_label("Cancel").rect();
+    assert!(cancel.bottom() <= 800.0, "Cancel at {cancel:?}");
+    h.get_by_label("Gwadar Port").click();
+    h.run();
+    assert!(app(&h).selection.is_some());
+}

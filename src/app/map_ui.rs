@@ -275,7 +275,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 tile_status_ui(ui, rect, health, commands);
             }
             if let Some((pos, refs)) = pick_list {
-                pick_list_ui(ui, layers, *pos, refs, commands);
+                pick_list_ui(ui, layers, categories, &view, *pos, refs, commands);
             }
         });
     app.last_view = view_out;
@@ -353,34 +353,108 @@ fn tile_status_ui(ui: &mut Ui, map: Rect, health: Health, commands: &mut Vec<Com
         });
 }
 
+/// The chooser for several features under a click: grouped by layer (swatch and title), each
+/// with its status, scrolling within the window, and the entry under the pointer highlighted on
+/// the map.
 fn pick_list_ui(
     ui: &Ui,
     layers: &[Layer],
+    categories: Option<&crate::model::style::Categories>,
+    view: &View,
     pos: Pos2,
     refs: &[FeatureRef],
     commands: &mut Vec<Command>,
 ) {
+    let screen = ui.ctx().content_rect();
+    // Below the click when there is room, else above it; never off the window.
+    let below = pos.y < screen.center().y;
+    let (anchor, pivot, room) = if below {
+        (
+            pos + vec2(8.0, 8.0),
+            egui::Align2::LEFT_TOP,
+            screen.bottom() - pos.y - 24.0,
+        )
+    } else {
+        (
+            pos + vec2(8.0, -8.0),
+            egui::Align2::LEFT_BOTTOM,
+            pos.y - screen.top() - 24.0,
+        )
+    };
+    let mut groups: Vec<(usize, Vec<FeatureRef>)> = Vec::new();
+    for &r in refs {
+        match groups.iter_mut().find(|(l, _)| *l == r.layer) {
+            Some((_, g)) => g.push(r),
+            None => groups.push((r.layer, vec![r])),
+        }
+    }
+    let mut hovered = None;
     egui::Area::new(ui.scope_id().with("pick_list"))
-        .fixed_pos(pos + vec2(8.0, 8.0))
+        .fixed_pos(anchor)
+        .pivot(pivot)
         .order(egui::Order::Foreground)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.label(egui::RichText::new("Several features here — choose one:").strong());
-                for &r in refs {
-                    let layer_title = layers.get(r.layer).map_or("", |l| l.title.as_str());
-                    if ui
-                        .button(feature_name(layers, r))
-                        .on_hover_text(layer_title)
-                        .clicked()
-                    {
-                        commands.push(Command::Select(r));
-                    }
-                }
+                egui::ScrollArea::vertical()
+                    .max_height((room - 60.0).max(80.0))
+                    .show(ui, |ui| {
+                        for (li, group) in &groups {
+                            let Some(layer) = layers.get(*li) else {
+                                continue;
+                            };
+                            ui.horizontal(|ui| {
+                                let (rect, _) =
+                                    ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
+                                ui.painter().rect_filled(
+                                    rect,
+                                    2.0,
+                                    crate::render::color32(layer.style.color),
+                                );
+                                ui.label(egui::RichText::new(&layer.title).weak());
+                            });
+                            for &r in group {
+                                let status = layer
+                                    .features
+                                    .get(r.feature)
+                                    .and_then(|f| f.text("status"))
+                                    .unwrap_or("");
+                                ui.horizontal(|ui| {
+                                    ui.add_space(16.0);
+                                    let button = ui.button(feature_name(layers, r));
+                                    if button.hovered() {
+                                        hovered = Some(r);
+                                    }
+                                    if button.clicked() {
+                                        commands.push(Command::Select(r));
+                                    }
+                                    if !status.is_empty() {
+                                        ui.label(egui::RichText::new(status).weak());
+                                    }
+                                });
+                            }
+                        }
+                    });
                 if ui.small_button("Cancel").clicked() {
                     commands.push(Command::ClearSelection);
                 }
             });
         });
+    if let Some(r) = hovered {
+        let painter = ui
+            .ctx()
+            .layer_painter(egui::LayerId::new(
+                egui::Order::Middle,
+                ui.scope_id().with("pick_hover"),
+            ))
+            .with_clip_rect(view.rect);
+        painter.extend(crate::render::selection_shapes(
+            layers,
+            categories,
+            view,
+            Some(r),
+        ));
+    }
 }
 
 /// Zoom buttons, scale bar, attribution and disclaimer.
