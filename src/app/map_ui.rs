@@ -366,19 +366,14 @@ fn pick_list_ui(
     commands: &mut Vec<Command>,
 ) {
     let screen = ui.ctx().content_rect();
-    // Below the click when there is room, else above it; never off the window.
-    let below = pos.y < screen.center().y;
-    let (anchor, pivot, room) = if below {
-        (
-            pos + vec2(8.0, 8.0),
-            egui::Align2::LEFT_TOP,
-            screen.bottom() - pos.y - 24.0,
-        )
+    // Below the click when it is in the upper half, else in the space above it; never off the
+    // window. Placed by its top-left corner, so it stays put whatever its content's height.
+    let (anchor, room) = if pos.y < screen.center().y {
+        (pos + vec2(8.0, 8.0), screen.bottom() - pos.y - 24.0)
     } else {
         (
-            pos + vec2(8.0, -8.0),
-            egui::Align2::LEFT_BOTTOM,
-            pos.y - screen.top() - 24.0,
+            Pos2::new(pos.x + 8.0, screen.top() + 40.0),
+            pos.y - screen.top() - 56.0,
         )
     };
     let mut groups: Vec<(usize, Vec<FeatureRef>)> = Vec::new();
@@ -391,7 +386,6 @@ fn pick_list_ui(
     let mut hovered = None;
     egui::Area::new(ui.scope_id().with("pick_list"))
         .fixed_pos(anchor)
-        .pivot(pivot)
         .order(egui::Order::Foreground)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
