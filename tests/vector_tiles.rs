@@ -616,3 +616,78 @@ fn golden_images_of_vector_gwadar_and_islamabad() {
         golden::assert_matches_golden(name, &img);
     }
 }
+
+#[test]
+fn a_tile_with_a_broken_feature_draws_the_rest_and_names_it_once() {
+    use geozero::mvt::{Message, Tile, tile};
+    let zz = |v: i32| ((v << 1) ^ (v >> 31)) as u32;
+    let line = |geometry: Vec<u32>| tile::Feature {
+        id: None,
+        tags: vec![0, 0],
+        r#type: Some(tile::GeomType::Linestring as i32),
+        geometry,
+    };
+    let roads = tile::Layer {
+        version: 2,
+        name: "transportation".into(),
+        features: vec![
+            // A motorway across the tile, and one whose LineTo runs past its end.
+            line(vec![9, zz(0), zz(2048), 10, zz(4096), zz(0)]),
+            line(vec![9, zz(0), zz(100), 18, zz(50)]),
+        ],
+        keys: vec!["class".into()],
+        values: vec![tile::Value {
+            string_value: Some("motorway".into()),
+            ..Default::default()
+        }],
+        extent: Some(4096),
+    };
+    let bytes = Tile {
+        layers: vec![roads],
+    }
+    .encode_to_vec();
+    let decoded = decode(&bytes).expect("decode");
+    assert_eq!(
+        decoded
+            .layer("transportation")
+            .expect("layer")
+            .features
+            .len(),
+        1
+    );
+    assert_eq!(decoded.problems.len(), 1, "{:?}", decoded.problems);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("partly.mbtiles");
+    let at = LonLat::new(73.05, 33.70).to_world();
+    let (x, y) = ((at.x * 4096.0) as u32, (at.y * 4096.0) as u32);
+    corridor_viewer::tiles::mbtiles::write_pack(
+        &path,
+        &[("format", "pbf"), ("minzoom", "12"), ("maxzoom", "12")],
+        &[(12, x, y, gzip(&bytes))],
+    )
+    .expect("write");
+    let v = open(&path);
+    let centre = WorldPos::new((f64::from(x) + 0.5) / 4096.0, (f64::from(y) + 0.5) / 4096.0);
+    let view = view_at(LonLat::from_world(centre), 12.0, [200.0, 200.0], 1.0);
+    let frame = v.frame_complete(&view, true, Duration::from_secs(10));
+    assert_eq!(frame.tiles.len(), 1, "the rest of the tile draws");
+    assert!(!frame.tiles[0].art.mesh.is_empty());
+    let p = v.problems();
+    assert_eq!(p.bad_tiles, 0);
+    assert_eq!(p.examples.len(), 1, "{:?}", p.examples);
+    assert!(
+        p.examples[0].starts_with(&format!(
+            "tile 12/{x}/{y}: layer \"transportation\": 1 features"
+        )),
+        "{:?}",
+        p.examples
+    );
+    // Drawn again at another zoom: not named again.
+    v.frame_complete(
+        &view_at(LonLat::from_world(centre), 13.0, [200.0, 200.0], 1.0),
+        true,
+        Duration::from_secs(10),
+    );
+    assert_eq!(v.problems().examples.len(), 1);
+}

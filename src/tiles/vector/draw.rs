@@ -10,7 +10,7 @@ use egui::epaint::{Mesh, Shape, Stroke, TessellationOptions, Tessellator, Vertex
 use egui::{Color32, Pos2, Rect};
 
 use super::decode::{TileFeature, TileGeometry, TilePoint, VectorTile};
-use super::schema::{Kind, RoadClass, Schema, also, kind, name};
+use super::schema::{Kind, Schema, also, kind, name};
 use super::style::{LabelStyle, StyleContext, Symbol, symbols};
 use crate::model::labels::BoxPx;
 use crate::model::view::{WorldPos, WorldRect};
@@ -51,8 +51,6 @@ pub struct TileArt {
     pub picks: Vec<Pickable>,
     /// The tile's schema.
     pub schema: Option<Schema>,
-    /// Layers that could not be read.
-    pub problems: Vec<String>,
     /// Bytes held (mesh, labels, picks), for the cache's bound.
     pub bytes: usize,
 }
@@ -188,7 +186,6 @@ pub fn prepare(
         labels,
         picks,
         schema: Some(schema),
-        problems: tile.problems.clone(),
         bytes,
     }
 }
@@ -209,51 +206,44 @@ fn pick_bytes(p: &Pickable) -> usize {
     std::mem::size_of::<Pickable>() + points * std::mem::size_of::<TilePoint>() + properties
 }
 
-/// A polygon (outer ring, then holes) filled through earcutr, appended to `mesh`.
+/// A polygon (outer ring, then holes) filled through the model's triangulation (earcutr),
+/// appended to `mesh`; rings of fewer than three points are left out (an outer one: nothing).
 fn fill(mesh: &mut Mesh, rings: &[Vec<TilePoint>], size_pt: f32, color: Color32) {
-    let mut flat = Vec::new();
-    let mut holes = Vec::new();
-    for (i, ring) in rings.iter().enumerate() {
-        // Rings arrive closed: earcut wants them open.
-        let open = match ring.split_last() {
-            Some((last, rest)) if Some(last) == ring.first() => rest,
-            _ => ring.as_slice(),
-        };
-        if open.len() < 3 {
-            if i == 0 {
-                return;
-            }
-            continue;
-        }
-        if i > 0 {
-            holes.push(flat.len() / 2);
-        }
-        flat.extend(open.iter().flat_map(|p| [f64::from(p[0]), f64::from(p[1])]));
-    }
-    let Ok(triangles) = earcutr::earcut(&flat, &holes, 2) else {
+    use crate::model::triangulate::{open_ring, triangulate};
+    let rings: Vec<Vec<WorldPos>> = rings
+        .iter()
+        .map(|r| {
+            open_ring(
+                r.iter()
+                    .map(|p| WorldPos::new(f64::from(p[0]), f64::from(p[1])))
+                    .collect(),
+            )
+        })
+        .enumerate()
+        .filter(|(i, r)| *i == 0 || r.len() >= 3)
+        .map(|(_, r)| r)
+        .collect();
+    let triangles = triangulate(&rings);
+    if triangles.is_empty() {
         return;
-    };
+    }
     let base = mesh.vertices.len() as u32;
-    mesh.vertices.extend(flat.chunks_exact(2).map(|p| Vertex {
-        pos: Pos2::new(p[0] as f32 * size_pt, p[1] as f32 * size_pt),
+    mesh.vertices.extend(rings.iter().flatten().map(|p| Vertex {
+        pos: Pos2::new(p.x as f32 * size_pt, p.y as f32 * size_pt),
         uv: egui::epaint::WHITE_UV,
         color,
     }));
-    mesh.indices
-        .extend(triangles.into_iter().map(|i| base + i as u32));
+    mesh.indices.extend(triangles.into_iter().map(|i| base + i));
 }
 
 /// Where and what a feature's label says.
 fn label_seed(f: &TileFeature, k: &Kind, style: LabelStyle) -> Option<LabelSeed> {
     let mut style = style;
     let text = match k {
-        Kind::RoadName { class } => match f.text("ref").filter(|r| !r.trim().is_empty()) {
+        Kind::RoadName { .. } => match f.text("ref").filter(|r| !r.trim().is_empty()) {
             // Several numbers on one road ("N-5;N-35"): the first.
             Some(r) => r.split(';').next().unwrap_or(r).trim().to_string(),
-            None if *class >= RoadClass::Secondary || style.priority < 150.0 => {
-                style.shield = false;
-                name(f)?.to_string()
-            }
+            // No number: the road's name, not on a shield.
             None => {
                 style.shield = false;
                 name(f)?.to_string()

@@ -70,6 +70,8 @@ struct State {
     schema: Option<Schema>,
     /// Tiles that could not be decoded (named once).
     bad_tiles: HashSet<TileAddress>,
+    /// Tiles decoded with some layers or features skipped (named once).
+    partly_read: HashSet<TileAddress>,
     problems: Vec<String>,
     /// The last network error, for messages.
     last_network_error: Option<String>,
@@ -170,6 +172,11 @@ impl VectorTiles {
             examples: s.problems.clone(),
             network: s.last_network_error.clone(),
         }
+    }
+
+    /// Bytes of prepared tiles held in memory now.
+    pub fn memory_bytes(&self) -> usize {
+        self.shared.lock().bytes
     }
 
     /// Ask again for tiles that failed to arrive over the network.
@@ -318,16 +325,29 @@ fn work(shared: &Shared) {
             }
         };
         let result = produce(&shared.bytes, key);
+        // Art let go is freed after the lock is released: freeing a large mesh takes time a
+        // frame waiting for the lock should not spend.
+        let mut let_go: Vec<Arc<TileArt>> = Vec::new();
         let mut s = shared.lock();
         s.running.remove(&key);
         let entry = match result {
-            Ok(art) => {
+            Ok((art, problems)) => {
+                // Layers or features the tile could not read, named once per tile.
+                if !problems.is_empty() && s.partly_read.insert(key.addr) {
+                    for p in problems {
+                        let text = format!("tile {}: {p}", key.addr);
+                        log::warn!("{}: {text}", shared.bytes.describe());
+                        if s.problems.len() < 20 {
+                            s.problems.push(text);
+                        }
+                    }
+                }
                 if let Some(a) = &art {
                     s.bytes += a.bytes;
                     if s.schema.is_none() {
                         s.schema = a.schema;
                     }
-                    s.latest.insert(key.addr, Arc::clone(a));
+                    let_go.extend(s.latest.insert(key.addr, Arc::clone(a)));
                 }
                 let used = s.tick;
                 Entry::Ready { art, used }
@@ -347,9 +367,13 @@ fn work(shared: &Shared) {
                 Entry::Failed { network: false }
             }
         };
-        s.entries.insert(key, entry);
-        evict(&mut s);
+        if let Some(Entry::Ready { art: Some(old), .. }) = s.entries.insert(key, entry) {
+            s.bytes = s.bytes.saturating_sub(old.bytes);
+            let_go.push(old);
+        }
+        evict(&mut s, &mut let_go);
         drop(s);
+        drop(let_go);
         shared.done.notify_all();
         (shared.repaint)();
     }
@@ -360,16 +384,18 @@ enum Failure {
     Bad(String),
 }
 
-fn produce(bytes: &TileBytes, key: Key) -> Result<Option<Arc<TileArt>>, Failure> {
+/// A tile prepared (or nothing there), with what of it could not be read.
+type Produced = (Option<Arc<TileArt>>, Vec<String>);
+
+fn produce(bytes: &TileBytes, key: Key) -> Result<Produced, Failure> {
     let data = match bytes.tile(key.addr) {
         Ok(Some(d)) => d,
-        Ok(None) => return Ok(None),
-        Err(FetchError::Network(e)) => return Err(Failure::Network(e)),
-        Err(FetchError::NotATile(e)) => return Err(Failure::Network(e)),
+        Ok(None) => return Ok((None, Vec::new())),
+        Err(FetchError::Network(e) | FetchError::NotATile(e)) => return Err(Failure::Network(e)),
         Err(FetchError::Pack(e)) => return Err(Failure::Bad(e)),
     };
     let tile = decode(&data).map_err(|e| Failure::Bad(e.to_string()))?;
-    let mut art = prepare(
+    let art = prepare(
         &tile,
         key.addr,
         StyleContext {
@@ -378,12 +404,12 @@ fn produce(bytes: &TileBytes, key: Key) -> Result<Option<Arc<TileArt>>, Failure>
         },
         f32::from(key.ppp_centi) / 100.0,
     );
-    art.problems = tile.problems;
-    Ok(Some(Arc::new(art)))
+    Ok((Some(Arc::new(art)), tile.problems))
 }
 
-/// Let go of the least recently drawn tiles while past the memory bound.
-fn evict(s: &mut State) {
+/// Let go of the least recently drawn tiles while past the memory bound (into `let_go`, for
+/// the caller to free once it has released the lock).
+fn evict(s: &mut State, let_go: &mut Vec<Arc<TileArt>>) {
     if s.bytes <= MEMORY_BOUND_BYTES {
         return;
     }
@@ -407,16 +433,9 @@ fn evict(s: &mut State) {
                 .get(&key.addr)
                 .is_some_and(|a| Arc::ptr_eq(a, &art))
             {
-                s.latest.remove(&key.addr);
+                let_go.extend(s.latest.remove(&key.addr));
             }
+            let_go.push(art);
         }
-    }
-}
-
-/// Bytes of prepared tiles held now.
-impl VectorTiles {
-    /// Bytes of prepared tiles held in memory now.
-    pub fn memory_bytes(&self) -> usize {
-        self.shared.lock().bytes
     }
 }

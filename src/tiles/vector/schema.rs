@@ -390,7 +390,7 @@ fn protomaps(layer: &str, f: &TileFeature) -> Option<Kind> {
                 rank: f.number("min_zoom").map_or(10.0, |z| z as f32),
             },
         },
-        "earth" => return None,
+        // `earth` is land: the offline atlas draws its own.
         _ => return None,
     })
 }
