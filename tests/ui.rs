@@ -297,15 +297,26 @@ fn drop_files(
             .dropped_files
             .push(std::sync::Arc::new(DroppedPath(p.clone())));
     }
-    for _ in 0..250 {
+    step_until(h, 250, |a| {
+        a.layers.len() >= expected_layers && !a.messages.is_empty()
+    });
+    h.run();
+}
+
+/// Frames, 20 ms apart, until `done` says so (or `tries` frames): for work the app does in the
+/// background (loading files, preparing tiles).
+fn step_until(
+    h: &mut Harness<'static, Option<CorridorApp>>,
+    tries: usize,
+    done: impl Fn(&CorridorApp) -> bool,
+) {
+    for _ in 0..tries {
         h.step();
-        let app = app(h);
-        if app.layers.len() >= expected_layers && !app.messages.is_empty() {
+        if done(app(h)) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    h.run();
 }
 
 #[test]
@@ -433,13 +444,7 @@ fn the_session_comes_back_after_a_restart() {
     }
     assert!(session.exists(), "written");
     let mut h = harness_with_session(Some(session.clone()));
-    for _ in 0..250 {
-        h.step();
-        if app(&h).layers.len() == 8 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    step_until(&mut h, 250, |a| a.layers.len() == 8);
     let a = app(&h);
     assert_eq!(a.layers.len(), 8, "the opened file is opened again");
     assert_eq!(a.layers[0].id, "file:good", "at the bottom, as before");
@@ -955,13 +960,7 @@ mod osm;
 
 /// Frames until the vector tiles in view have arrived from the workers (or 10 s).
 fn until_vector_tiles_drawn(h: &mut Harness<'static, Option<CorridorApp>>) {
-    for _ in 0..500 {
-        h.step();
-        if app(h).label_report.drawn > 0 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    step_until(h, 500, |a| a.label_report.drawn > 0);
     h.run();
 }
 
@@ -1067,7 +1066,11 @@ fn add_tile_source_takes_a_tilejson_url() {
 fn projects_sharing_gwadar_s_point_spread_at_city_zoom_and_each_click_opens_its_own() {
     let mut h = harness();
     let layers = app(&h).layers.clone();
-    let groups = corridor_viewer::model::spread::shared_points(&layers);
+    let pakistan = corridor_viewer::model::view::WorldRect::from_lon_lat(
+        corridor_viewer::model::view::LonLat::new(60.0, 23.0),
+        corridor_viewer::model::view::LonLat::new(78.0, 38.0),
+    );
+    let groups = corridor_viewer::model::spread::shared_points(&layers, pakistan);
     let (at, members) = groups
         .iter()
         .max_by_key(|(_, m)| m.len())

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::layer::{Layer, Part};
-use super::view::WorldPos;
+use super::view::{WorldPos, WorldRect};
 
 /// From this zoom, markers sharing a point are spread around it.
 pub const SPREAD_FROM_ZOOM: f64 = 11.0;
@@ -13,12 +13,16 @@ pub const SPREAD_FROM_ZOOM: f64 = 11.0;
 /// A feature by layer and index.
 pub type Member = (usize, usize);
 
-/// Features of the visible layers whose single point is the same position, in layer and file
-/// order; only groups of two or more.
-pub fn shared_points(layers: &[Layer]) -> Vec<(WorldPos, Vec<Member>)> {
+/// Features of the visible layers inside `within` whose single point is the same position, in
+/// layer and file order; only groups of two or more. The layers' indexes find the features in
+/// `within`, so the cost is that of what is in view, not of the whole layers.
+pub fn shared_points(layers: &[Layer], within: WorldRect) -> Vec<(WorldPos, Vec<Member>)> {
     let mut groups: HashMap<(u64, u64), (WorldPos, Vec<Member>)> = HashMap::new();
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
-        for (fi, f) in layer.features.iter().enumerate() {
+        let mut in_view: Vec<usize> = layer.index.query(within).collect();
+        in_view.sort_unstable();
+        for fi in in_view {
+            let f = &layer.features[fi];
             if let [Part::Point(w)] = f.parts.as_slice() {
                 groups
                     .entry((w.x.to_bits(), w.y.to_bits()))
@@ -46,13 +50,18 @@ pub fn ring_offsets(n: usize, marker_pt: f32) -> Vec<[f32; 2]> {
         .collect()
 }
 
-/// Each spread feature's offset on screen, in points, at `zoom` (none below
-/// [`SPREAD_FROM_ZOOM`]).
-pub fn spread_offsets(layers: &[Layer], zoom: f64, marker_pt: f32) -> HashMap<Member, [f32; 2]> {
+/// Each spread feature inside `within` and its offset on screen, in points, at `zoom` (none
+/// below [`SPREAD_FROM_ZOOM`]).
+pub fn spread_offsets(
+    layers: &[Layer],
+    within: WorldRect,
+    zoom: f64,
+    marker_pt: f32,
+) -> HashMap<Member, [f32; 2]> {
     if zoom < SPREAD_FROM_ZOOM {
         return HashMap::new();
     }
-    shared_points(layers)
+    shared_points(layers, within)
         .into_iter()
         .flat_map(|(_, members)| {
             let offsets = ring_offsets(members.len(), marker_pt);
@@ -110,18 +119,30 @@ mod tests {
                 vec![point(62.33, 25.12)],
             ),
         ];
-        let groups = shared_points(&layers);
+        let world = WorldRect::from_lon_lat(
+            crate::model::view::LonLat::new(-179.0, -80.0),
+            crate::model::view::LonLat::new(179.0, 80.0),
+        );
+        let groups = shared_points(&layers, world);
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].1, vec![(0, 0), (0, 1), (1, 0)]);
-        assert_eq!(spread_offsets(&layers, 12.0, 7.0).len(), 3);
+        assert_eq!(spread_offsets(&layers, world, 12.0, 7.0).len(), 3);
         assert!(
-            spread_offsets(&layers, 8.0, 7.0).is_empty(),
+            spread_offsets(&layers, world, 8.0, 7.0).is_empty(),
             "not at regional zoom"
+        );
+        let elsewhere = WorldRect::from_lon_lat(
+            crate::model::view::LonLat::new(70.0, 30.0),
+            crate::model::view::LonLat::new(71.0, 31.0),
+        );
+        assert!(
+            spread_offsets(&layers, elsewhere, 12.0, 7.0).is_empty(),
+            "out of view"
         );
         let mut hidden = layers;
         hidden[1].visible = false;
         assert_eq!(
-            spread_offsets(&hidden, 12.0, 7.0).len(),
+            spread_offsets(&hidden, world, 12.0, 7.0).len(),
             2,
             "hidden layers do not count"
         );

@@ -546,7 +546,9 @@ pub fn spread_at(
         .filter(|l| l.visible)
         .map(|l| l.style.point_radius_pt)
         .fold(5.0, f32::max);
-    crate::model::spread::spread_offsets(layers, view.transform.zoom(), marker_pt)
+    // Markers a ring's width beyond the view still draw into it.
+    let within = view.visible_world(4.0 * marker_pt + 40.0);
+    crate::model::spread::spread_offsets(layers, within, view.transform.zoom(), marker_pt)
         .into_iter()
         .map(|(m, [x, y])| (m, egui::vec2(x, y)))
         .collect()
