@@ -53,6 +53,11 @@ fn view_at(lon_lat: LonLat, zoom: f64, size: [f32; 2], ppp: f32) -> View {
     }
 }
 
+/// The offline atlas (with its OpenStreetMap detail, or without) centred on `at`.
+fn offline_at(at: LonLat, zoom: f64, detail: bool) -> RenderedImage {
+    render(ViewSpec::Center { center: at, zoom }, None, detail, 1.0)
+}
+
 fn render(
     view: ViewSpec,
     tiles: Option<TileSourceSpec>,
@@ -201,27 +206,11 @@ fn motorway_pixels_where_the_pack_has_a_motorway_and_none_without_it() {
         );
     }
     // The offline atlas alone has no motorway there: the test can fail.
-    let img = render(
-        ViewSpec::Center {
-            center: at,
-            zoom: 12.0,
-        },
-        None,
-        false,
-        1.0,
-    );
+    let img = offline_at(at, 12.0, false);
     let c = img.info.view.pos(at.to_world());
     assert_eq!(pixels_near(&img, [c.x, c.y], 2, rgb(colors::MOTORWAY)), 0);
     // With the OSM detail (the offline default), the atlas has it too.
-    let img = render(
-        ViewSpec::Center {
-            center: at,
-            zoom: 12.0,
-        },
-        None,
-        true,
-        1.0,
-    );
+    let img = offline_at(at, 12.0, true);
     let c = img.info.view.pos(at.to_world());
     assert!(pixels_near(&img, [c.x, c.y], 2, rgb(colors::MOTORWAY)) >= 3);
 }
@@ -229,31 +218,15 @@ fn motorway_pixels_where_the_pack_has_a_motorway_and_none_without_it() {
 #[test]
 fn the_export_credits_openstreetmap_whenever_its_tiles_show() {
     let at = motorway_near_islamabad();
-    let with = render(
-        ViewSpec::Center {
-            center: at,
-            zoom: 12.0,
-        },
-        None,
-        true,
-        1.0,
-    );
+    let with = offline_at(at, 12.0, true);
     assert!(
         with.info.tiles.is_empty(),
         "the atlas's detail is not a tile source"
     );
     // The credit is a footnote line: compare the footers' ink.
-    let without = render(
-        ViewSpec::Center {
-            center: at,
-            zoom: 12.0,
-        },
-        None,
-        false,
-        1.0,
-    );
+    let without = offline_at(at, 12.0, false);
     let footer = |img: &RenderedImage| {
-        let top = (img.info.layout.footer.y * 1.0) as usize;
+        let top = img.info.layout.footer.y as usize;
         img.rgba
             .chunks(4)
             .skip(top * img.width as usize)
@@ -262,24 +235,8 @@ fn the_export_credits_openstreetmap_whenever_its_tiles_show() {
     };
     assert!(footer(&with) > footer(&without), "one more footnote line");
     // Below the detail's zoom the atlas alone is drawn, and not credited to OpenStreetMap.
-    let national = render(
-        ViewSpec::Center {
-            center: at,
-            zoom: 6.0,
-        },
-        None,
-        true,
-        1.0,
-    );
-    let atlas = render(
-        ViewSpec::Center {
-            center: at,
-            zoom: 6.0,
-        },
-        None,
-        false,
-        1.0,
-    );
+    let national = offline_at(at, 6.0, true);
+    let atlas = offline_at(at, 6.0, false);
     assert_eq!(national.rgba, atlas.rgba);
 }
 
