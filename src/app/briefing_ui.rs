@@ -324,10 +324,7 @@ impl CorridorApp {
             super::BasemapSource::OfflineAtlas => None,
             super::BasemapSource::Tiles(spec) => Some(spec.clone()),
             super::BasemapSource::Pack(path) => self
-                .packs
-                .get(path)
-                .map(|t| t.meta())
-                .or_else(|| self.vector_packs.get(path).map(|(m, _)| m))
+                .pack_meta(path)
                 .map(|meta| TileSourceSpec::for_pack(path, meta)),
         };
         let mut dialog = BriefingDialog::new(

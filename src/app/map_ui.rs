@@ -86,11 +86,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let pack = app.basemap_source.pack().map(std::path::Path::to_path_buf);
     let tile_attribution: Option<String> = match (&online, &pack) {
         (Some(spec), _) => Some(spec.attribution.clone()),
-        (None, Some(p)) => app
-            .packs
-            .get(p)
-            .map(|t| t.meta().attribution.clone())
-            .or_else(|| app.vector_packs.get(p).map(|(m, _)| m.attribution.clone())),
+        (None, Some(p)) => app.pack_meta(p).map(|m| m.attribution.clone()),
         (None, None) => None,
     };
     let vector_basemap = app.vector_basemap().is_some();

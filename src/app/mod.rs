@@ -762,6 +762,14 @@ impl CorridorApp {
         Ok(())
     }
 
+    /// What an open pack (raster or vector) says about itself.
+    pub fn pack_meta(&self, path: &std::path::Path) -> Option<&crate::tiles::mbtiles::PackMeta> {
+        self.packs
+            .get(path)
+            .map(crate::tiles::PackTiles::meta)
+            .or_else(|| self.vector_packs.get(path).map(|(m, _)| m))
+    }
+
     /// The tile packs that are open (raster and vector), sorted by file.
     pub fn pack_list(&self) -> Vec<(&std::path::Path, &crate::tiles::mbtiles::PackMeta)> {
         let mut list: Vec<_> = self
