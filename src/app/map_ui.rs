@@ -201,7 +201,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 Some(crate::render::Batches {
                     layers: &mut *batch,
                     generation,
-                    tiles: &mut *tile_batch,
+                    tiles: Some(&mut *tile_batch),
                 }),
             ));
 

@@ -177,13 +177,16 @@ fn footnote(
 
 /// Draw the whole page; raster `tiles` are drawn under the layers when the request has a
 /// raster source, the `vector` frame (prepared for this page's map view) over the offline
-/// basemap's areas when it has vector tiles or OpenStreetMap detail.
+/// basemap's areas when it has vector tiles or OpenStreetMap detail. With `layers` the
+/// thematic layers come from that background render (the screen's path: see
+/// [`crate::render::batch`]), shown once it has finished; without, they are drawn as shapes.
 pub fn compose(
     painter: &Painter,
     scene: &Scene<'_>,
     req: &BriefingRequest,
     tiles: Option<&mut dyn walkers::Tiles>,
     vector: Option<&crate::tiles::vector::VectorFrame>,
+    layers: Option<&mut crate::render::batch::LayerBatch>,
 ) -> ComposeInfo {
     let c = &req.composition;
     let [w, h] = req.size_pt;
@@ -282,7 +285,12 @@ pub fn compose(
         (Some(_), true) => BasemapDraw::Overlay,
         (Some(_), false) => BasemapDraw::Off,
     };
-    paint_map(painter, scene, &view, None, basemap_draw, vector, None);
+    let batches = layers.map(|b| crate::render::Batches {
+        layers: b,
+        generation: 1,
+        tiles: None,
+    });
+    paint_map(painter, scene, &view, None, basemap_draw, vector, batches);
     let map = view.rect;
     let mut scale_bar = None;
     if c.scale_bar {

@@ -2,7 +2,6 @@
 //! display, through the same drawing code as the screen.
 
 pub mod compose;
-pub mod raster;
 
 pub use compose::{BriefingRequest, ComposeInfo, compose, map_view};
 
@@ -90,7 +89,8 @@ pub fn render_briefing(
             egui::Pos2::ZERO,
             egui::vec2(w_pt, h_pt),
         )),
-        max_texture_side: Some(8192),
+        // The page's own textures (fonts, the layers' image), never a GPU's.
+        max_texture_side: Some(MAX_SIDE_PX as usize),
         ..Default::default()
     };
     if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
@@ -115,7 +115,11 @@ pub fn render_briefing(
         },
         None => Box::new(crate::tiles::http_tiles(spec, &ctx)),
     });
-    let mut textures = raster::Textures::default();
+    let mut textures = crate::render::raster::mesh::Textures::default();
+    // The layers are drawn as on the screen: culled, at the page's level of detail, dense data
+    // straight into pixels (over the cores), in the background while this thread waits.
+    let mut layer_batch = crate::render::batch::LayerBatch::default();
+    layer_batch.margin = 0.0;
     let started = std::time::Instant::now();
     let mut passes = 0u32;
     let (mut output, info) = loop {
@@ -125,7 +129,14 @@ pub fn render_briefing(
             let t = tiles
                 .as_mut()
                 .map(|t| t.as_mut() as &mut dyn walkers::Tiles);
-            info = Some(compose(ui.painter(), scene, req, t, vector_frame.as_ref()));
+            info = Some(compose(
+                ui.painter(),
+                scene,
+                req,
+                t,
+                vector_frame.as_ref(),
+                Some(&mut layer_batch),
+            ));
         });
         // Textures (fonts, arriving tiles) accumulate over the passes.
         textures.apply(&mut output.textures_delta);
@@ -151,6 +162,11 @@ pub fn render_briefing(
             // Once more, with the tiles.
             continue;
         }
+        if !layer_batch.is_done() {
+            // Once more, with the layers' image (however long they take: no network here).
+            layer_batch.finish(&ctx, std::time::Duration::from_secs(3600));
+            continue;
+        }
         let missing = missing_of(&info.tiles);
         if missing.is_empty() {
             break (output, info);
@@ -168,7 +184,11 @@ pub fn render_briefing(
     let primitives = ctx.tessellate(std::mem::take(&mut output.shapes), ppp);
     let width = (w_pt * req.scale).round() as u32;
     let height = (h_pt * req.scale).round() as u32;
-    let mut canvas = raster::Canvas::new(width as usize, height as usize, egui::Color32::WHITE);
+    let mut canvas = crate::render::raster::mesh::Canvas::new(
+        width as usize,
+        height as usize,
+        egui::Color32::WHITE,
+    );
     canvas.draw(&primitives, ppp, &textures);
     Ok(RenderedImage {
         width,

@@ -4,7 +4,6 @@
 //! a document that is not GeoJSON says what it looks like instead. Tolerant inside a good
 //! file: a feature that cannot be read is skipped with a warning naming it, and the rest load.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
@@ -15,6 +14,7 @@ use serde_json::{Map, Value};
 
 use super::fast_feature::fast_feature;
 use super::repair::repair_geometry;
+use super::text::Text;
 use crate::model::layer::Feature;
 
 /// A GeoJSON file that was read, possibly with skipped features.
@@ -126,24 +126,17 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, Lo
     let mut file = std::fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     progress.bytes_total.store(size, Ordering::Relaxed);
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    let mut chunk = vec![0u8; 1 << 22];
-    loop {
-        if progress.cancel.load(Ordering::Relaxed) {
-            return Err(LoadError::Cancelled {
-                path: path.to_path_buf(),
-            });
-        }
-        let n = match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error(e)),
-        };
-        bytes.extend_from_slice(&chunk[..n]);
+    let text = Text::read(&mut file, size, |n| {
         progress.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-    }
-    parse_bytes_with(&bytes, path, progress)
+        !progress.cancel.load(Ordering::Relaxed)
+    })
+    .map_err(io_error)?
+    .ok_or_else(|| LoadError::Cancelled {
+        path: path.to_path_buf(),
+    })?;
+    drop(file);
+    // The text is given back as the parser passes it (see `Text`).
+    parse_text(text.bytes(), path, progress, &|at| text.release_before(at))
 }
 
 /// Parse GeoJSON bytes; `path` names the source in messages.
@@ -156,6 +149,17 @@ pub fn parse_bytes_with(
     bytes: &[u8],
     path: &Path,
     progress: &Progress,
+) -> Result<LoadedFile, LoadError> {
+    parse_text(bytes, path, progress, &|_| {})
+}
+
+/// [`parse_bytes_with`], calling `release` with the place in `bytes` up to which the parser
+/// has read for good, every few hundred features.
+fn parse_text(
+    bytes: &[u8],
+    path: &Path,
+    progress: &Progress,
+    release: &dyn Fn(*const u8),
 ) -> Result<LoadedFile, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
@@ -211,6 +215,7 @@ pub fn parse_bytes_with(
         while de.end().is_err() {
             let read = DocSeed(FeaturesSeed {
                 progress,
+                release,
                 repaired: &mut repaired,
                 doc: docs.len(),
                 builder: &builder,
@@ -521,6 +526,7 @@ const BATCH: usize = 256;
 /// when it is not an array.
 struct FeaturesSeed<'a> {
     progress: &'a Progress,
+    release: &'a dyn Fn(*const u8),
     repaired: &'a mut usize,
     doc: usize,
     builder: &'a Sender<Vec<Pending>>,
@@ -531,6 +537,7 @@ impl FeaturesSeed<'_> {
     fn reborrow(&mut self) -> FeaturesSeed<'_> {
         FeaturesSeed {
             progress: self.progress,
+            release: self.release,
             repaired: &mut *self.repaired,
             doc: self.doc,
             builder: self.builder,
@@ -594,6 +601,8 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 // The builder only stops early when the load is abandoned.
                 let _ = self.builder.send(full);
+                // Everything before this feature has been copied out.
+                (self.release)(raw.get().as_ptr());
             }
         }
         if !batch.is_empty() {

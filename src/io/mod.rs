@@ -7,3 +7,4 @@ pub mod geojson;
 pub mod info;
 pub mod png;
 pub mod repair;
+pub mod text;

@@ -57,6 +57,11 @@ impl WorldPolygon {
     pub fn triangles(&self) -> &[u32] {
         self.triangles.get_or_init(|| triangulate(&self.rings))
     }
+
+    /// Whether its triangles were made (the path rasteriser fills rings and never asks).
+    pub fn is_triangulated(&self) -> bool {
+        self.triangles.get().is_some()
+    }
 }
 
 /// A line or area as drawn at some zoom, borrowed from a feature.

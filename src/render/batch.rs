@@ -20,8 +20,10 @@ use std::time::{Duration, Instant};
 use egui::epaint::{ClippedPrimitive, Mesh, Primitive, Shape, TessellationOptions, Tessellator};
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 
-use super::{BoxPx, View, layer_shapes};
-use crate::export::raster::{Canvas, Textures};
+use super::piece::{into_shapes, point_count};
+use super::raster::mesh::{Canvas, Textures};
+use super::raster::paths;
+use super::{BoxPx, View, layer_pieces};
 use crate::model::layer::Layer;
 use crate::model::style::Categories;
 use crate::model::view::{WorldPos, WorldRect};
@@ -39,9 +41,10 @@ struct BatchKey {
 /// Share of the view's size added on each side of the image.
 const MARGIN: f32 = 0.25;
 
-/// Meshes with more vertices than this are rasterised into an image: egui copies a mesh and
-/// uploads it to the GPU every frame, an image once.
-pub const MESH_LIMIT: usize = 100_000;
+/// Batches of more points than this are drawn into an image by the path rasteriser: egui
+/// copies a mesh and uploads it to the GPU every frame (about four vertices a point for a
+/// feathered line), an image once.
+pub const POINT_LIMIT: usize = 25_000;
 
 /// The layers as a background-rendered image, reused while nothing it depends on changes.
 pub struct LayerBatch {
@@ -53,8 +56,11 @@ pub struct LayerBatch {
     requested: Option<Requested>,
     /// Jobs submitted (for tests and the benchmark).
     pub rebuilds: u64,
-    /// Meshes with more vertices are rasterised ([`MESH_LIMIT`]).
-    pub mesh_limit: usize,
+    /// Batches of more points are drawn into an image ([`POINT_LIMIT`]).
+    pub point_limit: usize,
+    /// Share of the view's size drawn beyond each side, so a pan only moves the image
+    /// ([`MARGIN`] on screen; none for an export, whose view does not move).
+    pub margin: f32,
 }
 
 impl Default for LayerBatch {
@@ -65,7 +71,8 @@ impl Default for LayerBatch {
             texture: None,
             requested: None,
             rebuilds: 0,
-            mesh_limit: MESH_LIMIT,
+            point_limit: POINT_LIMIT,
+            margin: MARGIN,
         }
     }
 }
@@ -138,7 +145,7 @@ struct Job {
     /// The view widened by the margin.
     view: View,
     options: TessellationOptions,
-    mesh_limit: usize,
+    point_limit: usize,
     /// The image's top-left physical pixel and size.
     origin_px: [i64; 2],
     size_px: [usize; 2],
@@ -257,31 +264,27 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
             );
         }
     };
-    let (shapes, marker_boxes) = layer_shapes(&layers, categories.as_ref(), &job.view, None);
+    let (pieces, marker_boxes) = layer_pieces(&layers, categories.as_ref(), &job.view, None);
     if stale() {
         return None;
     }
     let batched = Instant::now();
     let ppp = job.view.pixels_per_point;
-    let mesh = tessellate_unless(shapes, ppp, job.options, &stale);
+    // Dense data goes straight into pixels; small data stays a mesh (crisp at any offset).
+    let image = if point_count(&pieces) > job.point_limit {
+        paths::draw(&pieces, &job.view, job.origin_px, job.size_px, &stale)
+    } else {
+        None
+    };
     if stale() {
         return None;
     }
-    let tessellated = Instant::now();
-    let made = if mesh.vertices.len() > job.mesh_limit {
-        let primitives = [ClippedPrimitive {
-            clip_rect: job.placement.rect_pt,
-            primitive: Primitive::Mesh(mesh),
-        }];
-        Made::Image(rasterize(
-            &primitives,
-            ppp,
-            job.origin_px,
-            job.size_px,
-            &stale,
-        ))
-    } else {
-        Made::Mesh(mesh)
+    let (made, tessellated) = match image {
+        Some(image) => (Made::Image(image), batched),
+        None => {
+            let mesh = tessellate_unless(into_shapes(pieces, &job.view), ppp, job.options, &stale);
+            (Made::Mesh(mesh), Instant::now())
+        }
     };
     if stale() {
         return None;
@@ -468,8 +471,8 @@ impl LayerBatch {
         let max_side_pt = ctx.input(|i| i.max_texture_side) as f32 / ppp;
         let size = view.rect.size();
         let margin = Vec2::new(
-            (size.x * MARGIN).min(((max_side_pt - size.x) / 2.0).max(0.0)),
-            (size.y * MARGIN).min(((max_side_pt - size.y) / 2.0).max(0.0)),
+            (size.x * self.margin).min(((max_side_pt - size.x) / 2.0).max(0.0)),
+            (size.y * self.margin).min(((max_side_pt - size.y) / 2.0).max(0.0)),
         );
         let wide = Rect::from_min_max(view.rect.min - margin, view.rect.max + margin);
         let min_px = [
@@ -509,7 +512,7 @@ impl LayerBatch {
             source,
             view: wide_view,
             options,
-            mesh_limit: self.mesh_limit,
+            point_limit: self.point_limit,
             origin_px: min_px,
             size_px,
             repaint: ctx.clone(),
@@ -800,13 +803,8 @@ mod tests {
             rect: Rect::from_min_max(Pos2::new(-100.0, -50.0), Pos2::new(500.0, 350.0)),
             ..v
         };
-        let (shapes, _) = layer_shapes(&layers, None, &wide, None);
-        let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
-        let primitives = [ClippedPrimitive {
-            clip_rect: wide.rect,
-            primitive: Primitive::Mesh(mesh),
-        }];
-        let image = rasterize(&primitives, 1.0, [-100, -50], [600, 400], &|| false);
+        let (pieces, _) = layer_pieces(&layers, None, &wide, None);
+        let image = paths::draw(&pieces, &wide, [-100, -50], [600, 400], &|| false).expect("drawn");
         let at = |x: usize, y: usize| image.pixels[(y + 50) * 600 + x + 100];
         // The square's centre is the screen's centre: filled with the layer's blue, translucent.
         let centre = at(200, 150);
@@ -825,7 +823,7 @@ mod tests {
         let options = TessellationOptions::default();
         // Every mesh rasterised, as for large data.
         let mut batch = LayerBatch {
-            mesh_limit: 0,
+            point_limit: 0,
             ..Default::default()
         };
         let v = view(6.0);
@@ -1026,7 +1024,7 @@ mod tests {
             },
             view: v,
             options: TessellationOptions::default(),
-            mesh_limit: 0,
+            point_limit: 0,
             origin_px: [0, 0],
             size_px: [400, 300],
             repaint: egui::Context::default(),
@@ -1040,7 +1038,7 @@ mod tests {
         // Overtaken by job 8: gives up.
         assert!(render(job(7), &AtomicU64::new(8)).is_none());
         // Each stage stops at its next look.
-        let (shapes, _) = layer_shapes(&layers, None, &v, None);
+        let (shapes, _) = super::super::layer_shapes(&layers, None, &v, None);
         let options = TessellationOptions::default();
         assert!(
             tessellate_unless(shapes.clone(), 1.0, options, &|| true)
@@ -1054,5 +1052,62 @@ mod tests {
         }];
         let blank = rasterize(&primitives, 1.0, [0, 0], [400, 300], &|| true);
         assert!(blank.pixels.iter().all(|p| *p == Color32::TRANSPARENT));
+    }
+
+    #[test]
+    fn the_path_rasteriser_draws_what_the_mesh_rasteriser_draws() {
+        // The same pieces through both backends: the mesh (small data, and what egui's GPU
+        // backends draw) and the path rasteriser (dense data, exports). They may differ only
+        // in anti-aliasing along edges.
+        let layers = square_layer();
+        let v = view(6.0);
+        let (mut pieces, _) = layer_pieces(&layers, None, &v, None);
+        // A marker as the layers draw one: a disc, its outline outside it, a thin ring.
+        let c = Pos2::new(120.0, 80.0);
+        pieces.extend(
+            [
+                Shape::circle_filled(c, 6.0, Color32::WHITE),
+                Shape::circle_stroke(c, 5.0, egui::Stroke::new(2.5, Color32::GOLD)),
+                Shape::circle_stroke(c, 6.5, egui::Stroke::new(0.8, Color32::DARK_GRAY)),
+                Shape::rect_stroke(
+                    Rect::from_min_size(Pos2::new(300.0, 40.0), Vec2::splat(30.0)),
+                    0.0,
+                    egui::Stroke::new(3.0, Color32::RED),
+                    egui::StrokeKind::Inside,
+                ),
+            ]
+            .map(crate::render::piece::Piece::Shape),
+        );
+        let by_paths = paths::draw(&pieces, &v, [0, 0], [400, 300], &|| false).expect("drawn");
+        let mesh = tessellate(into_shapes(pieces, &v), 1.0, TessellationOptions::default());
+        let primitives = [ClippedPrimitive {
+            clip_rect: v.rect,
+            primitive: Primitive::Mesh(mesh),
+        }];
+        let by_mesh = rasterize(&primitives, 1.0, [0, 0], [400, 300], &|| false);
+        let (mut sum, mut far) = (0u64, 0usize);
+        for (a, b) in by_paths.pixels.iter().zip(&by_mesh.pixels) {
+            let d = (0..4)
+                .map(|k| (i32::from(a[k]) - i32::from(b[k])).unsigned_abs())
+                .max()
+                .unwrap_or(0);
+            sum += u64::from(d);
+            far += usize::from(d > 64);
+        }
+        let mean = sum as f64 / by_mesh.pixels.len() as f64;
+        assert!(mean < 1.0, "mean difference {mean:.2} of 255");
+        assert!(far < 400, "{far} pixels differ by more than a quarter");
+        assert_eq!(
+            by_paths.pixels[150 * 400 + 200],
+            by_mesh.pixels[150 * 400 + 200]
+        );
+        // The marker's gold ring and the box's red edge are where the mesh has them.
+        for (x, y) in [(126, 80), (120, 86), (301, 55), (315, 41)] {
+            let (a, b) = (by_paths.pixels[y * 400 + x], by_mesh.pixels[y * 400 + x]);
+            let d = (0..4)
+                .map(|k| i32::from(a[k]).abs_diff(i32::from(b[k])))
+                .max();
+            assert!(d < Some(48), "({x}, {y}): paths {a:?}, mesh {b:?}");
+        }
     }
 }

@@ -3,8 +3,12 @@
 
 pub mod batch;
 pub mod palette;
+pub mod piece;
+pub mod raster;
 
-use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, epaint::Vertex};
+use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke};
+
+use piece::{Piece, fill_mesh, into_shapes};
 
 use crate::model::basemap::{AreaKind, Basemap};
 use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
@@ -55,18 +59,6 @@ impl View {
 pub fn color32(c: Rgba) -> Color32 {
     let [r, g, b, a] = c.0;
     Color32::from_rgba_unmultiplied(r, g, b, a)
-}
-
-fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
-    let base = out.vertices.len() as u32;
-    out.vertices
-        .extend(poly.rings.iter().flatten().map(|&w| Vertex {
-            pos: view.pos(w),
-            uv: egui::epaint::WHITE_UV,
-            color,
-        }));
-    out.indices
-        .extend(poly.triangles().iter().map(|i| base + i));
 }
 
 /// A filled polygon through screen-space points, triangulated (correct for concave shapes).
@@ -318,7 +310,13 @@ fn paint_of(layer: &Layer, categories: Option<&Categories>, f: &Feature) -> Pain
 pub const SCHEMATIC_ALPHA: f32 = 0.45;
 
 /// One feature's lines and fills (no markers), at the level of detail of the view's zoom.
-fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &mut Vec<Shape>) {
+fn feature_lines<'a>(
+    view: &View,
+    f: &'a Feature,
+    paint: &Paint,
+    selected: bool,
+    pieces: &mut Vec<Piece<'a>>,
+) {
     // The selection is drawn in full detail, so what is highlighted is exactly the feature.
     let zoom = if selected {
         f64::INFINITY
@@ -326,11 +324,13 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
         view.detail_zoom()
     };
     for part in f.lines_and_areas_at(zoom) {
+        let mut out = Vec::new();
         match part {
             Drawn::Polygon(poly) => {
-                let mut mesh = Mesh::default();
-                fill_mesh(view, poly, color32(paint.fill), &mut mesh);
-                out.push(Shape::mesh(mesh));
+                pieces.push(Piece::Area {
+                    polygon: poly,
+                    color: color32(paint.fill),
+                });
                 for ring in &poly.rings {
                     let pts = closed(screen_line(view, ring));
                     if selected {
@@ -340,7 +340,7 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                         ));
                     }
                     patterned_line(
-                        out,
+                        &mut out,
                         pts,
                         Stroke::new(paint.stroke_width_pt * 0.6, color32(paint.stroke)),
                         paint.pattern,
@@ -371,7 +371,7 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                     pts.clone(),
                     Stroke::new(w + 2.0, palette::CASING),
                 ));
-                patterned_line(out, pts, Stroke::new(w, stroke_color), paint.pattern);
+                patterned_line(&mut out, pts, Stroke::new(w, stroke_color), paint.pattern);
             }
             Drawn::Dot(d) => {
                 let c = view.pos(d);
@@ -382,6 +382,7 @@ fn feature_lines(view: &View, f: &Feature, paint: &Paint, selected: bool, out: &
                 ));
             }
         }
+        pieces.extend(out.into_iter().map(Piece::Shape));
     }
 }
 
@@ -463,15 +464,26 @@ pub struct FeatureRef {
     pub feature: usize,
 }
 
-/// The visible layers' features: all lines and areas first, then all markers on top, so a
-/// later layer's line never hides an earlier layer's point. Returns the shapes and the boxes of
-/// the markers (for label placement).
+/// The visible layers' features as egui shapes (see [`layer_pieces`]).
 pub fn layer_shapes(
     layers: &[Layer],
     categories: Option<&Categories>,
     view: &View,
     selected: Option<FeatureRef>,
 ) -> (Vec<Shape>, Vec<BoxPx>) {
+    let (pieces, boxes) = layer_pieces(layers, categories, view, selected);
+    (into_shapes(pieces, view), boxes)
+}
+
+/// The visible layers' features in view, at the view's level of detail: all lines and areas
+/// first, then all markers on top, so a later layer's line never hides an earlier layer's
+/// point. Returns the pieces and the boxes of the markers (for label placement).
+pub fn layer_pieces<'a>(
+    layers: &'a [Layer],
+    categories: Option<&Categories>,
+    view: &View,
+    selected: Option<FeatureRef>,
+) -> (Vec<Piece<'a>>, Vec<BoxPx>) {
     let visible_world = view.visible_world(20.0);
     let spread = spread_at(layers, view);
     let mut out = Vec::new();
@@ -494,7 +506,9 @@ pub fn layer_shapes(
                 .get(&(r.layer, r.feature))
                 .copied()
                 .unwrap_or_default();
-            feature_markers(view, f, &paint, selected == Some(r), offset, &mut out);
+            let mut markers = Vec::new();
+            feature_markers(view, f, &paint, selected == Some(r), offset, &mut markers);
+            out.extend(markers.into_iter().map(Piece::Shape));
             let rad = paint.marker_radius_pt + 1.0;
             marker_boxes.extend(f.parts.iter().filter_map(|p| match p {
                 Part::Point(w) => {
@@ -509,7 +523,11 @@ pub fn layer_shapes(
         }
     }
     // The selection is drawn again on top so nothing hides it.
-    out.extend(selection_shapes(layers, categories, view, selected));
+    out.extend(
+        selection_shapes(layers, categories, view, selected)
+            .into_iter()
+            .map(Piece::Shape),
+    );
     (out, marker_boxes)
 }
 
@@ -530,7 +548,9 @@ pub fn selection_shapes(
             .get(&(r.layer, r.feature))
             .copied()
             .unwrap_or_default();
-        feature_lines(view, f, &paint, true, &mut out);
+        let mut pieces = Vec::new();
+        feature_lines(view, f, &paint, true, &mut pieces);
+        out = into_shapes(pieces, view);
         feature_markers(view, f, &paint, true, offset, &mut out);
     }
     out
@@ -751,8 +771,8 @@ pub struct Batches<'a> {
     pub layers: &'a mut batch::LayerBatch,
     /// Changes whenever the layers' look changes.
     pub generation: u64,
-    /// Vector tiles too heavy to move every frame.
-    pub tiles: &'a mut batch::LayerBatch,
+    /// Vector tiles too heavy to move every frame (the screen); exports draw tiles as meshes.
+    pub tiles: Option<&'a mut batch::LayerBatch>,
 }
 
 /// What a map shows: the basemap and the thematic layers with their categories.
@@ -772,9 +792,10 @@ pub struct Scene<'a> {
 /// atlas's, then the tiles' (never repeating or covering them). The screen and every export
 /// draw through here.
 ///
-/// With `batches` (the screen), the layers come from a [`batch::LayerBatch`] reused while its
-/// generation and the zoom stay the same, and heavy vector tiles from another; without
-/// (exports), they are drawn afresh.
+/// With `batches` (the screen, and exports), the layers come from a [`batch::LayerBatch`]
+/// reused while its generation and the zoom stay the same (culled, at the view's level of
+/// detail, and for dense data drawn straight into pixels), and on the screen heavy vector
+/// tiles from another; without, they are drawn afresh as shapes.
 pub fn paint_map(
     painter: &egui::Painter,
     scene: &Scene<'_>,
@@ -790,7 +811,7 @@ pub fn paint_map(
         painter.extend(basemap_area_shapes(scene.basemap, view));
     }
     let (cache, tile_batch) = match batches {
-        Some(b) => (Some((b.layers, b.generation)), Some(b.tiles)),
+        Some(b) => (Some((b.layers, b.generation)), b.tiles),
         None => (None, None),
     };
     if let Some(frame) = vector {

@@ -66,6 +66,8 @@ pub enum Kind {
     Lines,
     /// Wobbly rings of 100 vertices.
     Polygons,
+    /// Lines and polygons in turn (the big-files issue's file: 4 M vertices ≈ 90 MB).
+    Mixed,
 }
 
 /// Vertices per feature.
@@ -95,8 +97,13 @@ pub fn synthetic(kind: Kind, vertices: usize) -> Vec<u8> {
         }
         let (cx, cy) = (62.0 + rng.next() * 12.0, 25.0 + rng.next() * 11.0);
         let mut coords = Vec::with_capacity(PER_FEATURE + 1);
-        match kind {
-            Kind::Lines => {
+        let polygon = match kind {
+            Kind::Lines => false,
+            Kind::Polygons => true,
+            Kind::Mixed => f % 2 == 1,
+        };
+        match polygon {
+            false => {
                 // A winding road: the heading turns a little at each step of about 1 km.
                 let (mut x, mut y) = (cx, cy);
                 let mut heading = rng.next() * std::f64::consts::TAU;
@@ -107,7 +114,7 @@ pub fn synthetic(kind: Kind, vertices: usize) -> Vec<u8> {
                     y += 0.01 * heading.sin();
                 }
             }
-            Kind::Polygons => {
+            true => {
                 let radius = 0.02 + rng.next() * 0.06;
                 for i in 0..PER_FEATURE - 1 {
                     let a = i as f64 / (PER_FEATURE - 1) as f64 * std::f64::consts::TAU;
@@ -121,12 +128,12 @@ pub fn synthetic(kind: Kind, vertices: usize) -> Vec<u8> {
             .iter()
             .map(|(x, y)| format!("[{x:.6},{y:.6}]"))
             .collect();
-        let geometry = match kind {
-            Kind::Lines => format!(
+        let geometry = match polygon {
+            false => format!(
                 "{{\"type\":\"LineString\",\"coordinates\":[{}]}}",
                 text.join(",")
             ),
-            Kind::Polygons => format!(
+            true => format!(
                 "{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}",
                 text.join(",")
             ),
@@ -362,6 +369,15 @@ pub fn print(row: &Row) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
+    // `--write PATH --vertices N` writes the mixed file of N vertices and stops.
+    let value = |name: &str| args.windows(2).find(|w| w[0] == name).map(|w| w[1].clone());
+    if let Some(path) = value("--write") {
+        let n = value("--vertices")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(4_000_000);
+        std::fs::write(&path, synthetic(Kind::Mixed, n)).expect("write the file");
+        return;
+    }
     // `--size N` measures one size only (for profiling by hand).
     let one: Vec<usize> = args
         .windows(2)

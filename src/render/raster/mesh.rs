@@ -10,6 +10,7 @@
 //! so pixels on an edge shared by two triangles are drawn once: no seams in translucent fills.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use egui::epaint::{ClippedPrimitive, Mesh, Primitive, TextureId, Vertex};
 use egui::{Color32, ColorImage, TexturesDelta};
@@ -21,7 +22,8 @@ const ONE: i64 = 1 << SUBPIXEL_BITS;
 /// The textures egui asked for (font atlas, user images), kept from frame to frame.
 #[derive(Default)]
 pub struct Textures {
-    images: HashMap<TextureId, ColorImage>,
+    /// Shared with egui's deltas: a large image (the layers of a 4× page) is not copied.
+    images: HashMap<TextureId, Arc<ColorImage>>,
 }
 
 impl Textures {
@@ -32,10 +34,10 @@ impl Textures {
                 let egui::ImageData::Color(patch) = &d.image;
                 match d.pos {
                     None => {
-                        self.images.insert(*id, (**patch).clone());
+                        self.images.insert(*id, Arc::clone(patch));
                     }
                     Some([x0, y0]) => {
-                        if let Some(image) = self.images.get_mut(id) {
+                        if let Some(image) = self.images.get_mut(id).map(Arc::make_mut) {
                             let [pw, ph] = patch.size;
                             let [iw, ih] = image.size;
                             for y in 0..ph.min(ih.saturating_sub(y0)) {
@@ -55,7 +57,7 @@ impl Textures {
     }
 
     fn get(&self, id: TextureId) -> Option<&ColorImage> {
-        self.images.get(&id)
+        self.images.get(&id).map(|i| &**i)
     }
 }
 

@@ -1,0 +1,75 @@
+//! The draw batch of the thematic layers: plain pieces in screen points, built once per render
+//! and handed to one of two backends — egui shapes (a mesh, for small data the GPU draws and
+//! moves) or the path rasteriser ([`super::raster::paths`], for dense data, straight into
+//! pixels without triangles). Both draw the same pieces in the same order.
+
+use egui::{Color32, Mesh, Shape};
+
+use super::View;
+use crate::model::layer::WorldPolygon;
+
+/// One thing to draw.
+#[derive(Clone, Debug)]
+pub enum Piece<'a> {
+    /// A filled area: a polygon (outer ring, then holes) of a feature, in world space; the
+    /// mesh backend uses its triangulation (made once, when first filled), the path
+    /// rasteriser fills its rings (even-odd) and never triangulates.
+    Area {
+        /// The polygon, borrowed from its feature.
+        polygon: &'a WorldPolygon,
+        /// Its fill.
+        color: Color32,
+    },
+    /// Anything else, already in screen points: lines, casings, markers, dots.
+    Shape(Shape),
+}
+
+/// Points the pieces hold (ring vertices, path points, two per segment, one per circle): how
+/// heavy the batch is to draw as a mesh.
+pub fn point_count(pieces: &[Piece<'_>]) -> usize {
+    fn shape_points(s: &Shape) -> usize {
+        match s {
+            Shape::Path(p) => p.points.len(),
+            Shape::LineSegment { .. } => 2,
+            Shape::Vec(v) => v.iter().map(shape_points).sum(),
+            Shape::Mesh(m) => m.vertices.len(),
+            Shape::Noop => 0,
+            _ => 4,
+        }
+    }
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Area { polygon, .. } => polygon.rings.iter().map(Vec::len).sum(),
+            Piece::Shape(s) => shape_points(s),
+        })
+        .sum()
+}
+
+/// The pieces as egui shapes (areas as triangle meshes), in order.
+pub fn into_shapes(pieces: Vec<Piece<'_>>, view: &View) -> Vec<Shape> {
+    pieces
+        .into_iter()
+        .map(|p| match p {
+            Piece::Area { polygon, color } => {
+                let mut mesh = Mesh::default();
+                fill_mesh(view, polygon, color, &mut mesh);
+                Shape::mesh(mesh)
+            }
+            Piece::Shape(s) => s,
+        })
+        .collect()
+}
+
+/// A polygon's triangles on screen, appended to `out`.
+pub fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
+    let base = out.vertices.len() as u32;
+    out.vertices
+        .extend(poly.rings.iter().flatten().map(|&w| egui::epaint::Vertex {
+            pos: view.pos(w),
+            uv: egui::epaint::WHITE_UV,
+            color,
+        }));
+    out.indices
+        .extend(poly.triangles().iter().map(|i| base + i));
+}

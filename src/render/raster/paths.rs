@@ -1,0 +1,285 @@
+//! The path rasteriser: the layers' pieces drawn straight into pixels by vello_cpu (linebender's
+//! sparse-strip CPU renderer, already built for epaint's glyphs), with analytic anti-aliasing,
+//! no triangles and no per-vertex mesh: memory is the pixels and the strips a path covers, not
+//! the millions of vertices a tessellated mesh of dense data would take. Areas are filled
+//! even-odd from their rings (so holes need no triangulation); lines are stroked with round
+//! joins; the work is split over the machine's cores by vello_cpu's own dispatcher.
+//!
+//! Colours are premultiplied and blended in gamma space, as egui's backends and the mesh
+//! rasteriser ([`super::mesh`]) blend, so the same pieces look the same through either.
+
+use egui::StrokeKind;
+use egui::epaint::{ColorMode, PathShape};
+use egui::{Color32, ColorImage, Pos2, Shape};
+use vello_cpu::color::{AlphaColor, Srgb};
+use vello_cpu::kurbo::{self, Affine, BezPath, Join};
+use vello_cpu::peniko::Fill;
+use vello_cpu::{Pixmap, RenderContext, RenderSettings, Resources};
+
+use crate::render::View;
+use crate::render::piece::Piece;
+
+/// Pieces encoded between two looks at whether to stop.
+const STOP_EVERY: usize = 1024;
+
+/// The largest image side vello_cpu takes, in pixels.
+pub const MAX_SIDE_PX: usize = u16::MAX as usize;
+
+/// Draw `pieces` (in `view`'s screen points) into a transparent image of `size_px` whose
+/// top-left is the screen's physical pixel `origin_px`. `None` when `stop` said so before the
+/// image was done, or the size is beyond [`MAX_SIDE_PX`].
+pub fn draw(
+    pieces: &[Piece<'_>],
+    view: &View,
+    origin_px: [i64; 2],
+    size_px: [usize; 2],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<ColorImage> {
+    let [w, h] = size_px;
+    if w == 0 || h == 0 || w > MAX_SIDE_PX || h > MAX_SIDE_PX {
+        return None;
+    }
+    let (w16, h16) = (u16::try_from(w).ok()?, u16::try_from(h).ok()?);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let settings = RenderSettings {
+        // Single-threaded below a few hundred thousand pixels: starting the workers costs more.
+        num_threads: if w * h < 250_000 {
+            0
+        } else {
+            threads.min(8) as u16
+        },
+        ..RenderSettings::default()
+    };
+    let mut ctx = RenderContext::new_with(w16, h16, settings);
+    let ppp = f64::from(view.pixels_per_point);
+    ctx.set_transform(
+        Affine::translate((-origin_px[0] as f64, -origin_px[1] as f64)) * Affine::scale(ppp),
+    );
+    let mut path = BezPath::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i % STOP_EVERY == 0 && stop() {
+            return None;
+        }
+        match piece {
+            Piece::Area { polygon, color } => {
+                path.truncate(0);
+                for ring in &polygon.rings {
+                    add_points(&mut path, ring.iter().map(|&w| view.pos(w)), true);
+                }
+                fill(&mut ctx, &path, *color, Fill::EvenOdd);
+            }
+            Piece::Shape(shape) => draw_shape(&mut ctx, &mut path, shape),
+        }
+    }
+    if stop() {
+        return None;
+    }
+    ctx.flush();
+    let mut pixmap = Pixmap::new(w16, h16);
+    ctx.render(&mut pixmap, &mut Resources::new());
+    let pixels = pixmap
+        .take()
+        .into_iter()
+        .map(|p| Color32::from_rgba_premultiplied(p.r, p.g, p.b, p.a))
+        .collect();
+    Some(ColorImage::new([w, h], pixels))
+}
+
+/// Append a polyline (or a closed ring) to `path`.
+fn add_points(path: &mut BezPath, points: impl Iterator<Item = Pos2>, close: bool) {
+    let mut first = true;
+    for p in points {
+        let p = kurbo::Point::new(f64::from(p.x), f64::from(p.y));
+        if first {
+            path.move_to(p);
+            first = false;
+        } else {
+            path.line_to(p);
+        }
+    }
+    if close && !first {
+        path.close_path();
+    }
+}
+
+/// Straight-alpha colour, as vello_cpu's paints take it.
+fn paint(c: Color32) -> AlphaColor<Srgb> {
+    let [r, g, b, a] = c.to_srgba_unmultiplied();
+    AlphaColor::from_rgba8(r, g, b, a)
+}
+
+fn fill(ctx: &mut RenderContext, path: &BezPath, color: Color32, rule: Fill) {
+    if color.a() == 0 {
+        return;
+    }
+    ctx.set_fill_rule(rule);
+    ctx.set_paint(paint(color));
+    ctx.fill_path(path);
+}
+
+fn stroke(ctx: &mut RenderContext, path: &BezPath, width_pt: f32, color: Color32) {
+    if color.a() == 0 || width_pt <= 0.0 {
+        return;
+    }
+    ctx.set_stroke(kurbo::Stroke::new(f64::from(width_pt)).with_join(Join::Round));
+    ctx.set_paint(paint(color));
+    ctx.stroke_path(path);
+}
+
+/// One egui shape as paths. Shapes the layers never make (text, images, callbacks) are left
+/// out; a mesh's triangles are filled one by one.
+fn draw_shape(ctx: &mut RenderContext, path: &mut BezPath, shape: &Shape) {
+    match shape {
+        Shape::Vec(shapes) => {
+            for s in shapes {
+                draw_shape(ctx, path, s);
+            }
+        }
+        Shape::Path(PathShape {
+            points,
+            closed,
+            fill: fill_color,
+            stroke: path_stroke,
+        }) => {
+            path.truncate(0);
+            add_points(path, points.iter().copied(), *closed);
+            if *closed {
+                fill(ctx, path, *fill_color, Fill::NonZero);
+            }
+            if let ColorMode::Solid(color) = path_stroke.color {
+                stroke(ctx, path, path_stroke.width, color);
+            }
+        }
+        Shape::LineSegment { points, stroke: s } => {
+            path.truncate(0);
+            add_points(path, points.iter().copied(), false);
+            stroke(ctx, path, s.width, s.color);
+        }
+        Shape::Circle(c) => {
+            let centre = (f64::from(c.center.x), f64::from(c.center.y));
+            let disc =
+                |r: f32| kurbo::Shape::to_path(&kurbo::Circle::new(centre, f64::from(r)), 0.05);
+            fill(ctx, &disc(c.radius), c.fill, Fill::NonZero);
+            // egui strokes a circle outside its radius.
+            let w = c.stroke.width;
+            stroke(ctx, &disc(c.radius + w / 2.0), w, c.stroke.color);
+        }
+        Shape::Rect(r) => {
+            let corners = |rect: egui::Rect| {
+                let [a, b] = [rect.min, rect.max];
+                [a, Pos2::new(b.x, a.y), b, Pos2::new(a.x, b.y)].into_iter()
+            };
+            path.truncate(0);
+            add_points(path, corners(r.rect), true);
+            fill(ctx, path, r.fill, Fill::NonZero);
+            // The stroke's middle line, as its kind places it.
+            let w = r.stroke.width;
+            let middle = match r.stroke_kind {
+                StrokeKind::Inside => r.rect.shrink(w / 2.0),
+                StrokeKind::Middle => r.rect,
+                StrokeKind::Outside => r.rect.expand(w / 2.0),
+            };
+            path.truncate(0);
+            add_points(path, corners(middle), true);
+            stroke(ctx, path, w, r.stroke.color);
+        }
+        Shape::Mesh(mesh) => {
+            for tri in mesh.indices.chunks_exact(3) {
+                let v = |i: u32| mesh.vertices.get(i as usize);
+                if let (Some(a), Some(b), Some(c)) = (v(tri[0]), v(tri[1]), v(tri[2])) {
+                    path.truncate(0);
+                    add_points(path, [a.pos, b.pos, c.pos].into_iter(), true);
+                    fill(ctx, path, a.color, Fill::NonZero);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layer::WorldPolygon;
+    use crate::model::view::{ScreenTransform, WorldPos};
+    use egui::{Rect, Stroke};
+
+    /// A view where world (0, 0)–(1, 1) fills a 256-point square at 1 pixel per point.
+    fn unit_view(ppp: f32) -> View {
+        View {
+            transform: ScreenTransform::new(WorldPos::new(0.5, 0.5), 0.0, [128.0, 128.0]),
+            rect: Rect::from_min_max(Pos2::ZERO, Pos2::new(256.0, 256.0)),
+            pixels_per_point: ppp,
+        }
+    }
+
+    fn at(img: &ColorImage, x: usize, y: usize) -> Color32 {
+        img.pixels[y * img.size[0] + x]
+    }
+
+    #[test]
+    fn an_area_with_a_hole_is_filled_around_the_hole_only() {
+        let square = |a: f64, b: f64| {
+            vec![
+                WorldPos::new(a, a),
+                WorldPos::new(b, a),
+                WorldPos::new(b, b),
+                WorldPos::new(a, b),
+            ]
+        };
+        let polygon = WorldPolygon::new(vec![square(0.25, 0.75), square(0.4, 0.6)]);
+        let pieces = [Piece::Area {
+            polygon: &polygon,
+            color: Color32::RED,
+        }];
+        let img = draw(&pieces, &unit_view(1.0), [0, 0], [256, 256], &|| false).expect("drawn");
+        assert_eq!(at(&img, 80, 128), Color32::RED, "in the ring");
+        assert_eq!(at(&img, 128, 128), Color32::TRANSPARENT, "in the hole");
+        assert_eq!(at(&img, 20, 20), Color32::TRANSPARENT, "outside");
+        assert!(!polygon.is_triangulated(), "filled from its rings");
+    }
+
+    #[test]
+    fn scale_and_origin_place_pixels_as_the_screen_has_them() {
+        // A 2-point-wide vertical line at x = 10 pt, drawn at 2 pixels per point into an image
+        // whose top-left is screen pixel (4, 0): it covers image columns 14–17.
+        let line = Shape::line_segment(
+            [Pos2::new(10.0, 0.0), Pos2::new(10.0, 100.0)],
+            Stroke::new(2.0, Color32::BLUE),
+        );
+        let img = draw(
+            &[Piece::Shape(line)],
+            &unit_view(2.0),
+            [4, 0],
+            [40, 40],
+            &|| false,
+        )
+        .expect("drawn");
+        for x in 14..18 {
+            assert_eq!(at(&img, x, 20), Color32::BLUE, "column {x}");
+        }
+        assert_eq!(at(&img, 12, 20), Color32::TRANSPARENT);
+        assert_eq!(at(&img, 19, 20), Color32::TRANSPARENT);
+    }
+
+    #[test]
+    fn translucent_pieces_blend_in_order() {
+        let half = Color32::from_rgba_unmultiplied(0, 0, 0, 128);
+        let r = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(8.0, 8.0));
+        let pieces = [
+            Piece::Shape(Shape::rect_filled(r, 0.0, Color32::WHITE)),
+            Piece::Shape(Shape::rect_filled(r, 0.0, half)),
+        ];
+        let img = draw(&pieces, &unit_view(1.0), [0, 0], [8, 8], &|| false).expect("drawn");
+        let p = at(&img, 4, 4);
+        assert_eq!(p.a(), 255);
+        assert!((125..=130).contains(&p.r()), "{p:?}");
+    }
+
+    #[test]
+    fn a_stopped_render_gives_nothing() {
+        let r = Rect::from_min_max(Pos2::ZERO, Pos2::new(8.0, 8.0));
+        let pieces = [Piece::Shape(Shape::rect_filled(r, 0.0, Color32::WHITE))];
+        assert!(draw(&pieces, &unit_view(1.0), [0, 0], [8, 8], &|| true).is_none());
+    }
+}
