@@ -122,6 +122,9 @@ pub enum ExportError {
         /// The ids there are.
         known: String,
     },
+    /// A bug: a thread of the export stopped.
+    #[error("internal error: {0}")]
+    Internal(&'static str),
     /// A tile pack that cannot be used.
     #[error(transparent)]
     Pack(#[from] crate::tiles::mbtiles::PackError),
@@ -224,14 +227,25 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
             layer.visible = ids.contains(&layer.id);
         }
     }
-    for (i, path) in args.files.iter().enumerate() {
-        let (layer, warnings) = layer_from_file(path, i, &Default::default())?;
+    // The embedded basemap is built on a thread of its own while the files load.
+    let (basemap, files) = std::thread::scope(|scope| {
+        let basemap = scope.spawn(load_basemap);
+        let files: Result<Vec<_>, ExportError> = args
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, path)| Ok((path, layer_from_file(path, i, &Default::default())?)))
+            .collect();
+        (basemap.join(), files)
+    });
+    for (path, (layer, warnings)) in files? {
         for w in warnings {
             eprintln!("warning: {}: {w} (skipped)", path.display());
         }
         catalog.layers.push(layer);
     }
-    let basemap = load_basemap()?;
+    let basemap =
+        basemap.map_err(|_| ExportError::Internal("the basemap could not be built"))??;
     let scene = Scene {
         basemap: &basemap,
         layers: &catalog.layers,

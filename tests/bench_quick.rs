@@ -26,6 +26,18 @@ fn the_scale_benchmark_runs_at_small_sizes_and_detail_is_bounded() {
 }
 
 #[test]
+fn a_whole_process_export_of_a_generated_file_is_measured() {
+    let row = scale::export_process(
+        std::path::Path::new(env!("CARGO_BIN_EXE_corridor-viewer")),
+        100_000,
+    );
+    scale::print_process(&row);
+    assert!(row.wall_s > 0.0);
+    // The kernel's figure includes the program itself, so it exceeds the file's size here.
+    assert!(row.peak_rss > row.bytes as u64, "{row:?}");
+}
+
+#[test]
 fn the_vector_benchmark_runs_and_memory_stays_bounded() {
     let (decode_ms, all_ms) = vector::karachi_tile(1);
     assert!(decode_ms > 0.0 && all_ms >= decode_ms);

@@ -184,16 +184,21 @@ pub fn render_briefing(
     let primitives = ctx.tessellate(std::mem::take(&mut output.shapes), ppp);
     let width = (w_pt * req.scale).round() as u32;
     let height = (h_pt * req.scale).round() as u32;
-    let mut canvas = crate::render::raster::mesh::Canvas::new(
-        width as usize,
-        height as usize,
+    // The page, in bands over the cores.
+    let rgba = crate::render::raster::mesh::draw_in_bands(
+        &primitives,
+        ppp,
+        &textures,
         egui::Color32::WHITE,
-    );
-    canvas.draw(&primitives, ppp, &textures);
+        ([0, 0], [width as usize, height as usize]),
+        &|| false,
+        crate::render::raster::mesh::Canvas::to_rgba8,
+    )
+    .concat();
     Ok(RenderedImage {
         width,
         height,
-        rgba: canvas.to_rgba8(),
+        rgba,
         info,
     })
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
-use super::lod::{Level, LodPart, build_levels, level_for_zoom};
+use super::lod::{Kept, level_for_zoom, push_ranks};
 use super::measure::geodesic_length_m;
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
@@ -65,14 +65,42 @@ impl WorldPolygon {
 }
 
 /// A line or area as drawn at some zoom, borrowed from a feature.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Drawn<'a> {
     /// A polyline.
-    Line(&'a [WorldPos]),
+    Line(Kept<'a>),
     /// A polygon with holes.
-    Polygon(&'a WorldPolygon),
+    Polygon(DrawnPolygon<'a>),
     /// Something smaller than a pixel.
     Dot(WorldPos),
+}
+
+/// A polygon as drawn at some zoom: the rings kept (outer first; holes under a pixel left
+/// out), each with its vertices kept at that zoom.
+#[derive(Clone, Debug)]
+pub struct DrawnPolygon<'a> {
+    /// The stored polygon.
+    pub polygon: &'a WorldPolygon,
+    /// Its rings as drawn.
+    pub rings: Vec<Kept<'a>>,
+}
+
+impl DrawnPolygon<'_> {
+    /// Whether it is the stored polygon itself, every vertex kept (its cached triangles fit).
+    pub fn is_full(&self) -> bool {
+        self.rings.len() == self.polygon.rings.len() && self.rings.iter().all(Kept::is_full)
+    }
+
+    /// Triangle indices into the concatenation of the rings as drawn: the stored polygon's
+    /// (made once) at full detail, else made now.
+    pub fn triangles(&self) -> std::borrow::Cow<'_, [u32]> {
+        if self.is_full() {
+            std::borrow::Cow::Borrowed(self.polygon.triangles())
+        } else {
+            let rings: Vec<Vec<WorldPos>> = self.rings.iter().map(|r| r.iter().collect()).collect();
+            std::borrow::Cow::Owned(triangulate(&rings))
+        }
+    }
 }
 
 /// One drawable piece of a feature's geometry, in world space.
@@ -148,8 +176,9 @@ pub struct Feature {
     pub parts: Vec<Part>,
     /// World-space bounding box; `None` without geometry.
     pub bbox: Option<WorldRect>,
-    /// Simplified lines and areas per zoom, coarsest first (see [`super::lod`]).
-    pub lod: Vec<Level>,
+    /// Level of detail: the rank of every vertex of its lines and rings, in order (see
+    /// [`super::lod`]); empty for points.
+    pub ranks: Box<[u8]>,
     /// Geodesic length of its lines and rings, metres: measured when first asked for.
     length_m: OnceLock<f64>,
 }
@@ -166,40 +195,67 @@ impl Feature {
             collect_parts(g, &mut parts);
         }
         let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
-        let lod = build_levels(&parts);
+        let mut ranks = Vec::new();
+        for part in &parts {
+            match part {
+                Part::Point(_) => {}
+                Part::Line(l) => push_ranks(l, false, &mut ranks),
+                Part::Polygon(p) => p.rings.iter().for_each(|r| push_ranks(r, true, &mut ranks)),
+            }
+        }
         Self {
             name,
             properties,
             kind: geometry.as_ref().map(GeometryKind::of),
             parts,
             bbox,
-            lod,
+            ranks: ranks.into_boxed_slice(),
             length_m: OnceLock::new(),
         }
     }
 
-    /// The lines and areas to draw at `zoom`: a simplified level, or the full geometry.
-    pub fn lines_and_areas_at(&self, zoom: f64) -> Vec<Drawn<'_>> {
-        match level_for_zoom(&self.lod, zoom) {
-            Some(level) => level
-                .parts
-                .iter()
-                .map(|p| match p {
-                    LodPart::Line(l) => Drawn::Line(l),
-                    LodPart::Polygon(poly) => Drawn::Polygon(poly),
-                    LodPart::Dot(d) => Drawn::Dot(*d),
-                })
-                .collect(),
-            None => self
-                .parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Point(_) => None,
-                    Part::Line(l) => Some(Drawn::Line(l)),
-                    Part::Polygon(poly) => Some(Drawn::Polygon(poly)),
-                })
-                .collect(),
+    /// The lines and areas to draw at `zoom`: simplified to its level, or the full geometry
+    /// beyond the finest; lines and outer rings under a pixel as dots.
+    pub fn lines_and_areas_at<'a>(&'a self, zoom: f64) -> Vec<Drawn<'a>> {
+        let level = level_for_zoom(zoom).filter(|_| !self.ranks.is_empty());
+        let mut offset = 0;
+        let ranks: &[u8] = &self.ranks;
+        let mut kept = |points: &'a [WorldPos]| -> Kept<'a> {
+            let k = match level {
+                Some(level) => Kept::at(points, &ranks[offset..offset + points.len()], level),
+                None => Kept::full(points),
+            };
+            offset += points.len();
+            k
+        };
+        let mut out = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Point(_) => {}
+                Part::Line(l) => {
+                    let k = kept(l);
+                    out.push(if k.count() < 2 {
+                        Drawn::Dot(k.centre())
+                    } else {
+                        Drawn::Line(k)
+                    });
+                }
+                Part::Polygon(polygon) => {
+                    let rings: Vec<Kept<'a>> = polygon.rings.iter().map(|r| kept(r)).collect();
+                    let outer_centre = rings.first().map(Kept::centre);
+                    let outer_drawn = rings.first().is_some_and(|r| r.count() >= 3);
+                    if !outer_drawn {
+                        out.extend(outer_centre.map(Drawn::Dot));
+                        continue;
+                    }
+                    out.push(Drawn::Polygon(DrawnPolygon {
+                        polygon,
+                        rings: rings.into_iter().filter(|r| r.count() >= 3).collect(),
+                    }));
+                }
+            }
         }
+        out
     }
 
     /// Geodesic length (WGS84) of its lines and polygon rings, in metres; 0 for points and

@@ -1,176 +1,123 @@
-//! Level of detail: simplified copies of a feature's lines and areas, one per zoom step, so the
-//! vertices drawn in a frame are bounded by what the screen can show.
+//! Level of detail as ranks: for every vertex of a feature's lines and rings, the coarsest
+//! zoom at which it is drawn — one byte a vertex, not a simplified copy per zoom.
 //!
-//! There is a level for every whole zoom from [`COARSEST_ZOOM`] to [`FINEST_ZOOM`]; the level
-//! for zoom `z` is drawn at zooms up to `z`, simplified by Douglas–Peucker with a tolerance of
-//! half a pixel at `z`. Douglas–Peucker is run once per line or ring to give every vertex its
-//! importance (the largest tolerance that keeps it); a level keeps the vertices more important
-//! than its tolerance, which is exactly Douglas–Peucker at that tolerance on the original, with
-//! no error piling up from level to level. A polygon is triangulated once per level, the first
-//! time that level is drawn. A line or area smaller than a pixel at the level's zoom becomes a
-//! dot. A level that
-//! would keep most of the finer one's vertices is not stored (the finer one is drawn instead),
-//! so detailed data costs little extra memory. Above the finest level the full geometry is
-//! drawn.
+//! The level for zoom `z` (each whole zoom from [`COARSEST_ZOOM`] to [`FINEST_ZOOM`]) is
+//! drawn at zooms up to `z` and keeps the vertices whose rank is at most `z`: those whose
+//! Douglas–Peucker importance (the largest tolerance that keeps them, computed once per line
+//! or ring) exceeds half a pixel at `z`. That is exactly Douglas–Peucker at that tolerance on
+//! the original, with no error piling up from level to level. A line or ring smaller than a
+//! pixel at `z` has all its vertices ranked above `z`: a hole that small is left out, and a
+//! line or outer ring that small is drawn as a dot. Above the finest level the full geometry
+//! is drawn. Polygons simplified this way are triangulated when drawn as a mesh (small data);
+//! the path rasteriser fills their rings and never needs triangles.
 
-use super::layer::{Part, WorldPolygon};
 use super::view::{TILE_SIZE_PX, WorldPos, WorldRect};
 
 /// The zoom of the coarsest level.
 pub const COARSEST_ZOOM: u8 = 2;
 /// The zoom of the finest level.
 pub const FINEST_ZOOM: u8 = 14;
-/// A level is stored only when it has at most this share of the finer level's vertices.
-const KEEP_BELOW: f64 = 0.5;
-
-/// One stored level.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Level {
-    /// The zoom it is made for: drawn at zooms up to this one.
-    pub zoom: u8,
-    /// What it draws.
-    pub parts: Vec<LodPart>,
-}
-
-/// What a level draws for one part of a feature.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LodPart {
-    /// A simplified polyline.
-    Line(Vec<WorldPos>),
-    /// A simplified polygon, triangulated.
-    Polygon(WorldPolygon),
-    /// A line or area smaller than a pixel: a dot at its centre.
-    Dot(WorldPos),
-}
+/// The rank of a vertex drawn only at full detail.
+pub const FULL_ONLY: u8 = FINEST_ZOOM + 1;
 
 /// The tolerance of a level, in world units: half a pixel at `zoom`.
 pub fn tolerance(zoom: f64) -> f64 {
     0.5 / (TILE_SIZE_PX * zoom.exp2())
 }
 
-/// The level to draw at `zoom` among `levels` (coarsest first): the coarsest whose zoom is at
-/// least it; `None` for the full geometry.
-pub fn level_for_zoom(levels: &[Level], zoom: f64) -> Option<&Level> {
-    levels.iter().find(|l| f64::from(l.zoom) >= zoom - 1e-9)
+/// The level drawn at `zoom`: the coarsest whole zoom at least it, or `None` (full detail)
+/// beyond the finest.
+pub fn level_for_zoom(zoom: f64) -> Option<u8> {
+    if zoom > f64::from(FINEST_ZOOM) + 1e-9 {
+        return None;
+    }
+    let z = (zoom - 1e-9).ceil().max(f64::from(COARSEST_ZOOM));
+    Some(z as u8)
 }
 
-/// A line or ring with the importance of each vertex.
-enum Ranked<'a> {
-    Line(&'a [WorldPos], Vec<f64>),
-    /// Rings of one polygon (outer first), each with its importances.
-    Polygon(Vec<(&'a [WorldPos], Vec<f64>)>),
-}
-
-impl Ranked<'_> {
-    /// The larger side of the line's or outer ring's box, in world units.
-    fn extent(&self) -> f64 {
-        let points = match self {
-            Ranked::Line(points, _) => *points,
-            Ranked::Polygon(rings) => rings.first().map(|(r, _)| *r).unwrap_or_default(),
-        };
-        WorldRect::from_points(points.iter().copied())
-            .map_or(0.0, |b| (b.max.x - b.min.x).max(b.max.y - b.min.y))
-    }
-
-    /// Vertices drawn at tolerance `tol`, where a part smaller than `pixel` is one dot.
-    fn count_at(&self, extent: f64, pixel: f64, tol: f64) -> usize {
-        if extent < pixel {
-            return 1;
-        }
-        let above = |imp: &[f64]| imp.iter().filter(|&&i| i > tol).count();
-        match self {
-            Ranked::Line(_, imp) => above(imp),
-            Ranked::Polygon(rings) => rings.iter().map(|(_, imp)| above(imp)).sum(),
-        }
-    }
-}
-
-/// Build the levels for the lines and areas among `parts` (points are always drawn whole),
-/// coarsest first; empty when there is nothing to simplify.
-pub fn build_levels(parts: &[Part]) -> Vec<Level> {
-    let ranked: Vec<Ranked<'_>> = parts
-        .iter()
-        .filter_map(|p| match p {
-            Part::Point(_) => None,
-            Part::Line(l) => Some(Ranked::Line(l, importance(l))),
-            Part::Polygon(poly) => Some(Ranked::Polygon(
-                poly.rings
-                    .iter()
-                    .map(|r| (r.as_slice(), ring_importance(r)))
-                    .collect(),
-            )),
-        })
-        .collect();
-    if ranked.is_empty() {
-        return Vec::new();
-    }
-    let extents: Vec<f64> = ranked.iter().map(Ranked::extent).collect();
-    let mut stored_count: usize = parts
-        .iter()
-        .map(|p| match p {
-            Part::Point(_) => 0,
-            Part::Line(l) => l.len(),
-            Part::Polygon(poly) => poly.rings.iter().map(Vec::len).sum(),
-        })
-        .sum();
-    let mut levels: Vec<Level> = Vec::new();
-    for zoom in (COARSEST_ZOOM..=FINEST_ZOOM).rev() {
-        let tol = tolerance(f64::from(zoom));
-        // Count first: most levels of detailed data are not worth storing.
-        let count: usize = ranked
-            .iter()
-            .zip(&extents)
-            .map(|(r, &extent)| r.count_at(extent, 2.0 * tol, tol))
-            .sum();
-        if (count as f64) > KEEP_BELOW * stored_count as f64 {
-            continue;
-        }
-        stored_count = count;
-        let parts = ranked
-            .iter()
-            .map(|r| level_part(r, 2.0 * tol, tol))
-            .collect();
-        levels.push(Level { zoom, parts });
-    }
-    levels.reverse();
-    levels
-}
-
-/// One part at one level: a dot when smaller than `pixel`, else its vertices above `tol`.
-fn level_part(ranked: &Ranked<'_>, pixel: f64, tol: f64) -> LodPart {
-    let keep = |points: &[WorldPos], imp: &[f64]| -> Vec<WorldPos> {
-        let mut kept: Vec<WorldPos> = points
-            .iter()
-            .zip(imp)
-            .filter(|&(_, &i)| i > tol)
-            .map(|(p, _)| *p)
-            .collect();
-        kept.shrink_to_fit();
-        kept
+/// The ranks of a line's vertices (`ring`: a polygon ring, simplified as a closed path), each
+/// the coarsest level that keeps it, appended to `out`.
+pub fn push_ranks(points: &[WorldPos], ring: bool, out: &mut Vec<u8>) {
+    let imp = if ring {
+        ring_importance(points)
+    } else {
+        importance(points)
     };
-    match ranked {
-        Ranked::Line(points, imp) => match sub_pixel(points.iter(), pixel) {
-            Some(dot) => LodPart::Dot(dot),
-            None => LodPart::Line(keep(points, imp)),
-        },
-        Ranked::Polygon(rings) => {
-            let outer = rings.first().map(|(r, _)| *r).unwrap_or_default();
-            if let Some(dot) = sub_pixel(outer.iter(), pixel) {
-                return LodPart::Dot(dot);
-            }
-            // Holes smaller than a pixel are dropped.
-            let kept: Vec<Vec<WorldPos>> = rings
-                .iter()
-                .enumerate()
-                .filter(|(i, (r, _))| *i == 0 || sub_pixel(r.iter(), pixel).is_none())
-                .map(|(_, (r, imp))| keep(r, imp))
-                .filter(|r| r.len() >= 3)
-                .collect();
-            if kept.is_empty() {
-                return LodPart::Dot(centre(outer.iter()));
-            }
-            LodPart::Polygon(WorldPolygon::new(kept))
+    // Each level's tolerance, finest last.
+    let tolerances: [f64; (FINEST_ZOOM - COARSEST_ZOOM + 1) as usize] =
+        std::array::from_fn(|i| tolerance(f64::from(COARSEST_ZOOM) + i as f64));
+    // The first level at which the whole path is at least a pixel across.
+    let extent = WorldRect::from_points(points.iter().copied())
+        .map_or(0.0, |b| (b.max.x - b.min.x).max(b.max.y - b.min.y));
+    let from = tolerances
+        .iter()
+        .position(|&t| extent >= 2.0 * t)
+        .map_or(FULL_ONLY, |i| COARSEST_ZOOM + i as u8);
+    out.extend(imp.iter().map(|&i| {
+        let rank = tolerances
+            .iter()
+            .position(|&t| i > t)
+            .map_or(FULL_ONLY, |k| COARSEST_ZOOM + k as u8);
+        rank.max(from)
+    }));
+}
+
+/// A line or ring as drawn at some level: its vertices whose rank is at most the level (all
+/// of them at full detail).
+#[derive(Clone, Copy, Debug)]
+pub struct Kept<'a> {
+    points: &'a [WorldPos],
+    /// One per point; `None` at full detail.
+    ranks: Option<&'a [u8]>,
+    level: u8,
+}
+
+impl<'a> Kept<'a> {
+    /// All of `points`.
+    pub fn full(points: &'a [WorldPos]) -> Self {
+        Self {
+            points,
+            ranks: None,
+            level: FULL_ONLY,
         }
+    }
+
+    /// The vertices of `points` (with their `ranks`) kept at `level`.
+    pub fn at(points: &'a [WorldPos], ranks: &'a [u8], level: u8) -> Self {
+        Self {
+            points,
+            ranks: Some(ranks).filter(|r| r.len() == points.len()),
+            level,
+        }
+    }
+
+    /// The vertices kept, in order.
+    pub fn iter(&self) -> impl Iterator<Item = WorldPos> + 'a {
+        let (points, ranks, level) = (self.points, self.ranks, self.level);
+        points
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| ranks.is_none_or(|r| r[*i] <= level))
+            .map(|(_, p)| *p)
+    }
+
+    /// How many are kept.
+    pub fn count(&self) -> usize {
+        match self.ranks {
+            None => self.points.len(),
+            Some(r) => r.iter().filter(|&&x| x <= self.level).count(),
+        }
+    }
+
+    /// Whether every vertex is kept (the stored geometry itself is drawn).
+    pub fn is_full(&self) -> bool {
+        self.ranks.is_none()
+    }
+
+    /// The centre of the whole line's or ring's box (where it is drawn as a dot).
+    pub fn centre(&self) -> WorldPos {
+        WorldRect::from_points(self.points.iter().copied())
+            .map_or(WorldPos::new(0.0, 0.0), |b| b.center())
     }
 }
 
@@ -237,19 +184,6 @@ fn ring_importance(ring: &[WorldPos]) -> Vec<f64> {
     imp
 }
 
-/// The centre of `points` when their box is smaller than `pixel` both ways.
-fn sub_pixel<'a>(
-    points: impl Iterator<Item = &'a WorldPos> + Clone,
-    pixel: f64,
-) -> Option<WorldPos> {
-    let b = WorldRect::from_points(points.copied())?;
-    (b.max.x - b.min.x < pixel && b.max.y - b.min.y < pixel).then(|| b.center())
-}
-
-fn centre<'a>(points: impl Iterator<Item = &'a WorldPos>) -> WorldPos {
-    WorldRect::from_points(points.copied()).map_or(WorldPos::new(0.0, 0.0), |b| b.center())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,21 +214,17 @@ mod tests {
     #[test]
     fn every_zoom_stays_within_half_a_pixel_with_fewer_vertices_when_zoomed_out() {
         let line = wiggly_line(5000);
-        let levels = build_levels(&[Part::Line(line.clone())]);
-        assert!(levels.len() >= 3, "{} levels", levels.len());
+        let mut ranks = Vec::new();
+        push_ranks(&line, false, &mut ranks);
+        assert_eq!(ranks.len(), line.len(), "one byte a vertex");
         let mut previous = 0;
-        for zoom in COARSEST_ZOOM..=FINEST_ZOOM {
-            let zoom = f64::from(zoom);
-            let Some(level) = level_for_zoom(&levels, zoom) else {
-                continue; // full detail
-            };
-            let LodPart::Line(simple) = &level.parts[0] else {
-                panic!("a line stays a line at zoom {zoom}");
-            };
-            let half_pixel = 0.5 / (TILE_SIZE_PX * zoom.exp2());
+        for zoom in [2.0, 3.5, 5.0, 7.2, 9.0, 11.0, 13.0, 14.0] {
+            let level = level_for_zoom(zoom).expect("a level up to the finest");
+            let simple: Vec<WorldPos> = Kept::at(&line, &ranks, level).iter().collect();
+            let half_pixel = 0.5 / (TILE_SIZE_PX * f64::exp2(zoom));
             let worst = line
                 .iter()
-                .map(|p| distance_to_path(*p, simple))
+                .map(|p| distance_to_path(*p, &simple))
                 .fold(0.0, f64::max);
             assert!(
                 worst <= half_pixel,
@@ -304,13 +234,11 @@ mod tests {
             assert!(simple.len() >= previous, "finer as the zoom grows");
             previous = simple.len();
         }
-        let LodPart::Line(coarsest) = &levels[0].parts[0] else {
-            panic!("a line");
-        };
+        let coarsest = Kept::at(&line, &ranks, COARSEST_ZOOM).count();
+        assert!(coarsest < line.len() / 20, "{coarsest} vertices");
         assert!(
-            coarsest.len() < line.len() / 20,
-            "{} vertices",
-            coarsest.len()
+            level_for_zoom(14.5).is_none(),
+            "full detail beyond the finest"
         );
     }
 
@@ -318,18 +246,17 @@ mod tests {
     fn importance_gives_exactly_geos_douglas_peucker() {
         use geo::Simplify;
         let line = wiggly_line(3000);
-        let imp = importance(&line);
+        let mut ranks = Vec::new();
+        push_ranks(&line, false, &mut ranks);
         let ls: geo::LineString<f64> = line
             .iter()
             .map(|p| geo::coord! { x: p.x, y: p.y })
             .collect();
-        for zoom in [4.0, 7.0, 10.0, 13.0] {
-            let tol = tolerance(zoom);
-            let ours: Vec<(f64, f64)> = line
+        for zoom in [4u8, 7, 10, 13] {
+            let tol = tolerance(f64::from(zoom));
+            let ours: Vec<(f64, f64)> = Kept::at(&line, &ranks, zoom)
                 .iter()
-                .zip(&imp)
-                .filter(|&(_, &i)| i > tol)
-                .map(|(p, _)| (p.x, p.y))
+                .map(|p| (p.x, p.y))
                 .collect();
             let geos: Vec<(f64, f64)> = ls.simplify(tol).coords().map(|c| (c.x, c.y)).collect();
             assert_eq!(ours, geos, "zoom {zoom}");
@@ -337,8 +264,8 @@ mod tests {
     }
 
     #[test]
-    fn tiny_features_become_dots_and_polygons_are_retriangulated() {
-        // A 50 m square: under a pixel up to zoom 10 or so, a polygon from zoom 13 on.
+    fn paths_under_a_pixel_keep_no_vertex_until_they_are_a_pixel_wide() {
+        // A 50 m square: under a pixel up to zoom 11, drawn from zoom 12 (about 1.3 px).
         let a = crate::model::view::LonLat::new(67.0, 24.9).to_world();
         let d = 50.0 / 40_075_016.7;
         let ring = vec![
@@ -347,15 +274,12 @@ mod tests {
             WorldPos::new(a.x + d, a.y + d),
             WorldPos::new(a.x, a.y + d),
         ];
-        let poly = WorldPolygon::new(vec![ring]);
-        let levels = build_levels(&[Part::Polygon(poly)]);
-        let at = |z: f64| &level_for_zoom(&levels, z).expect("a level").parts[0];
-        assert!(matches!(at(3.0), LodPart::Dot(_)));
-        assert!(matches!(at(9.0), LodPart::Dot(_)), "zoom 9");
-        // From about 1.3 px wide (zoom 12) it is drawn whole: no level repeats the square.
-        assert_eq!(levels.len(), 1, "one dot level only");
-        assert!(level_for_zoom(&levels, 12.0).is_none(), "full detail");
-        // Points have no levels.
-        assert!(build_levels(&[Part::Point(a)]).is_empty());
+        let mut ranks = Vec::new();
+        push_ranks(&ring, true, &mut ranks);
+        assert_eq!(Kept::at(&ring, &ranks, 3).count(), 0);
+        assert_eq!(Kept::at(&ring, &ranks, 9).count(), 0, "zoom 9");
+        assert_eq!(Kept::at(&ring, &ranks, 12).count(), 4, "whole from zoom 12");
+        let c = Kept::at(&ring, &ranks, 3).centre();
+        assert!((c.x - (a.x + d / 2.0)).abs() < 1e-12);
     }
 }

@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 use egui::epaint::{ClippedPrimitive, Mesh, Primitive, Shape, TessellationOptions, Tessellator};
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 
+use super::parallel::in_parallel;
 use super::piece::{into_shapes, point_count};
-use super::raster::mesh::{Canvas, Textures};
+use super::raster::mesh::{Canvas, Textures, draw_in_bands};
 use super::raster::paths;
 use super::{BoxPx, View, layer_pieces};
 use crate::model::layer::Layer;
@@ -645,39 +646,6 @@ impl LayerBatch {
 /// Shapes below this count are tessellated on one thread.
 const PARALLEL_FROM: usize = 4096;
 
-/// Run `f` over `items` split into one chunk per core (in order), on scoped threads.
-fn in_parallel<T: Send, R: Send + Default>(
-    items: Vec<T>,
-    f: impl Fn(Vec<T>) -> R + Sync,
-) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(8);
-    if threads < 2 {
-        return vec![f(items)];
-    }
-    let per_thread = items.len().div_ceil(threads).max(1);
-    let mut chunks = Vec::with_capacity(threads);
-    let mut rest = items;
-    while rest.len() > per_thread {
-        let tail = rest.split_off(per_thread);
-        chunks.push(rest);
-        rest = tail;
-    }
-    chunks.push(rest);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| scope.spawn(move || f(c)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 /// Shapes tessellated between two looks at whether to stop.
 const STOP_EVERY: usize = 1024;
 
@@ -715,8 +683,8 @@ fn tessellate_unless(
 }
 
 /// Rasterise `primitives` (screen points, each clipped) into an image of `size_px` whose
-/// top-left is the screen's physical pixel `origin_px`: horizontal bands split over the cores,
-/// each skipping the triangles outside it; bands not begun when `stop` says so stay empty.
+/// top-left is the screen's physical pixel `origin_px`, in bands over the cores; bands not
+/// begun when `stop` says so stay empty.
 fn rasterize(
     primitives: &[ClippedPrimitive],
     ppp: f32,
@@ -724,33 +692,16 @@ fn rasterize(
     size_px: [usize; 2],
     stop: &(dyn Fn() -> bool + Sync),
 ) -> ColorImage {
-    let [width, height] = size_px;
-    // A few bands per core, so an overtaken render stops soon.
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_band = height.div_ceil(2 * threads.clamp(1, 8)).max(1);
-    let bands: Vec<usize> = (0..height).step_by(per_band).collect();
-    let textures = Textures::default();
-    let parts = in_parallel(bands, |tops: Vec<usize>| {
-        tops.into_iter()
-            .map(|top| {
-                let mut canvas = Canvas::window(
-                    [origin_px[0], origin_px[1] + top as i64],
-                    width,
-                    per_band.min(height - top),
-                    Color32::TRANSPARENT,
-                );
-                if !stop() {
-                    canvas.draw(primitives, ppp, &textures);
-                }
-                canvas.to_color_image()
-            })
-            .collect::<Vec<_>>()
-    });
-    let mut pixels = Vec::with_capacity(width * height);
-    for band in parts.into_iter().flatten() {
-        pixels.extend_from_slice(&band.pixels);
-    }
-    ColorImage::new([width, height], pixels)
+    let bands = draw_in_bands(
+        primitives,
+        ppp,
+        &Textures::default(),
+        Color32::TRANSPARENT,
+        (origin_px, size_px),
+        stop,
+        |c: &Canvas| c.to_color_image().pixels,
+    );
+    ColorImage::new(size_px, bands.concat())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod palette;
+pub mod parallel;
 pub mod piece;
 pub mod raster;
 
@@ -327,12 +328,8 @@ fn feature_lines<'a>(
         let mut out = Vec::new();
         match part {
             Drawn::Polygon(poly) => {
-                pieces.push(Piece::Area {
-                    polygon: poly,
-                    color: color32(paint.fill),
-                });
                 for ring in &poly.rings {
-                    let pts = closed(screen_line(view, ring));
+                    let pts = closed(ring.iter().map(|w| view.pos(w)).collect());
                     if selected {
                         out.push(Shape::line(
                             pts.clone(),
@@ -346,9 +343,14 @@ fn feature_lines<'a>(
                         paint.pattern,
                     );
                 }
+                // The fill goes under its outlines.
+                pieces.push(Piece::Area {
+                    polygon: poly,
+                    color: color32(paint.fill),
+                });
             }
             Drawn::Line(l) => {
-                let pts = screen_line(view, l);
+                let pts: Vec<Pos2> = l.iter().map(|w| view.pos(w)).collect();
                 let w = paint.stroke_width_pt;
                 // A schematic alignment is drawn faded: not to be read as the route.
                 let stroke_color = if f.is_schematic() {

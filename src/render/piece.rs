@@ -6,17 +6,18 @@
 use egui::{Color32, Mesh, Shape};
 
 use super::View;
-use crate::model::layer::WorldPolygon;
+use crate::model::layer::{DrawnPolygon, WorldPolygon};
 
 /// One thing to draw.
 #[derive(Clone, Debug)]
 pub enum Piece<'a> {
-    /// A filled area: a polygon (outer ring, then holes) of a feature, in world space; the
-    /// mesh backend uses its triangulation (made once, when first filled), the path
-    /// rasteriser fills its rings (even-odd) and never triangulates.
+    /// A filled area: a polygon (outer ring, then holes) of a feature as drawn at the view's
+    /// level of detail, in world space; the mesh backend triangulates it (at full detail the
+    /// stored polygon's triangles, made once), the path rasteriser fills its rings (even-odd)
+    /// and never triangulates.
     Area {
         /// The polygon, borrowed from its feature.
-        polygon: &'a WorldPolygon,
+        polygon: DrawnPolygon<'a>,
         /// Its fill.
         color: Color32,
     },
@@ -40,7 +41,7 @@ pub fn point_count(pieces: &[Piece<'_>]) -> usize {
     pieces
         .iter()
         .map(|p| match p {
-            Piece::Area { polygon, .. } => polygon.rings.iter().map(Vec::len).sum(),
+            Piece::Area { polygon, .. } => polygon.rings.iter().map(|r| r.count()).sum(),
             Piece::Shape(s) => shape_points(s),
         })
         .sum()
@@ -53,7 +54,15 @@ pub fn into_shapes(pieces: Vec<Piece<'_>>, view: &View) -> Vec<Shape> {
         .map(|p| match p {
             Piece::Area { polygon, color } => {
                 let mut mesh = Mesh::default();
-                fill_mesh(view, polygon, color, &mut mesh);
+                mesh.vertices
+                    .extend(polygon.rings.iter().flat_map(|r| r.iter()).map(|w| {
+                        egui::epaint::Vertex {
+                            pos: view.pos(w),
+                            uv: egui::epaint::WHITE_UV,
+                            color,
+                        }
+                    }));
+                mesh.indices.extend_from_slice(&polygon.triangles());
                 Shape::mesh(mesh)
             }
             Piece::Shape(s) => s,

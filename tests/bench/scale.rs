@@ -9,7 +9,8 @@
 //! (d) start-up to the first frame of the app (catalog, basemap, first layout and paint).
 //!
 //! `cargo bench --bench scale` runs the full sizes (about 10 minutes, 6 GB at 10 M);
-//! `-- --quick` the small ones (what CI runs through `tests/bench_quick.rs`).
+//! `-- --quick` the small ones (what CI runs through `tests/bench_quick.rs`); `-- --big` the
+//! big-files issue's 90 MB file and whole-process exports at 1 M, 4 M and 10 M vertices.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
@@ -336,6 +337,92 @@ pub fn first_frame() -> Duration {
     t.elapsed()
 }
 
+/// One whole-process run of `corridor-viewer export` on a generated file, as a user meets it.
+#[derive(Debug)]
+pub struct ProcessRow {
+    /// Vertices in the file.
+    pub vertices: usize,
+    /// Size of the file, bytes.
+    pub bytes: usize,
+    /// From starting the binary to its exit, seconds.
+    pub wall_s: f64,
+    /// The process's peak resident memory (VmHWM, as the kernel reports it), bytes.
+    pub peak_rss: u64,
+    /// CPython's `json.load` of the same file, seconds (when python3 is there).
+    pub python_s: Option<f64>,
+}
+
+/// Export the Pakistan view at 1920 × 1080 of a mixed file of `vertices` vertices with the
+/// real binary (`exe`), its wall clock measured around the process and its peak memory read
+/// from the kernel (`--stats` prints VmHWM at exit).
+pub fn export_process(exe: &Path, vertices: usize) -> ProcessRow {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("big.geojson");
+    let bytes = synthetic(Kind::Mixed, vertices);
+    std::fs::write(&file, &bytes).expect("write the file");
+    let t = Instant::now();
+    let out = std::process::Command::new(exe)
+        .args([
+            "export",
+            "--view",
+            "Pakistan",
+            "--size",
+            "1920x1080",
+            "--stats",
+            "--out",
+        ])
+        .arg(dir.path().join("x.png"))
+        .arg(&file)
+        .env_remove("DISPLAY")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    let wall_s = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "export failed: {stderr}");
+    // "stats: 1.72 s wall clock, peak memory 239 MB (VmHWM)"
+    let peak_mb: f64 = stderr
+        .split("peak memory ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("--stats prints the peak");
+    let python_s = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,time; t=time.time(); json.load(open(sys.argv[1])); print(time.time()-t)",
+        ])
+        .arg(&file)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok());
+    ProcessRow {
+        vertices,
+        bytes: bytes.len(),
+        wall_s,
+        peak_rss: (peak_mb * 1e6) as u64,
+        python_s,
+    }
+}
+
+/// Print one whole-process row.
+pub fn print_process(r: &ProcessRow) {
+    let mb = r.bytes as f64 / 1e6;
+    println!(
+        "export process, {:>9} vertices ({:.0} MB): {:.2} s wall clock, peak RSS {:.0} MB ({:.2}× file){}",
+        r.vertices,
+        mb,
+        r.wall_s,
+        r.peak_rss as f64 / 1e6,
+        r.peak_rss as f64 / r.bytes as f64,
+        r.python_s.map_or(String::new(), |p| format!(
+            "; CPython json.load {p:.2} s (export {:.2}× of it)",
+            r.wall_s / p
+        )),
+    );
+}
+
 /// Print one row.
 pub fn print(row: &Row) {
     let mb = row.bytes as f64 / 1e6;
@@ -391,15 +478,20 @@ fn main() {
     } else {
         &[10_000, 100_000, 1_000_000, 10_000_000]
     };
-    println!("first frame: {:.3} s", first_frame().as_secs_f64());
-    for kind in [Kind::Lines, Kind::Polygons] {
-        for &n in sizes {
-            print(&measure(kind, n, if n >= 1_000_000 { 3 } else { 5 }));
+    // `--big` measures only the big file and the whole-process exports.
+    let big = args.iter().any(|a| a == "--big");
+    if !big {
+        println!("first frame: {:.3} s", first_frame().as_secs_f64());
+        for kind in [Kind::Lines, Kind::Polygons] {
+            for &n in sizes {
+                print(&measure(kind, n, if n >= 1_000_000 { 3 } else { 5 }));
+            }
         }
     }
     if !quick && one.is_empty() {
-        // About 100 MB of GeoJSON: how long until it is on screen and can be used.
-        let row = measure(Kind::Polygons, 4_300_000, 1);
+        // The big-files issue's file (4 M vertices of lines and polygons, about 90 MB): how
+        // long until it is on screen and can be used.
+        let row = measure(Kind::Mixed, 4_000_000, 1);
         print(&row);
         println!(
             "{:.0} MB file: loaded and indexed (listed, hover and click answer, frames drawn throughout) in {:.2} s; its first image complete in {:.2} s",
@@ -407,5 +499,15 @@ fn main() {
             row.load_s,
             row.load_s + row.render_s
         );
+    }
+    // Whole-process exports, as a user runs them.
+    let exe = Path::new(env!("CARGO_BIN_EXE_corridor-viewer"));
+    let process_sizes: &[usize] = if quick {
+        &[100_000]
+    } else {
+        &[1_000_000, 4_000_000, 10_000_000]
+    };
+    for &n in process_sizes {
+        print_process(&export_process(exe, n));
     }
 }

@@ -292,6 +292,45 @@ impl Canvas {
     }
 }
 
+/// Rasterise `primitives` over `background` into the picture window `(origin_px, size_px)`,
+/// in horizontal bands split over the cores (each skipping the triangles outside it); each
+/// band, top first, is handed to `finish` as soon as it is drawn (so only a few bands of
+/// floating-point pixels exist at once). Bands not begun when `stop` says so stay background.
+pub fn draw_in_bands<T: Send>(
+    primitives: &[ClippedPrimitive],
+    pixels_per_point: f32,
+    textures: &Textures,
+    background: Color32,
+    (origin_px, size_px): ([i64; 2], [usize; 2]),
+    stop: &(dyn Fn() -> bool + Sync),
+    finish: impl Fn(&Canvas) -> T + Sync,
+) -> Vec<T> {
+    let [width, height] = size_px;
+    // A few bands per core, so an overtaken render stops soon.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_band = height.div_ceil(2 * threads.clamp(1, 8)).max(1);
+    let tops: Vec<usize> = (0..height).step_by(per_band).collect();
+    crate::render::parallel::in_parallel(tops, |tops: Vec<usize>| {
+        tops.into_iter()
+            .map(|top| {
+                let mut canvas = Canvas::window(
+                    [origin_px[0], origin_px[1] + top as i64],
+                    width,
+                    per_band.min(height - top),
+                    background,
+                );
+                if !stop() {
+                    canvas.draw(primitives, pixels_per_point, textures);
+                }
+                finish(&canvas)
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Twice the signed area of the triangle `a`, `b`, `p` (positive when `p` is on the inner side).
 fn edge(a: [i64; 2], b: [i64; 2], p: [i64; 2]) -> i64 {
     (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])

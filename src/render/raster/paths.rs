@@ -39,15 +39,42 @@ pub fn draw(
     if w == 0 || h == 0 || w > MAX_SIDE_PX || h > MAX_SIDE_PX {
         return None;
     }
-    let (w16, h16) = (u16::try_from(w).ok()?, u16::try_from(h).ok()?);
+    // One band per core, each its own single-threaded context (vello_cpu's multithreaded
+    // dispatcher cannot be enabled: epaint's glyph rasteriser would then need flushing).
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let bands = if w * h < 250_000 {
+        1
+    } else {
+        threads.clamp(1, 8)
+    };
+    let per_band = h.div_ceil(bands).max(1);
+    let tops: Vec<usize> = (0..h).step_by(per_band).collect();
+    let drawn = crate::render::parallel::in_parallel(tops, |tops: Vec<usize>| {
+        tops.into_iter()
+            .map(|top| {
+                let band = [origin_px[0], origin_px[1] + top as i64];
+                draw_band(pieces, view, band, [w, per_band.min(h - top)], stop)
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut pixels = Vec::with_capacity(w * h);
+    for band in drawn.into_iter().flatten() {
+        pixels.extend(band?);
+    }
+    Some(ColorImage::new([w, h], pixels))
+}
+
+/// One band of [`draw`].
+fn draw_band(
+    pieces: &[Piece<'_>],
+    view: &View,
+    origin_px: [i64; 2],
+    [w, h]: [usize; 2],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Color32>> {
+    let (w16, h16) = (u16::try_from(w).ok()?, u16::try_from(h).ok()?);
     let settings = RenderSettings {
-        // Single-threaded below a few hundred thousand pixels: starting the workers costs more.
-        num_threads: if w * h < 250_000 {
-            0
-        } else {
-            threads.min(8) as u16
-        },
+        num_threads: 0,
         ..RenderSettings::default()
     };
     let mut ctx = RenderContext::new_with(w16, h16, settings);
@@ -64,7 +91,7 @@ pub fn draw(
             Piece::Area { polygon, color } => {
                 path.truncate(0);
                 for ring in &polygon.rings {
-                    add_points(&mut path, ring.iter().map(|&w| view.pos(w)), true);
+                    add_points(&mut path, ring.iter().map(|w| view.pos(w)), true);
                 }
                 fill(&mut ctx, &path, *color, Fill::EvenOdd);
             }
@@ -77,12 +104,13 @@ pub fn draw(
     ctx.flush();
     let mut pixmap = Pixmap::new(w16, h16);
     ctx.render(&mut pixmap, &mut Resources::new());
-    let pixels = pixmap
-        .take()
-        .into_iter()
-        .map(|p| Color32::from_rgba_premultiplied(p.r, p.g, p.b, p.a))
-        .collect();
-    Some(ColorImage::new([w, h], pixels))
+    Some(
+        pixmap
+            .take()
+            .into_iter()
+            .map(|p| Color32::from_rgba_premultiplied(p.r, p.g, p.b, p.a))
+            .collect(),
+    )
 }
 
 /// Append a polyline (or a closed ring) to `path`.
@@ -200,7 +228,8 @@ fn draw_shape(ctx: &mut RenderContext, path: &mut BezPath, shape: &Shape) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::layer::WorldPolygon;
+    use crate::model::layer::{DrawnPolygon, WorldPolygon};
+    use crate::model::lod::Kept;
     use crate::model::view::{ScreenTransform, WorldPos};
     use egui::{Rect, Stroke};
 
@@ -229,7 +258,10 @@ mod tests {
         };
         let polygon = WorldPolygon::new(vec![square(0.25, 0.75), square(0.4, 0.6)]);
         let pieces = [Piece::Area {
-            polygon: &polygon,
+            polygon: DrawnPolygon {
+                polygon: &polygon,
+                rings: polygon.rings.iter().map(|r| Kept::full(r)).collect(),
+            },
             color: Color32::RED,
         }];
         let img = draw(&pieces, &unit_view(1.0), [0, 0], [256, 256], &|| false).expect("drawn");
