@@ -149,7 +149,7 @@ fn stroke(ctx: &mut RenderContext, path: &BezPath, width_pt: f32, color: Color32
     if color.a() == 0 || width_pt <= 0.0 {
         return;
     }
-    ctx.set_stroke(kurbo::Stroke::new(f64::from(width_pt)).with_join(Join::Round));
+    ctx.set_stroke(kurbo::Stroke::new(f64::from(width_pt)).with_join(Join::Miter));
     ctx.set_paint(paint(color));
     ctx.stroke_path(path);
 }
