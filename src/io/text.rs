@@ -16,7 +16,7 @@ const RELEASE_STEP: usize = 1 << 20;
 
 /// A file's bytes, releasable from the front.
 pub struct Text {
-    map: Option<MmapMut>,
+    map: MmapMut,
     len: usize,
     /// Bytes from the start already given back (a multiple of the page size).
     released: Cell<usize>,
@@ -55,7 +55,7 @@ impl Text {
             }
         }
         Ok(Some(Self {
-            map: Some(map),
+            map,
             len,
             released: Cell::new(0),
         }))
@@ -63,14 +63,13 @@ impl Text {
 
     /// The text (bytes given back read as zeros).
     pub fn bytes(&self) -> &[u8] {
-        self.map.as_ref().map_or(&[], |m| &m[..self.len])
+        &self.map[..self.len]
     }
 
     /// Give back the pages wholly before `at`, a pointer into [`Text::bytes`] up to which the
     /// parser has read for good; anything else is ignored.
     pub fn release_before(&self, at: *const u8) {
-        let Some(map) = &self.map else { return };
-        let base = map.as_ptr() as usize;
+        let base = self.map.as_ptr() as usize;
         let Some(offset) = (at as usize).checked_sub(base).filter(|&o| o <= self.len) else {
             return;
         };
@@ -85,8 +84,10 @@ impl Text {
         // then on; no memory is unmapped. The parser only moves forward and has read this
         // range for good: what it keeps (features, properties) was copied out, and messages
         // quote the text at the error's place, which lies after it.
-        let done =
-            unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start) };
+        let done = unsafe {
+            self.map
+                .unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start)
+        };
         if done.is_ok() {
             self.released.set(end);
         }

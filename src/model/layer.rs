@@ -241,17 +241,27 @@ impl Feature {
                     });
                 }
                 Part::Polygon(polygon) => {
-                    let rings: Vec<Kept<'a>> = polygon.rings.iter().map(|r| kept(r)).collect();
-                    let outer_centre = rings.first().map(Kept::centre);
-                    let outer_drawn = rings.first().is_some_and(|r| r.count() >= 3);
-                    if !outer_drawn {
-                        out.extend(outer_centre.map(Drawn::Dot));
-                        continue;
+                    // Every ring is taken (in order: the ranks run on), each counted once.
+                    let rings: Vec<(Kept<'a>, usize)> = polygon
+                        .rings
+                        .iter()
+                        .map(|r| {
+                            let k = kept(r);
+                            (k, k.count())
+                        })
+                        .collect();
+                    match rings.first() {
+                        Some((outer, n)) if *n < 3 => out.push(Drawn::Dot(outer.centre())),
+                        Some(_) => out.push(Drawn::Polygon(DrawnPolygon {
+                            polygon,
+                            rings: rings
+                                .into_iter()
+                                .filter(|(_, n)| *n >= 3)
+                                .map(|(k, _)| k)
+                                .collect(),
+                        })),
+                        None => {}
                     }
-                    out.push(Drawn::Polygon(DrawnPolygon {
-                        polygon,
-                        rings: rings.into_iter().filter(|r| r.count() >= 3).collect(),
-                    }));
                 }
             }
         }

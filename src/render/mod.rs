@@ -91,8 +91,8 @@ fn fills(view: &View, features: &[Feature], color: Color32) -> Shape {
     Shape::mesh(mesh)
 }
 
-fn screen_line(view: &View, line: &[crate::model::view::WorldPos]) -> Vec<Pos2> {
-    line.iter().map(|&w| view.pos(w)).collect()
+fn screen_line(view: &View, line: impl IntoIterator<Item = WorldPos>) -> Vec<Pos2> {
+    line.into_iter().map(|w| view.pos(w)).collect()
 }
 
 fn closed(mut pts: Vec<Pos2>) -> Vec<Pos2> {
@@ -209,10 +209,13 @@ fn lines(
     for f in features.iter().filter(|f| view.visible(f, stroke.width)) {
         for part in &f.parts {
             match part {
-                Part::Line(l) => patterned_line(out, screen_line(view, l), stroke, pattern),
+                Part::Line(l) => {
+                    patterned_line(out, screen_line(view, l.iter().copied()), stroke, pattern)
+                }
                 Part::Polygon(p) => {
                     for ring in &p.rings {
-                        patterned_line(out, closed(screen_line(view, ring)), stroke, pattern);
+                        let pts = closed(screen_line(view, ring.iter().copied()));
+                        patterned_line(out, pts, stroke, pattern);
                     }
                 }
                 Part::Point(_) => {}
@@ -329,7 +332,7 @@ fn feature_lines<'a>(
         match part {
             Drawn::Polygon(poly) => {
                 for ring in &poly.rings {
-                    let pts = closed(ring.iter().map(|w| view.pos(w)).collect());
+                    let pts = closed(screen_line(view, ring.iter()));
                     if selected {
                         out.push(Shape::line(
                             pts.clone(),
@@ -350,7 +353,7 @@ fn feature_lines<'a>(
                 });
             }
             Drawn::Line(l) => {
-                let pts: Vec<Pos2> = l.iter().map(|w| view.pos(w)).collect();
+                let pts = screen_line(view, l.iter());
                 let w = paint.stroke_width_pt;
                 // A schematic alignment is drawn faded: not to be read as the route.
                 let stroke_color = if f.is_schematic() {

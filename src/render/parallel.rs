@@ -32,3 +32,22 @@ pub fn in_parallel<T: Send, R: Send + Default>(
             .collect()
     })
 }
+
+/// An image `height` rows tall cut into `bands` horizontal bands of equal height (the last
+/// shorter), drawn by `f(top_row, rows)` over the cores; the bands' results, top first.
+pub fn in_bands<R: Send>(
+    height: usize,
+    bands: usize,
+    f: impl Fn(usize, usize) -> R + Sync,
+) -> Vec<R> {
+    let per_band = height.div_ceil(bands.max(1)).max(1);
+    let tops: Vec<usize> = (0..height).step_by(per_band).collect();
+    in_parallel(tops, |tops: Vec<usize>| {
+        tops.into_iter()
+            .map(|top| f(top, per_band.min(height - top)))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}

@@ -7,6 +7,7 @@ use egui::{Color32, Mesh, Shape};
 
 use super::View;
 use crate::model::layer::{DrawnPolygon, WorldPolygon};
+use crate::model::view::WorldPos;
 
 /// One thing to draw.
 #[derive(Clone, Debug)]
@@ -54,15 +55,8 @@ pub fn into_shapes(pieces: Vec<Piece<'_>>, view: &View) -> Vec<Shape> {
         .map(|p| match p {
             Piece::Area { polygon, color } => {
                 let mut mesh = Mesh::default();
-                mesh.vertices
-                    .extend(polygon.rings.iter().flat_map(|r| r.iter()).map(|w| {
-                        egui::epaint::Vertex {
-                            pos: view.pos(w),
-                            uv: egui::epaint::WHITE_UV,
-                            color,
-                        }
-                    }));
-                mesh.indices.extend_from_slice(&polygon.triangles());
+                let points = polygon.rings.iter().flat_map(|r| r.iter());
+                add_triangles(view, points, &polygon.triangles(), color, &mut mesh);
                 Shape::mesh(mesh)
             }
             Piece::Shape(s) => s,
@@ -72,13 +66,23 @@ pub fn into_shapes(pieces: Vec<Piece<'_>>, view: &View) -> Vec<Shape> {
 
 /// A polygon's triangles on screen, appended to `out`.
 pub fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
+    let points = poly.rings.iter().flatten().copied();
+    add_triangles(view, points, poly.triangles(), color, out);
+}
+
+/// Triangles over `points` (world space, in ring order) on screen, appended to `out`.
+fn add_triangles(
+    view: &View,
+    points: impl Iterator<Item = WorldPos>,
+    triangles: &[u32],
+    color: Color32,
+    out: &mut Mesh,
+) {
     let base = out.vertices.len() as u32;
-    out.vertices
-        .extend(poly.rings.iter().flatten().map(|&w| egui::epaint::Vertex {
-            pos: view.pos(w),
-            uv: egui::epaint::WHITE_UV,
-            color,
-        }));
-    out.indices
-        .extend(poly.triangles().iter().map(|i| base + i));
+    out.vertices.extend(points.map(|w| egui::epaint::Vertex {
+        pos: view.pos(w),
+        uv: egui::epaint::WHITE_UV,
+        color,
+    }));
+    out.indices.extend(triangles.iter().map(|i| base + i));
 }

@@ -308,27 +308,18 @@ pub fn draw_in_bands<T: Send>(
     let [width, height] = size_px;
     // A few bands per core, so an overtaken render stops soon.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_band = height.div_ceil(2 * threads.clamp(1, 8)).max(1);
-    let tops: Vec<usize> = (0..height).step_by(per_band).collect();
-    crate::render::parallel::in_parallel(tops, |tops: Vec<usize>| {
-        tops.into_iter()
-            .map(|top| {
-                let mut canvas = Canvas::window(
-                    [origin_px[0], origin_px[1] + top as i64],
-                    width,
-                    per_band.min(height - top),
-                    background,
-                );
-                if !stop() {
-                    canvas.draw(primitives, pixels_per_point, textures);
-                }
-                finish(&canvas)
-            })
-            .collect::<Vec<_>>()
+    crate::render::parallel::in_bands(height, 2 * threads.clamp(1, 8), |top, rows| {
+        let mut canvas = Canvas::window(
+            [origin_px[0], origin_px[1] + top as i64],
+            width,
+            rows,
+            background,
+        );
+        if !stop() {
+            canvas.draw(primitives, pixels_per_point, textures);
+        }
+        finish(&canvas)
     })
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 /// Twice the signed area of the triangle `a`, `b`, `p` (positive when `p` is on the inner side).

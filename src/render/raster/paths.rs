@@ -47,18 +47,12 @@ pub fn draw(
     } else {
         threads.clamp(1, 8)
     };
-    let per_band = h.div_ceil(bands).max(1);
-    let tops: Vec<usize> = (0..h).step_by(per_band).collect();
-    let drawn = crate::render::parallel::in_parallel(tops, |tops: Vec<usize>| {
-        tops.into_iter()
-            .map(|top| {
-                let band = [origin_px[0], origin_px[1] + top as i64];
-                draw_band(pieces, view, band, [w, per_band.min(h - top)], stop)
-            })
-            .collect::<Vec<_>>()
+    let drawn = crate::render::parallel::in_bands(h, bands, |top, rows| {
+        let band = [origin_px[0], origin_px[1] + top as i64];
+        draw_band(pieces, view, band, [w, rows], stop)
     });
     let mut pixels = Vec::with_capacity(w * h);
-    for band in drawn.into_iter().flatten() {
+    for band in drawn {
         pixels.extend(band?);
     }
     Some(ColorImage::new([w, h], pixels))
