@@ -228,14 +228,20 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         }
     }
     // The embedded basemap is built on a thread of its own while the files load.
+    let started = std::time::Instant::now();
     let (basemap, files) = std::thread::scope(|scope| {
-        let basemap = scope.spawn(load_basemap);
+        let basemap = scope.spawn(|| {
+            let basemap = load_basemap();
+            log::debug!("basemap built in {:.2} s", started.elapsed().as_secs_f64());
+            basemap
+        });
         let files: Result<Vec<_>, ExportError> = args
             .files
             .iter()
             .enumerate()
             .map(|(i, path)| Ok((path, layer_from_file(path, i, &Default::default())?)))
             .collect();
+        log::debug!("files loaded in {:.2} s", started.elapsed().as_secs_f64());
         (basemap.join(), files)
     });
     for (path, (layer, warnings)) in files? {
@@ -284,7 +290,9 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         &request,
         std::time::Duration::from_secs(args.tile_timeout),
     )?;
+    log::debug!("image composed at {:.2} s", started.elapsed().as_secs_f64());
     save_png(&args.out, image.width, image.height, &image.rgba)?;
+    log::debug!("image written at {:.2} s", started.elapsed().as_secs_f64());
     let legend = image.info.legend.titles();
     Ok(format!(
         "Wrote {}: {}×{} px; legend: {}",

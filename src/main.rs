@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(
         env_logger::Env::default().default_filter_or("warn,walkers=error"),
     )
+    .format_timestamp_millis()
     .init();
     let cli = Cli::parse();
     match cli.command {

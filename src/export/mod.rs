@@ -185,16 +185,20 @@ pub fn render_briefing(
     let width = (w_pt * req.scale).round() as u32;
     let height = (h_pt * req.scale).round() as u32;
     // The page, in bands over the cores.
-    let rgba = crate::render::raster::mesh::draw_in_bands(
+    let mut rgba = vec![0; width as usize * height as usize * 4];
+    crate::render::raster::mesh::draw_in_bands(
         &primitives,
         ppp,
         &textures,
-        egui::Color32::WHITE,
-        ([0, 0], [width as usize, height as usize]),
+        (
+            [0, 0],
+            [width as usize, height as usize],
+            egui::Color32::WHITE,
+        ),
         &|| false,
-        crate::render::raster::mesh::Canvas::to_rgba8,
-    )
-    .concat();
+        &mut rgba,
+        crate::render::raster::mesh::Canvas::write_rgba8,
+    );
     Ok(RenderedImage {
         width,
         height,

@@ -12,15 +12,26 @@ pub type FastFeature = (Map<String, Value>, Option<geo::Geometry<f64>>);
 
 /// Read a feature's JSON text on the fast path; `None` sends it to the tolerant path.
 pub fn fast_feature(text: &str) -> Option<FastFeature> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let read = FeatureVisitor.deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    read
+    thread_local! {
+        /// The positions of the feature being read: one list per thread, kept from feature to
+        /// feature, so reading a position never allocates.
+        static FLAT: std::cell::RefCell<Vec<geo::Coord<f64>>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    FLAT.with_borrow_mut(|flat| {
+        flat.clear();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = FeatureVisitor { flat }.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        read
+    })
 }
 
-/// Nested coordinate arrays: positions are indices into a flat list.
+/// Nested coordinate arrays: positions are indices into a flat list, and an array of
+/// positions (a line, a ring) the run of them it holds there.
 enum Node {
     Position(usize),
+    Positions(std::ops::Range<usize>),
     List(Vec<Node>),
 }
 
@@ -100,14 +111,27 @@ impl<'de> Visitor<'de> for Coords<'_> {
                 self.flat.push(geo::coord! { x: x, y: y });
                 Ok(Node::Position(self.flat.len() - 1))
             }
+            Some(Element::Node(Node::Position(first))) => {
+                // An array of positions: they follow one another in the flat list.
+                while let Some(e) = seq.next_element_seed(ElementSeed {
+                    flat: &mut *self.flat,
+                })? {
+                    if !matches!(e, Element::Node(Node::Position(_))) {
+                        return Err(bad());
+                    }
+                }
+                Ok(Node::Positions(first..self.flat.len()))
+            }
             Some(Element::Node(first)) => {
                 let mut items = vec![first];
                 while let Some(e) = seq.next_element_seed(ElementSeed {
                     flat: &mut *self.flat,
                 })? {
                     match e {
-                        Element::Node(n) => items.push(n),
-                        Element::Number(_) => return Err(bad()),
+                        Element::Node(n @ (Node::List(_) | Node::Positions(_))) => items.push(n),
+                        Element::Node(Node::Position(_)) | Element::Number(_) => {
+                            return Err(bad());
+                        }
                     }
                 }
                 Ok(Node::List(items))
@@ -214,16 +238,17 @@ fn build(raw: &RawGeometry, flat: &[geo::Coord<f64>]) -> Option<geo::Geometry<f6
     }
     let position = |n: &Node| match n {
         Node::Position(i) => flat.get(*i).copied(),
-        Node::List(_) => None,
+        _ => None,
     };
     let list = |n: &Node| match n {
-        Node::List(items) => Some(items.iter().map(position).collect::<Option<Vec<_>>>()?),
-        Node::Position(_) => None,
+        Node::Positions(run) => flat.get(run.clone()).map(<[_]>::to_vec),
+        Node::List(items) if items.is_empty() => Some(Vec::new()),
+        _ => None,
     };
     let lists = |n: &Node| -> Option<Vec<Vec<geo::Coord<f64>>>> {
         match n {
             Node::List(items) => items.iter().map(list).collect(),
-            Node::Position(_) => None,
+            _ => None,
         }
     };
     let line = |n: &Node| {
@@ -241,7 +266,7 @@ fn build(raw: &RawGeometry, flat: &[geo::Coord<f64>]) -> Option<geo::Geometry<f6
     fn items(n: &Node) -> Option<&[Node]> {
         match n {
             Node::List(items) => Some(items),
-            Node::Position(_) => None,
+            _ => None,
         }
     }
     let coords = raw.coordinates.as_ref();
@@ -265,16 +290,18 @@ fn build(raw: &RawGeometry, flat: &[geo::Coord<f64>]) -> Option<geo::Geometry<f6
     })
 }
 
-struct FeatureVisitor;
+struct FeatureVisitor<'a> {
+    flat: &'a mut Vec<geo::Coord<f64>>,
+}
 
-impl<'de> DeserializeSeed<'de> for FeatureVisitor {
+impl<'de> DeserializeSeed<'de> for FeatureVisitor<'_> {
     type Value = Option<FastFeature>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for FeatureVisitor {
+impl<'de> Visitor<'de> for FeatureVisitor<'_> {
     type Value = Option<FastFeature>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a feature")
@@ -283,7 +310,6 @@ impl<'de> Visitor<'de> for FeatureVisitor {
         let mut is_feature = false;
         let mut properties = Map::new();
         let mut geometry = None;
-        let mut flat = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "type" => is_feature = map.next_value::<String>()? == "Feature",
@@ -293,7 +319,9 @@ impl<'de> Visitor<'de> for FeatureVisitor {
                         .unwrap_or_default()
                 }
                 "geometry" => {
-                    geometry = map.next_value_seed(GeometryVisitor { flat: &mut flat })?
+                    geometry = map.next_value_seed(GeometryVisitor {
+                        flat: &mut *self.flat,
+                    })?
                 }
                 "crs" => return Ok(None),
                 _ => {

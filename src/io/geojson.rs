@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -135,6 +135,7 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, Lo
         path: path.to_path_buf(),
     })?;
     drop(file);
+    log::debug!("{} read", path.display());
     // The text is given back as the parser passes it (see `Text`).
     parse_text(text.bytes(), path, progress, &|at| text.release_before(at))
 }
@@ -196,20 +197,14 @@ fn parse_text(
     };
     let mut repaired = 0;
     let mut docs: Vec<(Doc, usize)> = Vec::new();
-    // Reading the JSON here, projecting, simplifying and triangulating on a second thread.
+    let mut batches_sent = 0;
+    // Reading the JSON here, projecting and ranking on a second thread; when the builder is
+    // behind, the reader builds the batch itself (both cores stay busy to the end, and the
+    // batches waiting are never more than a few).
+    let mut built_here = Vec::new();
     let built = std::thread::scope(|scope| {
-        let (builder, batches) = channel::<Vec<Pending>>();
-        let worker = scope.spawn(move || {
-            let mut out: Vec<(usize, Feature)> = Vec::new();
-            for batch in batches {
-                out.extend(
-                    batch
-                        .into_iter()
-                        .map(|p| (p.doc, Feature::new(p.name, p.properties, p.geometry))),
-                );
-            }
-            out
-        });
+        let (builder, batches) = sync_channel::<Batch>(2);
+        let worker = scope.spawn(move || batches.into_iter().map(build_batch).collect::<Vec<_>>());
         let mut de = serde_json::Deserializer::from_slice(&cleaned);
         // One document, or a sequence of them (newline-delimited, RFC 8142).
         while de.end().is_err() {
@@ -219,6 +214,8 @@ fn parse_text(
                 repaired: &mut repaired,
                 doc: docs.len(),
                 builder: &builder,
+                built_here: &mut built_here,
+                batches: &mut batches_sent,
             })
             .deserialize(&mut de);
             match read {
@@ -249,7 +246,9 @@ fn parse_text(
     })?;
     drop(cleaned);
     // Hand each collection its built features, in file order.
-    let mut built = built.into_iter().peekable();
+    let mut built: Vec<BuiltBatch> = built.into_iter().chain(built_here).collect();
+    built.sort_unstable_by_key(|(seq, _)| *seq);
+    let mut built = built.into_iter().flat_map(|(_, b)| b).peekable();
     let mut docs: Vec<Result<LoadedFile, LoadError>> = docs
         .into_iter()
         .enumerate()
@@ -522,6 +521,21 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
 /// Features handed to the builder thread at a time.
 const BATCH: usize = 256;
 
+/// Features read, numbered in file order.
+type Batch = (usize, Vec<Pending>);
+
+/// Features built, with their document, numbered as their batch was.
+type BuiltBatch = (usize, Vec<(usize, Feature)>);
+
+/// Project and rank a batch of features read.
+fn build_batch((seq, batch): Batch) -> BuiltBatch {
+    let features = batch
+        .into_iter()
+        .map(|p| (p.doc, Feature::new(p.name, p.properties, p.geometry)))
+        .collect();
+    (seq, features)
+}
+
 /// The `features` array, read member by member and handed to the builder in batches; `None`
 /// when it is not an array.
 struct FeaturesSeed<'a> {
@@ -529,7 +543,11 @@ struct FeaturesSeed<'a> {
     release: &'a dyn Fn(*const u8),
     repaired: &'a mut usize,
     doc: usize,
-    builder: &'a Sender<Vec<Pending>>,
+    builder: &'a SyncSender<Batch>,
+    /// Batches built on the reading thread (when the builder was busy).
+    built_here: &'a mut Vec<BuiltBatch>,
+    /// Batches handed out so far, to number the next.
+    batches: &'a mut usize,
 }
 
 impl FeaturesSeed<'_> {
@@ -541,6 +559,21 @@ impl FeaturesSeed<'_> {
             repaired: &mut *self.repaired,
             doc: self.doc,
             builder: self.builder,
+            built_here: &mut *self.built_here,
+            batches: &mut *self.batches,
+        }
+    }
+}
+
+impl FeaturesSeed<'_> {
+    /// Give a batch to the builder, or build it here when the builder has enough waiting.
+    fn hand_out(&mut self, batch: Vec<Pending>) {
+        let seq = *self.batches;
+        *self.batches += 1;
+        match self.builder.try_send((seq, batch)) {
+            // The builder only stops early when the load is abandoned.
+            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Full(batch)) => self.built_here.push(build_batch(batch)),
         }
     }
 }
@@ -559,7 +592,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
         f.write_str("an array of features")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Streamed>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Option<Streamed>, A::Error> {
         let mut out = Streamed {
             features: Vec::new(),
             warnings: Vec::new(),
@@ -599,14 +632,13 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
             }
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                // The builder only stops early when the load is abandoned.
-                let _ = self.builder.send(full);
+                self.hand_out(full);
                 // Everything before this feature has been copied out.
                 (self.release)(raw.get().as_ptr());
             }
         }
         if !batch.is_empty() {
-            let _ = self.builder.send(batch);
+            self.hand_out(batch);
         }
         Ok(Some(out))
     }

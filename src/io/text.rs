@@ -36,11 +36,26 @@ impl Text {
         let mut len = 0;
         loop {
             if len == capacity {
-                // The file grew while it was read: a larger mapping, the text copied over.
-                capacity = capacity.saturating_mul(2);
+                // Full: the end of the file, unless it grew while it was read (asked with a
+                // small read, so a file of the expected size is never copied).
+                let mut probe = [0u8; 4096];
+                let n = match reader.read(&mut probe) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                // A larger mapping, the text copied over.
+                capacity = capacity.saturating_mul(2).max(len + n);
                 let mut bigger = MmapMut::map_anon(capacity)?;
                 bigger[..len].copy_from_slice(&map[..len]);
+                bigger[len..len + n].copy_from_slice(&probe[..n]);
                 map = bigger;
+                len += n;
+                if !on_chunk(n) {
+                    return Ok(None);
+                }
+                continue;
             }
             let end = capacity.min(len + (1 << 22));
             let n = match reader.read(&mut map[len..end]) {
@@ -117,6 +132,17 @@ mod tests {
         .expect("not stopped");
         assert_eq!(text.bytes(), &data[..]);
         assert!(chunks >= 1);
+    }
+
+    #[test]
+    fn a_file_of_the_expected_size_is_read_into_one_mapping_of_that_size() {
+        // The peak memory of a load is the text once: no doubled mapping to find the end.
+        let data = vec![b'y'; 5 << 20];
+        let text = Text::read(&mut data.as_slice(), data.len() as u64, |_| true)
+            .expect("read")
+            .expect("not stopped");
+        assert_eq!(text.bytes(), &data[..]);
+        assert_eq!(text.map.len(), data.len(), "no larger mapping was made");
     }
 
     #[test]

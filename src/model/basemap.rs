@@ -392,7 +392,7 @@ mod tests {
             panic!("a border line");
         };
         let ys: Vec<f64> = ls.coords().map(|c| c.y).collect();
-        assert!(ys.iter().all(|&y| y <= 1.0 + 1e-9), "{ys:?}");
+        assert!(ys.iter().all(|&y| y <= 1.0 + 1e-6), "{ys:?}");
         assert_eq!(basemap.disputed.len(), 1);
         assert_eq!(basemap.area_labels.len(), 1, "India labelled");
     }
@@ -416,7 +416,7 @@ mod tests {
             "inside the region"
         );
         assert!(mp.contains(&geo::point!(x: 52.0, y: 30.0)), "outside it");
-        assert!((mp.unsigned_area() - (1600.0 - 660.0)).abs() < 1e-6);
+        assert!((mp.unsigned_area() - (1600.0 - 660.0)).abs() < 1e-3);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::layer::{Feature, Part, WorldPolygon};
 use super::view::WorldPos;
+use super::world_path::WorldPath;
 
 /// Distance from `p` to the feature in world units if it is within `tol` (points count as hit
 /// within `tol + point_radius`); 0 inside a polygon (outside its holes).
@@ -55,23 +56,28 @@ pub fn segment_distance(p: WorldPos, a: WorldPos, b: WorldPos) -> f64 {
     distance(p, WorldPos::new(a.x + t * dx, a.y + t * dy))
 }
 
-fn polyline_distance(p: WorldPos, line: &[WorldPos]) -> f64 {
-    match line {
-        [] => f64::INFINITY,
-        [only] => distance(p, *only),
-        _ => line
-            .windows(2)
-            .map(|w| segment_distance(p, w[0], w[1]))
-            .fold(f64::INFINITY, f64::min),
-    }
+/// Segments between consecutive points, and from the last back to the first when `closed`.
+fn segments(path: &WorldPath, closed: bool) -> impl Iterator<Item = (WorldPos, WorldPos)> + '_ {
+    let closing = path.first().filter(|_| closed && path.len() > 1);
+    path.iter().zip(path.iter().skip(1).chain(closing))
 }
 
-fn ring_distance(p: WorldPos, ring: &[WorldPos]) -> f64 {
-    let closing = match (ring.first(), ring.last()) {
-        (Some(a), Some(b)) => segment_distance(p, *b, *a),
-        _ => f64::INFINITY,
-    };
-    polyline_distance(p, ring).min(closing)
+fn polyline_distance(p: WorldPos, line: &WorldPath) -> f64 {
+    path_distance(p, line, false)
+}
+
+fn ring_distance(p: WorldPos, ring: &WorldPath) -> f64 {
+    path_distance(p, ring, true)
+}
+
+fn path_distance(p: WorldPos, path: &WorldPath, closed: bool) -> f64 {
+    match path.len() {
+        0 => f64::INFINITY,
+        1 => path.first().map_or(f64::INFINITY, |only| distance(p, only)),
+        _ => segments(path, closed)
+            .map(|(a, b)| segment_distance(p, a, b))
+            .fold(f64::INFINITY, f64::min),
+    }
 }
 
 /// Even-odd test over all rings: inside the outer ring and outside every hole.
@@ -84,12 +90,9 @@ pub fn polygon_contains(poly: &WorldPolygon, p: WorldPos) -> bool {
         == 1
 }
 
-fn ring_crossings_odd(ring: &[WorldPos], p: WorldPos) -> bool {
+fn ring_crossings_odd(ring: &WorldPath, p: WorldPos) -> bool {
     let mut inside = false;
-    let n = ring.len();
-    for i in 0..n {
-        let a = ring[i];
-        let b = ring[(i + n - 1) % n];
+    for (a, b) in segments(ring, true) {
         if (a.y > p.y) != (b.y > p.y) {
             let x_cross = a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x);
             if p.x < x_cross {
@@ -105,8 +108,12 @@ mod tests {
     use super::*;
     use serde_json::Map;
 
+    /// World units to a test unit: the shapes below lie within world space (0–1), as
+    /// stored geometry must.
+    const S: f64 = 0.05;
+
     fn w(x: f64, y: f64) -> WorldPos {
-        WorldPos::new(x, y)
+        WorldPos::new(x * S, y * S)
     }
 
     fn feature_with(part: Part) -> Feature {
@@ -126,34 +133,38 @@ mod tests {
     #[test]
     fn points_hit_within_tolerance_plus_radius() {
         let f = feature_with(Part::Point(w(1.0, 1.0)));
-        assert!(feature_distance(&f, w(1.05, 1.0), 0.03, 0.03).is_some());
-        assert!(feature_distance(&f, w(1.07, 1.0), 0.03, 0.03).is_none());
+        assert!(feature_distance(&f, w(1.05, 1.0), 0.03 * S, 0.03 * S).is_some());
+        assert!(feature_distance(&f, w(1.07, 1.0), 0.03 * S, 0.03 * S).is_none());
     }
 
     #[test]
     fn lines_hit_near_any_segment() {
-        let f = feature_with(Part::Line(vec![w(0.0, 0.0), w(10.0, 0.0), w(10.0, 10.0)]));
-        let d = feature_distance(&f, w(5.0, 0.4), 0.5, 0.0).expect("near first segment");
-        assert!((d - 0.4).abs() < 1e-12);
-        assert!(feature_distance(&f, w(10.3, 5.0), 0.5, 0.0).is_some());
-        assert!(feature_distance(&f, w(5.0, 5.0), 0.5, 0.0).is_none());
+        let f = feature_with(Part::Line(WorldPath::new(&[
+            w(0.0, 0.0),
+            w(10.0, 0.0),
+            w(10.0, 10.0),
+        ])));
+        let d = feature_distance(&f, w(5.0, 0.4), 0.5 * S, 0.0).expect("near first segment");
+        assert!((d - 0.4 * S).abs() < 1e-9);
+        assert!(feature_distance(&f, w(10.3, 5.0), 0.5 * S, 0.0).is_some());
+        assert!(feature_distance(&f, w(5.0, 5.0), 0.5 * S, 0.0).is_none());
     }
 
     #[test]
     fn polygons_hit_inside_but_not_in_holes() {
         let f = square_with_hole();
-        assert_eq!(feature_distance(&f, w(0.5, 0.5), 0.01, 0.0), Some(0.0));
+        assert_eq!(feature_distance(&f, w(0.5, 0.5), 0.01 * S, 0.0), Some(0.0));
         assert!(
-            feature_distance(&f, w(2.0, 2.0), 0.01, 0.0).is_none(),
+            feature_distance(&f, w(2.0, 2.0), 0.01 * S, 0.0).is_none(),
             "hole"
         );
         assert!(
-            feature_distance(&f, w(2.0, 2.0), 1.5, 0.0).is_some(),
+            feature_distance(&f, w(2.0, 2.0), 1.5 * S, 0.0).is_some(),
             "hole edge within tol"
         );
-        assert!(feature_distance(&f, w(5.0, 2.0), 0.5, 0.0).is_none());
+        assert!(feature_distance(&f, w(5.0, 2.0), 0.5 * S, 0.0).is_none());
         assert!(
-            feature_distance(&f, w(4.3, 2.0), 0.5, 0.0).is_some(),
+            feature_distance(&f, w(4.3, 2.0), 0.5 * S, 0.0).is_some(),
             "outer edge within tol"
         );
     }
@@ -169,7 +180,7 @@ mod tests {
             w(0.0, 2.0),
         ]];
         let f = feature_with(Part::Polygon(WorldPolygon::new(rings)));
-        assert!(feature_distance(&f, w(0.5, 1.5), 0.01, 0.0).is_some());
-        assert!(feature_distance(&f, w(1.5, 1.5), 0.01, 0.0).is_none());
+        assert!(feature_distance(&f, w(0.5, 1.5), 0.01 * S, 0.0).is_some());
+        assert!(feature_distance(&f, w(1.5, 1.5), 0.01 * S, 0.0).is_none());
     }
 }

@@ -23,6 +23,7 @@ pub mod triangulate;
 pub mod units;
 pub mod view;
 pub mod views;
+pub mod world_path;
 
 /// A serde_json error's message without its trailing "at line L column C" (callers report the
 /// position in their own words).

@@ -295,6 +295,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
         tessellate: tessellated - batched,
         rasterise: tessellated.elapsed(),
     };
+    log::debug!("layers drawn: {stages:?}");
     Some(Rendered {
         placement: job.placement,
         made,
@@ -692,16 +693,17 @@ fn rasterize(
     size_px: [usize; 2],
     stop: &(dyn Fn() -> bool + Sync),
 ) -> ColorImage {
-    let bands = draw_in_bands(
+    let mut pixels = vec![Color32::TRANSPARENT; size_px[0] * size_px[1]];
+    draw_in_bands(
         primitives,
         ppp,
         &Textures::default(),
-        Color32::TRANSPARENT,
-        (origin_px, size_px),
+        (origin_px, size_px, Color32::TRANSPARENT),
         stop,
-        |c: &Canvas| c.to_color_image().pixels,
+        &mut pixels,
+        Canvas::write_color32,
     );
-    ColorImage::new(size_px, bands.concat())
+    ColorImage::new(size_px, pixels)
 }
 
 #[cfg(test)]

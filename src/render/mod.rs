@@ -209,12 +209,10 @@ fn lines(
     for f in features.iter().filter(|f| view.visible(f, stroke.width)) {
         for part in &f.parts {
             match part {
-                Part::Line(l) => {
-                    patterned_line(out, screen_line(view, l.iter().copied()), stroke, pattern)
-                }
+                Part::Line(l) => patterned_line(out, screen_line(view, l.iter()), stroke, pattern),
                 Part::Polygon(p) => {
                     for ring in &p.rings {
-                        let pts = closed(screen_line(view, ring.iter().copied()));
+                        let pts = closed(screen_line(view, ring.iter()));
                         patterned_line(out, pts, stroke, pattern);
                     }
                 }

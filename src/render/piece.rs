@@ -8,6 +8,7 @@ use egui::{Color32, Mesh, Shape};
 use super::View;
 use crate::model::layer::{DrawnPolygon, WorldPolygon};
 use crate::model::view::WorldPos;
+use crate::model::world_path::WorldPath;
 
 /// One thing to draw.
 #[derive(Clone, Debug)]
@@ -66,7 +67,7 @@ pub fn into_shapes(pieces: Vec<Piece<'_>>, view: &View) -> Vec<Shape> {
 
 /// A polygon's triangles on screen, appended to `out`.
 pub fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
-    let points = poly.rings.iter().flatten().copied();
+    let points = poly.rings.iter().flat_map(WorldPath::iter);
     add_triangles(view, points, poly.triangles(), color, out);
 }
 

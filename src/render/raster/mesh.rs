@@ -265,50 +265,59 @@ impl Canvas {
 
     /// The image with premultiplied alpha, as egui textures take it.
     pub fn to_color_image(&self) -> ColorImage {
+        let mut pixels = vec![Color32::TRANSPARENT; self.pixels.len()];
+        self.write_color32(&mut pixels);
+        ColorImage::new([self.width, self.height], pixels)
+    }
+
+    /// The image as premultiplied colours, into `out` (one per pixel).
+    pub fn write_color32(&self, out: &mut [Color32]) {
         let byte = |c: f32| (c.clamp(0.0, 1.0) * 255.0).round() as u8;
-        ColorImage::new(
-            [self.width, self.height],
-            self.pixels
-                .iter()
-                .map(|p| {
-                    Color32::from_rgba_premultiplied(byte(p[0]), byte(p[1]), byte(p[2]), byte(p[3]))
-                })
-                .collect(),
-        )
+        for (o, p) in out.iter_mut().zip(&self.pixels) {
+            *o = Color32::from_rgba_premultiplied(byte(p[0]), byte(p[1]), byte(p[2]), byte(p[3]));
+        }
     }
 
     /// The image as straight-alpha RGBA bytes.
     pub fn to_rgba8(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.pixels.len() * 4);
-        for p in &self.pixels {
+        let mut out = vec![0; self.pixels.len() * 4];
+        self.write_rgba8(&mut out);
+        out
+    }
+
+    /// The image as straight-alpha RGBA bytes, into `out` (four per pixel).
+    pub fn write_rgba8(&self, out: &mut [u8]) {
+        for (o, p) in out.chunks_exact_mut(4).zip(&self.pixels) {
             let a = p[3].clamp(0.0, 1.0);
             let un = |c: f32| {
                 let v = if a > 0.0 { c / a } else { 0.0 };
                 (v.clamp(0.0, 1.0) * 255.0).round() as u8
             };
-            out.extend_from_slice(&[un(p[0]), un(p[1]), un(p[2]), (a * 255.0).round() as u8]);
+            o.copy_from_slice(&[un(p[0]), un(p[1]), un(p[2]), (a * 255.0).round() as u8]);
         }
-        out
     }
 }
 
-/// Rasterise `primitives` over `background` into the picture window `(origin_px, size_px)`,
-/// in horizontal bands split over the cores (each skipping the triangles outside it); each
-/// band, top first, is handed to `finish` as soon as it is drawn (so only a few bands of
-/// floating-point pixels exist at once). Bands not begun when `stop` says so stay background.
+/// Rows in a band of [`draw_in_bands`]: a band's floating-point canvas is 16 bytes a pixel,
+/// so only a few MB of them exist at once.
+const BAND_ROWS: usize = 128;
+
+/// Rasterise `primitives` into the picture window `(origin_px, size_px)` over `background`,
+/// in horizontal bands drawn over the cores (each skipping the triangles outside it); each
+/// band is handed to `finish` with its part of `out` (the picture's rows, in whatever units
+/// `finish` writes) as soon as it is drawn. Bands not begun when `stop` says so stay
+/// background.
 pub fn draw_in_bands<T: Send>(
     primitives: &[ClippedPrimitive],
     pixels_per_point: f32,
     textures: &Textures,
-    background: Color32,
-    (origin_px, size_px): ([i64; 2], [usize; 2]),
+    (origin_px, size_px, background): ([i64; 2], [usize; 2], Color32),
     stop: &(dyn Fn() -> bool + Sync),
-    finish: impl Fn(&Canvas) -> T + Sync,
-) -> Vec<T> {
+    out: &mut [T],
+    finish: impl Fn(&Canvas, &mut [T]) + Sync,
+) {
     let [width, height] = size_px;
-    // A few bands per core, so an overtaken render stops soon.
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    crate::render::parallel::in_bands(height, 2 * threads.clamp(1, 8), |top, rows| {
+    crate::render::parallel::in_bands(out, height, BAND_ROWS, |top, rows, band| {
         let mut canvas = Canvas::window(
             [origin_px[0], origin_px[1] + top as i64],
             width,
@@ -318,8 +327,8 @@ pub fn draw_in_bands<T: Send>(
         if !stop() {
             canvas.draw(primitives, pixels_per_point, textures);
         }
-        finish(&canvas)
-    })
+        finish(&canvas, band);
+    });
 }
 
 /// Twice the signed area of the triangle `a`, `b`, `p` (positive when `p` is on the inner side).

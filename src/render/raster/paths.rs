@@ -2,8 +2,10 @@
 //! sparse-strip CPU renderer, already built for epaint's glyphs), with analytic anti-aliasing,
 //! no triangles and no per-vertex mesh: memory is the pixels and the strips a path covers, not
 //! the millions of vertices a tessellated mesh of dense data would take. Areas are filled
-//! even-odd from their rings (so holes need no triangulation); lines are stroked with round
-//! joins; the work is split over the machine's cores by vello_cpu's own dispatcher.
+//! even-odd from their rings (so holes need no triangulation); lines are stroked with miter
+//! joins. The image is cut into bands of [`BAND_ROWS`] rows, drawn over the cores, each band
+//! drawing only the pieces whose bounds reach it: a band's strips are what memory holds, and no
+//! piece is flattened or stroked for a band it misses.
 //!
 //! Colours are premultiplied and blended in gamma space, as egui's backends and the mesh
 //! rasteriser ([`super::mesh`]) blend, so the same pieces look the same through either.
@@ -22,6 +24,13 @@ use crate::render::piece::Piece;
 /// Pieces encoded between two looks at whether to stop.
 const STOP_EVERY: usize = 1024;
 
+/// How far a miter join may reach, in half line widths (kurbo's and SVG's default).
+const MITER_LIMIT: f64 = 4.0;
+
+/// Rows of pixels in a band: small enough that a band's strips stay a few MB when millions
+/// of points are drawn, large enough that a piece seldom spans many bands.
+pub const BAND_ROWS: usize = 128;
+
 /// The largest image side vello_cpu takes, in pixels.
 pub const MAX_SIDE_PX: usize = u16::MAX as usize;
 
@@ -39,34 +48,94 @@ pub fn draw(
     if w == 0 || h == 0 || w > MAX_SIDE_PX || h > MAX_SIDE_PX {
         return None;
     }
-    // One band per core, each its own single-threaded context (vello_cpu's multithreaded
-    // dispatcher cannot be enabled: epaint's glyph rasteriser would then need flushing).
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let bands = if w * h < 250_000 {
-        1
-    } else {
-        threads.clamp(1, 8)
-    };
-    let drawn = crate::render::parallel::in_bands(h, bands, |top, rows| {
-        let band = [origin_px[0], origin_px[1] + top as i64];
-        draw_band(pieces, view, band, [w, rows], stop)
+    // Each band is its own single-threaded context (vello_cpu's multithreaded dispatcher
+    // cannot be enabled: epaint's glyph rasteriser would then need flushing).
+    let bounds_px: Vec<[f32; 2]> = pieces
+        .iter()
+        .map(|p| rows_px(p, view, origin_px[1]))
+        .collect();
+    let band_rows = if w * h < 250_000 { h } else { BAND_ROWS };
+    let mut pixels = vec![Color32::TRANSPARENT; w * h];
+    let drawn = crate::render::parallel::in_bands(&mut pixels, h, band_rows, |top, rows, out| {
+        let band = Band {
+            origin_px: [origin_px[0], origin_px[1] + top as i64],
+            size_px: [w, rows],
+            reach_px: [top as f32, (top + rows) as f32],
+        };
+        draw_band(pieces, &bounds_px, view, &band, stop, out)
     });
-    let mut pixels = Vec::with_capacity(w * h);
-    for band in drawn {
-        pixels.extend(band?);
-    }
-    Some(ColorImage::new([w, h], pixels))
+    drawn
+        .into_iter()
+        .all(|done| done)
+        .then(|| ColorImage::new([w, h], pixels))
 }
 
-/// One band of [`draw`].
+/// The rows of the image (top and bottom, in pixels from `origin_y_px`) that a piece may
+/// touch, its line widths included.
+fn rows_px(piece: &Piece<'_>, view: &View, origin_y_px: i64) -> [f32; 2] {
+    let ppp = view.pixels_per_point;
+    let [top, bottom] = match piece {
+        Piece::Area { polygon, .. } => polygon
+            .rings
+            .first()
+            .map(|outer| {
+                outer
+                    .iter()
+                    .fold([f32::INFINITY, f32::NEG_INFINITY], |[a, b], w| {
+                        let y = view.pos(w).y;
+                        [a.min(y), b.max(y)]
+                    })
+            })
+            .unwrap_or([f32::INFINITY, f32::NEG_INFINITY]),
+        Piece::Shape(shape) => {
+            // A miter tip reaches MITER_LIMIT half-widths from its vertex; the visual bounds
+            // hold one.
+            let r = shape
+                .visual_bounding_rect()
+                .expand(widest_stroke(shape) * (MITER_LIMIT as f32 - 1.0) / 2.0);
+            [r.min.y, r.max.y]
+        }
+    };
+    // A pixel of slack for anti-aliasing.
+    let o = origin_y_px as f32;
+    [top * ppp - o - 1.0, bottom * ppp - o + 1.0]
+}
+
+/// The widest line a shape strokes, in points.
+fn widest_stroke(shape: &Shape) -> f32 {
+    match shape {
+        Shape::Vec(shapes) => shapes.iter().map(widest_stroke).fold(0.0, f32::max),
+        Shape::Path(p) => p.stroke.width,
+        Shape::LineSegment { stroke, .. } => stroke.width,
+        Shape::Rect(r) => r.stroke.width,
+        _ => 0.0,
+    }
+}
+
+/// A band of the image.
+struct Band {
+    /// The screen's physical pixel at its top-left.
+    origin_px: [i64; 2],
+    /// Its width and height.
+    size_px: [usize; 2],
+    /// Its first and last row in the image, as [`rows_px`] gives a piece's.
+    reach_px: [f32; 2],
+}
+
+/// One band of [`draw`], into `out`: the pieces whose rows (`rows_px`) meet the band's.
+/// False when stopped.
 fn draw_band(
     pieces: &[Piece<'_>],
+    rows_px: &[[f32; 2]],
     view: &View,
-    origin_px: [i64; 2],
-    [w, h]: [usize; 2],
+    band: &Band,
     stop: &(dyn Fn() -> bool + Sync),
-) -> Option<Vec<Color32>> {
-    let (w16, h16) = (u16::try_from(w).ok()?, u16::try_from(h).ok()?);
+    out: &mut [Color32],
+) -> bool {
+    let ([w, h], origin_px, reach) = (band.size_px, band.origin_px, band.reach_px);
+    let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
+        return false;
+    };
     let settings = RenderSettings {
         num_threads: 0,
         ..RenderSettings::default()
@@ -77,9 +146,12 @@ fn draw_band(
         Affine::translate((-origin_px[0] as f64, -origin_px[1] as f64)) * Affine::scale(ppp),
     );
     let mut path = BezPath::new();
-    for (i, piece) in pieces.iter().enumerate() {
+    for (i, (piece, rows)) in pieces.iter().zip(rows_px).enumerate() {
         if i % STOP_EVERY == 0 && stop() {
-            return None;
+            return false;
+        }
+        if rows[1] < reach[0] || rows[0] > reach[1] {
+            continue;
         }
         match piece {
             Piece::Area { polygon, color } => {
@@ -93,18 +165,15 @@ fn draw_band(
         }
     }
     if stop() {
-        return None;
+        return false;
     }
     ctx.flush();
     let mut pixmap = Pixmap::new(w16, h16);
     ctx.render(&mut pixmap, &mut Resources::new());
-    Some(
-        pixmap
-            .take()
-            .into_iter()
-            .map(|p| Color32::from_rgba_premultiplied(p.r, p.g, p.b, p.a))
-            .collect(),
-    )
+    for (o, p) in out.iter_mut().zip(pixmap.data()) {
+        *o = Color32::from_rgba_premultiplied(p.r, p.g, p.b, p.a);
+    }
+    true
 }
 
 /// Append a polyline (or a closed ring) to `path`.
@@ -143,7 +212,11 @@ fn stroke(ctx: &mut RenderContext, path: &BezPath, width_pt: f32, color: Color32
     if color.a() == 0 || width_pt <= 0.0 {
         return;
     }
-    ctx.set_stroke(kurbo::Stroke::new(f64::from(width_pt)).with_join(Join::Miter));
+    ctx.set_stroke(
+        kurbo::Stroke::new(f64::from(width_pt))
+            .with_join(Join::Miter)
+            .with_miter_limit(MITER_LIMIT),
+    );
     ctx.set_paint(paint(color));
     ctx.stroke_path(path);
 }
@@ -254,7 +327,7 @@ mod tests {
         let pieces = [Piece::Area {
             polygon: DrawnPolygon {
                 polygon: &polygon,
-                rings: polygon.rings.iter().map(|r| Kept::full(r)).collect(),
+                rings: polygon.rings.iter().map(Kept::full).collect(),
             },
             color: Color32::RED,
         }];
