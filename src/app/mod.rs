@@ -982,7 +982,8 @@ impl CorridorApp {
     fn status_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         if let Some(loading) = &self.loading {
             ui.horizontal(|ui| {
-                ui.spinner();
+                // No spinner: it repaints every frame, and a software-rendered window then
+                // takes a core from the load it reports on.
                 let file = loading
                     .current
                     .as_ref()
@@ -1001,9 +1002,9 @@ impl CorridorApp {
                     group_thousands(p.features.load(std::sync::atomic::Ordering::Relaxed) as f64),
                 ));
                 ui.add(egui::ProgressBar::new(loading.fraction()).desired_width(120.0));
-                // The counters move on another thread: look again soon.
+                // The counters move on another thread: look again four times a second.
                 ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(100));
+                    .request_repaint_after(std::time::Duration::from_millis(250));
                 if ui
                     .button(Command::CancelLoading.label())
                     .on_hover_text(Command::CancelLoading.tooltip())
