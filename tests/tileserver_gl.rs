@@ -66,8 +66,9 @@ impl Server {
             .spawn()
             .expect("tileserver-gl-light starts");
         let server = Self { child, port };
+        // Ready when its TileJSON answers (it listens a moment before it serves).
         let until = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !answers(port, "/data/pakistan.json") {
             assert!(Instant::now() < until, "tileserver-gl-light did not start");
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -77,6 +78,20 @@ impl Server {
     fn tilejson(&self) -> String {
         format!("http://127.0.0.1:{}/data/pakistan.json", self.port)
     }
+}
+
+/// Whether the server on `port` answers `path` with 200 OK.
+fn answers(port: u16, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    let mut head = [0u8; 12];
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_exact(&mut head).is_ok()
+        && head.ends_with(b" 200")
 }
 
 impl Drop for Server {

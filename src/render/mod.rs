@@ -478,6 +478,9 @@ pub fn layer_shapes(
     (into_shapes(pieces, view), boxes)
 }
 
+/// Features in view from which a layer's pieces are made on all cores.
+const PARALLEL_FROM: usize = 2_000;
+
 /// The visible layers' features in view, at the view's level of detail: all lines and areas
 /// first, then all markers on top, so a later layer's line never hides an earlier layer's
 /// point. Returns the pieces and the boxes of the markers (for label placement).
@@ -492,18 +495,25 @@ pub fn layer_pieces<'a>(
     let mut out = Vec::new();
     let mut marker_boxes = Vec::new();
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
-        for (r, f) in visible_features(li, layer, visible_world) {
-            feature_lines(
-                view,
-                f,
-                &paint_of(layer, categories, f),
-                selected == Some(r),
-                &mut out,
-            );
+        let lines = |features: Vec<(FeatureRef, &'a Feature)>| {
+            let mut pieces = Vec::new();
+            for (r, f) in features {
+                let paint = paint_of(layer, categories, f);
+                feature_lines(view, f, &paint, selected == Some(r), &mut pieces);
+            }
+            pieces
+        };
+        let features: Vec<_> = visible_features(li, layer, visible_world).collect();
+        // A big layer's pieces are made over the cores, in order.
+        if features.len() > PARALLEL_FROM {
+            out.extend(parallel::in_parallel(features, lines).into_iter().flatten());
+        } else {
+            out.extend(lines(features));
         }
     }
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
-        for (r, f) in visible_features(li, layer, visible_world) {
+        let has_points = |f: &Feature| f.parts.iter().any(|p| matches!(p, Part::Point(_)));
+        for (r, f) in visible_features(li, layer, visible_world).filter(|(_, f)| has_points(f)) {
             let paint = paint_of(layer, categories, f);
             let offset = spread
                 .get(&(r.layer, r.feature))

@@ -194,6 +194,18 @@ impl Canvas {
         let uvs = v.map(|v| [v.uv.x, v.uv.y]);
         let inv_area = 1.0 / area as f64;
         let flat_color = colors[0] == colors[1] && colors[1] == colors[2];
+        // Solid shapes all sample one texel (egui's white one): sampled once, not per pixel.
+        let flat_texel = (uvs[0] == uvs[1] && uvs[1] == uvs[2])
+            .then(|| texture.map(|tex| sample(tex, uvs[0][0], uvs[0][1])))
+            .flatten();
+        let texture = texture.filter(|_| flat_texel.is_none());
+        let flat_src = flat_texel.filter(|_| flat_color).map(|texel| {
+            let mut c = colors[0];
+            for k in 0..4 {
+                c[k] *= texel[k];
+            }
+            c
+        });
 
         // Edge functions stepped from pixel to pixel (exact integers, as if computed afresh).
         let step_x = edges.map(|(a, b)| -(b[1] - a[1]) * ONE);
@@ -226,6 +238,14 @@ impl Canvas {
                     continue;
                 }
                 entered = true;
+                if let Some(src) = flat_src {
+                    let dst = &mut self.pixels[row + x as usize];
+                    let keep = 1.0 - src[3];
+                    for k in 0..4 {
+                        dst[k] = src[k] + dst[k] * keep;
+                    }
+                    continue;
+                }
                 let b = [
                     w[0] as f64 * inv_area,
                     w[1] as f64 * inv_area,
@@ -242,7 +262,11 @@ impl Canvas {
                     }
                     c
                 };
-                if let Some(tex) = texture {
+                if let Some(texel) = flat_texel {
+                    for k in 0..4 {
+                        src[k] *= texel[k];
+                    }
+                } else if let Some(tex) = texture {
                     let u = (b[0] * f64::from(uvs[0][0])
                         + b[1] * f64::from(uvs[1][0])
                         + b[2] * f64::from(uvs[2][0])) as f32;
