@@ -180,8 +180,13 @@ pub fn render_briefing(
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
+    log::debug!("page composed at {:.3} s", started.elapsed().as_secs_f64());
     let ppp = output.pixels_per_point;
     let primitives = ctx.tessellate(std::mem::take(&mut output.shapes), ppp);
+    log::debug!(
+        "page tessellated at {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
     let width = (w_pt * req.scale).round() as u32;
     let height = (h_pt * req.scale).round() as u32;
     // The page, in bands over the cores.
@@ -198,6 +203,10 @@ pub fn render_briefing(
         &|| false,
         &mut rgba,
         crate::render::raster::mesh::Canvas::write_rgba8,
+    );
+    log::debug!(
+        "page rasterised at {:.3} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(RenderedImage {
         width,
