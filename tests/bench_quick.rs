@@ -30,6 +30,7 @@ fn a_whole_process_export_of_a_generated_file_is_measured() {
     let row = scale::export_process(
         std::path::Path::new(env!("CARGO_BIN_EXE_corridor-viewer")),
         100_000,
+        1,
     );
     scale::print_process(&row);
     assert!(row.wall_s > 0.0);

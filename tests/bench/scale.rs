@@ -337,72 +337,90 @@ pub fn first_frame() -> Duration {
     t.elapsed()
 }
 
-/// One whole-process run of `corridor-viewer export` on a generated file, as a user meets it.
+/// Whole-process runs of `corridor-viewer export` on a generated file, as a user meets it.
 #[derive(Debug)]
 pub struct ProcessRow {
     /// Vertices in the file.
     pub vertices: usize,
     /// Size of the file, bytes.
     pub bytes: usize,
-    /// From starting the binary to its exit, seconds.
+    /// From starting the binary to its exit, seconds: the median of the runs.
     pub wall_s: f64,
-    /// The process's peak resident memory (VmHWM, as the kernel reports it), bytes.
+    /// The fastest and the slowest run, seconds.
+    pub wall_range_s: (f64, f64),
+    /// The process's peak resident memory (VmHWM, as the kernel reports it), bytes: the
+    /// largest of the runs.
     pub peak_rss: u64,
-    /// CPython's `json.load` of the same file, seconds (when python3 is there).
+    /// CPython's `json.load` of the same file, seconds: the median of as many runs, each
+    /// after an export (when python3 is there).
     pub python_s: Option<f64>,
 }
 
 /// Export the Pakistan view at 1920 × 1080 of a mixed file of `vertices` vertices with the
 /// real binary (`exe`), its wall clock measured around the process and its peak memory read
 /// from the kernel (`--stats` prints VmHWM at exit).
-pub fn export_process(exe: &Path, vertices: usize) -> ProcessRow {
+pub fn export_process(exe: &Path, vertices: usize, runs: usize) -> ProcessRow {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("big.geojson");
     let bytes = synthetic(Kind::Mixed, vertices);
     std::fs::write(&file, &bytes).expect("write the file");
-    let t = Instant::now();
-    let out = std::process::Command::new(exe)
-        .args([
-            "export",
-            "--view",
-            "Pakistan",
-            "--size",
-            "1920x1080",
-            "--stats",
-            "--out",
-        ])
-        .arg(dir.path().join("x.png"))
-        .arg(&file)
-        .env_remove("DISPLAY")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    let wall_s = t.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "export failed: {stderr}");
-    // "stats: 1.72 s wall clock, peak memory 239 MB (VmHWM)"
-    let peak_mb: f64 = stderr
-        .split("peak memory ")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .expect("--stats prints the peak");
-    let python_s = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys,time; t=time.time(); json.load(open(sys.argv[1])); print(time.time()-t)",
-        ])
-        .arg(&file)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok());
+    // On disk before the clock starts: no write-back of the file during the runs.
+    std::fs::File::open(&file)
+        .and_then(|f| f.sync_all())
+        .expect("sync the file");
+    let (mut walls, mut pythons, mut peak_rss) = (Vec::new(), Vec::new(), 0u64);
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let out = std::process::Command::new(exe)
+            .args([
+                "export",
+                "--view",
+                "Pakistan",
+                "--size",
+                "1920x1080",
+                "--stats",
+                "--out",
+            ])
+            .arg(dir.path().join("x.png"))
+            .arg(&file)
+            .env_remove("DISPLAY")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the binary runs");
+        walls.push(t.elapsed().as_secs_f64());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "export failed: {stderr}");
+        // "stats: 1.72 s wall clock, peak memory 239 MB (VmHWM)"
+        let peak_mb: f64 = stderr
+            .split("peak memory ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("--stats prints the peak");
+        peak_rss = peak_rss.max((peak_mb * 1e6) as u64);
+        pythons.extend(
+            std::process::Command::new("python3")
+                .args([
+                    "-c",
+                    "import json,sys,time; t=time.time(); json.load(open(sys.argv[1])); print(time.time()-t)",
+                ])
+                .arg(&file)
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<f64>().ok()),
+        );
+    }
+    let range = walls.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &w| {
+        (lo.min(w), hi.max(w))
+    });
     ProcessRow {
         vertices,
         bytes: bytes.len(),
-        wall_s,
-        peak_rss: (peak_mb * 1e6) as u64,
-        python_s,
+        wall_s: median(walls),
+        wall_range_s: range,
+        peak_rss,
+        python_s: (!pythons.is_empty()).then(|| median(pythons)),
     }
 }
 
@@ -410,10 +428,12 @@ pub fn export_process(exe: &Path, vertices: usize) -> ProcessRow {
 pub fn print_process(r: &ProcessRow) {
     let mb = r.bytes as f64 / 1e6;
     println!(
-        "export process, {:>9} vertices ({:.0} MB): {:.2} s wall clock, peak RSS {:.0} MB ({:.2}× file){}",
+        "export process, {:>9} vertices ({:.0} MB): {:.2} s wall clock (median; {:.2}–{:.2} s), peak RSS {:.0} MB ({:.2}× file){}",
         r.vertices,
         mb,
         r.wall_s,
+        r.wall_range_s.0,
+        r.wall_range_s.1,
         r.peak_rss as f64 / 1e6,
         r.peak_rss as f64 / r.bytes as f64,
         r.python_s.map_or(String::new(), |p| format!(
@@ -508,6 +528,6 @@ fn main() {
         &[1_000_000, 4_000_000, 10_000_000]
     };
     for &n in process_sizes {
-        print_process(&export_process(exe, n));
+        print_process(&export_process(exe, n, if quick { 1 } else { 7 }));
     }
 }
