@@ -371,6 +371,76 @@ fn search_finds_features_and_choosing_one_selects_it() {
     );
     assert!(a.map_memory.zoom() > 9.0, "zoomed to the feature");
     h.get_by_label("C — estimated position, ±5–15 km");
+    assert!(
+        h.query_by_label("Search features").is_none(),
+        "the box closed, off the feature it zoomed to"
+    );
+}
+
+#[test]
+fn search_closes_on_enter_and_on_escape() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("karot");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        h.query_by_label("Search features").is_none(),
+        "closed on Enter"
+    );
+    let r = app(&h).selection.expect("the first result chosen");
+    assert_eq!(
+        app(&h).layers[r.layer].features[r.feature].name,
+        "Karot hydropower project"
+    );
+    // Esc in the text field closes the box, and leaves the selection.
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.get_by_label("Search features");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        h.query_by_label("Search features").is_none(),
+        "closed on Esc"
+    );
+    assert!(app(&h).selection.is_some());
+}
+
+#[test]
+fn escape_closes_the_open_menu_then_windows_then_the_selection() {
+    let mut h = harness();
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    click_at(&mut h, pos);
+    h.get_by_label("Torkham border market (Afghanistan)");
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::B);
+    h.run();
+    h.get_by_label("Help").click();
+    h.run();
+    let menu_item = "Version ";
+    h.get_by_label_contains(menu_item);
+    // First the menu…
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        h.query_by_label_contains(menu_item).is_none(),
+        "the menu closed"
+    );
+    h.get_by_label("Bookmark this view");
+    // …then the window…
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        h.query_by_label("Bookmark this view").is_none(),
+        "the window closed"
+    );
+    h.get_by_label("Torkham border market (Afghanistan)");
+    // …then the selection.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(app(&h).selection.is_none());
 }
 
 #[test]
@@ -499,7 +569,13 @@ fn bookmarks_go_to_views_and_can_be_added_renamed_and_deleted() {
     let view = a.last_view.expect("drawn");
     assert!(view.rect.contains(view.pos(gwadar)), "Gwadar in view");
     assert!(a.map_memory.zoom() > 8.0, "zoomed in on Gwadar");
+    assert!(
+        h.query_by_label("Bookmark this view").is_none(),
+        "the window closed over the view it went to"
+    );
 
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::B);
+    h.run();
     h.get_by_label("Bookmark this view").click();
     h.run();
     assert_eq!(app(&h).bookmarks.len(), 5);

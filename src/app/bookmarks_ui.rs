@@ -55,7 +55,9 @@ pub(super) fn bookmarks_ui(
                                     .on_hover_text(Command::GoToBookmark(i).tooltip())
                                     .clicked()
                                 {
+                                    // Out of the way of the view it shows.
                                     commands.push(Command::GoToBookmark(i));
+                                    commands.push(Command::CloseBookmarks);
                                 }
                             }
                         }

@@ -139,6 +139,10 @@ pub enum Command {
     Pan(f32, f32),
     /// Forget the selection.
     ClearSelection,
+    /// Close what is on top — an open menu, else a window over the map (the overlap list,
+    /// search, bookmarks, layer properties, the briefing dialog, adding a tile source) — else
+    /// clear the selection (Esc).
+    Dismiss,
     /// Select a feature and show it in the inspector.
     Select(FeatureRef),
     /// Inspect a feature of the vector basemap (no corridor feature under the pointer).
@@ -207,7 +211,7 @@ impl Command {
         Self::ZoomIn,
         Self::ZoomOut,
         Self::ResetView,
-        Self::ClearSelection,
+        Self::Dismiss,
         Self::Pan(-0.25, 0.0),
         Self::Pan(0.25, 0.0),
         Self::Pan(0.0, -0.25),
@@ -258,6 +262,7 @@ impl Command {
             Self::ResetView => "Show all of Pakistan".into(),
             Self::Pan(..) => "Pan".into(),
             Self::ClearSelection => "Clear selection".into(),
+            Self::Dismiss => "Close or clear".into(),
             Self::Select(_) => "Select".into(),
             Self::SelectOsm(_) => "Inspect OpenStreetMap feature".into(),
             Self::OpenPickList(..) => "Choose a feature".into(),
@@ -339,6 +344,7 @@ impl Command {
             Self::ResetView => "Fit Pakistan in the window",
             Self::Pan(..) => "Move the map",
             Self::ClearSelection => "Deselect the feature and close the inspector",
+            Self::Dismiss => "Close the open menu or window; with none open, clear the selection",
             Self::Select(_) => "Show this feature in the inspector",
             Self::SelectOsm(_) => {
                 "Show this road, railway or place of the OpenStreetMap basemap in the inspector"
@@ -394,7 +400,7 @@ impl Command {
             Self::ZoomIn => key(Key::Plus),
             Self::ZoomOut => key(Key::Minus),
             Self::ResetView => key(Key::Home),
-            Self::ClearSelection => key(Key::Escape),
+            Self::Dismiss => key(Key::Escape),
             Self::Pan(x, _) if *x < 0.0 => key(Key::ArrowLeft),
             Self::Pan(x, _) if *x > 0.0 => key(Key::ArrowRight),
             Self::Pan(_, y) if *y < 0.0 => key(Key::ArrowUp),

@@ -500,6 +500,25 @@ impl CorridorApp {
             }
             Command::ResetView => self.view_initialised = false,
             Command::Pan(fx, fy) => self.pan(fx, fy),
+            Command::Dismiss => {
+                if egui::Popup::is_any_open(&self.ctx) {
+                    egui::Popup::close_all(&self.ctx);
+                } else if self.pick_list.is_some() {
+                    self.pick_list = None;
+                } else if self.search.is_some() {
+                    self.search = None;
+                } else if self.bookmarks_window.is_some() {
+                    self.bookmarks_window = None;
+                } else if self.layer_properties.is_some() {
+                    self.layer_properties = None;
+                } else if self.add_source.is_some() {
+                    self.add_source = None;
+                } else if self.briefing.is_some() {
+                    self.briefing = None;
+                } else {
+                    self.apply(Command::ClearSelection);
+                }
+            }
             Command::ClearSelection => {
                 self.selection = None;
                 self.osm_pick = None;
@@ -972,7 +991,7 @@ impl CorridorApp {
                 ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
                 ui.label(crate::io::basemap_assets::BASEMAP_ATTRIBUTION);
                 ui.label("Boundaries are not authoritative.");
-                ui.label("Keys: arrows pan, + / − zoom, Home shows Pakistan, Esc clears the selection, Ctrl+E exports.");
+                ui.label("Keys: arrows pan, + / − zoom, Home shows Pakistan, Esc closes the open menu or window (else clears the selection), Ctrl+F searches, Ctrl+B bookmarks, Ctrl+E exports.");
             });
             ui.separator();
             ui.label(egui::RichText::new(&self.title).strong());

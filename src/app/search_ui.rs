@@ -1,5 +1,6 @@
 //! Search (Ctrl+F): find features by name or any text property across layers; arrow keys move
-//! through the ranked results, Enter zooms to one and opens it in the inspector.
+//! through the ranked results, Enter zooms to one, opens it in the inspector and closes the
+//! box; Esc closes it.
 
 use egui::{Key, Modifiers, RichText};
 
@@ -36,6 +37,7 @@ pub(super) fn search_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &m
     };
     let hits = search(layers, &state.query, MAX_RESULTS);
     let mut open = true;
+    let mut escaped = false;
     egui::Window::new("Search features")
         .open(&mut open)
         .collapsible(false)
@@ -43,13 +45,15 @@ pub(super) fn search_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &m
         .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-350.0, 40.0))
         .show(ctx, |ui| {
             // Keys for the list, taken before the text field sees them.
-            let (down, up, enter) = ui.input_mut(|i| {
+            let (down, up, enter, escape) = ui.input_mut(|i| {
                 (
                     i.consume_key(Modifiers::NONE, Key::ArrowDown),
                     i.consume_key(Modifiers::NONE, Key::ArrowUp),
                     i.consume_key(Modifiers::NONE, Key::Enter),
+                    i.consume_key(Modifiers::NONE, Key::Escape),
                 )
             });
+            escaped = escape;
             let label = ui.label("Name or any text (description, source, category…)");
             let edit = ui
                 .add(
@@ -100,12 +104,14 @@ pub(super) fn search_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &m
                             row.scroll_to_me(None);
                         }
                         if row.clicked() || (enter && i == state.highlighted) {
+                            // The box closes, so it does not hide what it zoomed to.
                             commands.push(Command::Choose(r));
+                            commands.push(Command::CloseSearch);
                         }
                     }
                 });
         });
-    if !open {
+    if !open || escaped {
         commands.push(Command::CloseSearch);
     }
 }
