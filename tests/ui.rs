@@ -1212,3 +1212,52 @@ fn the_overlap_chooser_names_each_entry_s_layer_and_status_and_fits_the_window()
     h.run();
     assert!(app(&h).selection.is_some());
 }
+
+#[test]
+fn the_inspector_keeps_its_width_whatever_feature_it_shows() {
+    let mut h = harness();
+    let before = app(&h).last_view.expect("drawn").rect;
+    let features: Vec<corridor_viewer::render::FeatureRef> = app(&h)
+        .layers
+        .iter()
+        .enumerate()
+        .flat_map(|(layer, l)| {
+            (0..l.features.len())
+                .map(move |feature| corridor_viewer::render::FeatureRef { layer, feature })
+        })
+        .collect();
+    assert!(features.len() > 80);
+    // And a user's file whose properties run long: a paragraph, an address with no space.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long = dir.path().join("long.geojson");
+    let note = "A very long note about the site and its sources, ".repeat(12);
+    let url = format!("https://example.org/{}", "segment-".repeat(40));
+    std::fs::write(
+        &long,
+        serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name": "Long", "note": note, "link": url},
+            "geometry": {"type": "Point", "coordinates": [67.0, 30.0]}}]})
+        .to_string(),
+    )
+    .expect("written");
+    drop_files(&mut h, &[long], 8);
+    let layer = app(&h).layers.len() - 1;
+    let features = features
+        .into_iter()
+        .chain([corridor_viewer::render::FeatureRef { layer, feature: 0 }]);
+    for r in features {
+        h.state_mut()
+            .as_mut()
+            .expect("app")
+            .apply(Command::Select(r));
+        h.run();
+        let after = app(&h).last_view.expect("drawn").rect;
+        let name = &app(&h).layers[r.layer].features[r.feature].name;
+        assert!(
+            (after.max.x - before.max.x).abs() < 1.0,
+            "showing {name} moved the inspector's edge from {} to {}",
+            before.max.x,
+            after.max.x
+        );
+    }
+}
