@@ -862,7 +862,7 @@ fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
         .apply(Command::AddTileSource(spec));
     // The app's clock moves a quarter second per step; downloads fail in real time.
     let mut steps = 0;
-    while h.query_by_label("Offline — showing cached tiles").is_none() {
+    while h.query_by_label_contains("Can't reach 127.0.0.1").is_none() {
         assert!(steps < 40, "no offline note after {steps} steps");
         h.step();
         std::thread::sleep(std::time::Duration::from_millis(40));
@@ -1028,7 +1028,66 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
         corridor_viewer::tiles::health::Health::Fine,
         "cached tiles drawn, none missing"
     );
-    assert!(h.query_by_label("Offline — showing cached tiles").is_none());
+    assert!(h.query_by_label_contains("Can't reach").is_none());
+    // Half a map to the east, half the tiles in view are not cached: the note counts the
+    // cached ones shown.
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::Pan(0.5, 0.0));
+    step_until(&mut h, 150, |a| {
+        matches!(
+            a.tile_health.health(),
+            corridor_viewer::tiles::health::Health::Offline { .. }
+        )
+    });
+    h.run();
+    let note = h.get_by_label_contains("Can't reach 127.0.0.1");
+    let text = format!("{note:?}");
+    assert!(
+        text.contains("cached tiles and the offline atlas"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_server_refusing_connections_is_named_within_two_seconds_and_no_cache_is_claimed() {
+    // A port nobody listens on: every connection is refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut h = harness();
+    let spec = corridor_viewer::tiles::source::TileSourceSpec::custom(
+        "Refusing",
+        &format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),
+        "Test tiles",
+        19,
+    )
+    .expect("valid");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::AddTileSource(spec));
+    let started = std::time::Instant::now();
+    let app_started = h.ctx.input(|i| i.time);
+    let host = format!("Can't reach 127.0.0.1:{port} — showing the offline atlas");
+    while h.query_by_label(&host).is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "no note naming the server after {:?}",
+            started.elapsed()
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // On the app's clock, too (a frame moves it on by a fixed step).
+    let app_s = h.ctx.input(|i| i.time) - app_started;
+    assert!(app_s <= 2.0, "{app_s} s on the app's clock");
+    assert!(
+        h.query_by_label_contains("cached").is_none(),
+        "no cache claimed"
+    );
 }
 
 #[path = "common/osm.rs"]
@@ -1097,7 +1156,7 @@ fn a_vector_server_answering_web_pages_or_errors_gets_the_offline_note() {
             .apply(Command::AddTileSource(spec));
         assert!(app(&h).vector_basemap().is_some(), "a vector source");
         let mut steps = 0;
-        while h.query_by_label("Offline — showing cached tiles").is_none() {
+        while h.query_by_label_contains("Can't reach 127.0.0.1").is_none() {
             assert!(steps < 100, "no offline note after {steps} steps");
             h.step();
             std::thread::sleep(std::time::Duration::from_millis(40));

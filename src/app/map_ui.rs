@@ -127,8 +127,11 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
         (None, None) => None,
     };
     let tint = Color32::WHITE.gamma_multiply(app.tile_opacity.clamp(0.0, 1.0));
+    // While tiles fail, the offline atlas is drawn under them, so the map never goes blank.
+    let failing = matches!(app.tile_health.health(), Health::Offline { .. });
     let basemap_draw = match (tile_attribution.is_some(), app.hybrid) {
         (false, _) => BasemapDraw::Full,
+        (true, _) if failing => BasemapDraw::Full,
         (true, true) => BasemapDraw::Overlay,
         (true, false) => BasemapDraw::Off,
     };
@@ -144,6 +147,8 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let mut view_out = None;
     let mut cursor = None;
     let mut tile_counts = None;
+    // Tiles in view with their own image (from the network or the disk cache).
+    let mut shown_tiles = 0;
     let health = app.tile_health.health();
     let vector = super::vector_source(
         &app.basemap_source,
@@ -178,6 +183,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 let drawn = crate::tiles::paint_tiles(&painter, &view, &mut **t, *zooms, tint);
                 let missing = drawn.iter().filter(|(_, own)| !own).count();
                 tile_counts = Some((missing, t.stats().in_progress));
+                shown_tiles = drawn.len() - missing;
             }
             // Vector tiles: what is ready now (workers prepare the rest and ask for a repaint).
             let vector_frame = vector.map(|(v, atlas_under)| v.frame(&view, atlas_under));
@@ -185,6 +191,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 && vector_basemap
             {
                 tile_counts = Some((f.failed, f.waiting));
+                shown_tiles = f.status.iter().filter(|(_, own)| *own).count();
             }
             let scene = Scene {
                 basemap,
@@ -267,8 +274,9 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 &layer_credits,
                 commands,
             );
-            if online.is_some() {
-                tile_status_ui(ui, rect, health, commands);
+            if let Some(spec) = &online {
+                let host = crate::tiles::source::host_of(&spec.url_template);
+                tile_status_ui(ui, rect, health, host, shown_tiles, commands);
             }
             if let Some((pos, refs)) = pick_list {
                 pick_list_ui(ui, layers, categories, &view, *pos, refs, commands);
@@ -298,27 +306,47 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
         match (was, app.tile_health.health()) {
             (Health::Fine, Health::Offline { missing, .. }) => {
                 log::warn!(
-                    "{}: {missing} tiles could not be loaded; showing cached tiles",
+                    "{}: {missing} tiles could not be loaded; showing the offline atlas under them",
                     spec.name
                 );
+                // The note is drawn from the next frame on: at once, not at the next tick.
+                ui.ctx().request_repaint();
             }
             (Health::Offline { .. }, Health::Fine) => {
                 log::info!("{}: tiles arrive again", spec.name)
             }
             _ => {}
         }
-        if let Health::Offline { retry_at_s, .. } = app.tile_health.health() {
-            // Once a second (the countdown) and for the retry, even if nobody touches the app.
-            let wait_s = (retry_at_s - now).clamp(0.1, 1.0);
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs_f64(wait_s));
+        match app.tile_health.health() {
+            Health::Offline { retry_at_s, .. } => {
+                // Once a second (the countdown) and for the retry, even if nobody touches the app.
+                let wait_s = (retry_at_s - now).clamp(0.1, 1.0);
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(wait_s));
+            }
+            // Tiles failed and nothing else will wake the app: look again when the grace is
+            // over, so the note comes at once (not at the next touch of the mouse).
+            Health::Fine if missing > 0 && downloading == 0 => {
+                let grace = crate::tiles::health::GRACE_S;
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(grace / 2.0));
+            }
+            Health::Fine => {}
         }
     }
 }
 
-/// A small note over the map while tiles fail: what is shown, when they are tried again, and
-/// the offline basemap one click away.
-fn tile_status_ui(ui: &mut Ui, map: Rect, health: Health, commands: &mut Vec<Command>) {
+/// A small note over the map while tiles fail: which server cannot be reached, what is shown
+/// instead (cached tiles only when there are some; the offline atlas under the rest), when
+/// they are tried again, and the offline basemap one click away.
+fn tile_status_ui(
+    ui: &mut Ui,
+    map: Rect,
+    health: Health,
+    host: &str,
+    cached: usize,
+    commands: &mut Vec<Command>,
+) {
     let Health::Offline {
         missing,
         retry_at_s,
@@ -332,7 +360,12 @@ fn tile_status_ui(ui: &mut Ui, map: Rect, health: Health, commands: &mut Vec<Com
         .order(egui::Order::Middle)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.label(egui::RichText::new("Offline — showing cached tiles").strong());
+                let shown = if cached > 0 {
+                    format!("showing {cached} cached tiles and the offline atlas")
+                } else {
+                    "showing the offline atlas".to_string()
+                };
+                ui.label(egui::RichText::new(format!("Can't reach {host} — {shown}")).strong());
                 ui.label(format!(
                     "{missing} tiles in view could not be loaded; trying again in {:.0} s",
                     (retry_at_s - now).max(0.0).ceil()

@@ -23,6 +23,14 @@ pub struct TileSourceSpec {
     pub vector: bool,
 }
 
+/// The server of a URL template, as a user knows it (`tile.openstreetmap.org`,
+/// `127.0.0.1:8080`); the template itself when it has no `scheme://`.
+pub fn host_of(template: &str) -> &str {
+    template
+        .split_once("://")
+        .map_or(template, |(_, rest)| rest.split('/').next().unwrap_or(rest))
+}
+
 /// A tile source that cannot be used.
 /// How a tile pack is named where a URL template would be.
 pub const PACK_SCHEME: &str = "mbtiles:";
@@ -209,6 +217,19 @@ pub fn tiles_covering(rect: WorldRect, z: u8) -> Vec<TileAddress> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_names_its_server() {
+        assert_eq!(
+            host_of("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            "tile.openstreetmap.org"
+        );
+        assert_eq!(host_of("http://127.0.0.1:9/{z}/{x}/{y}.png"), "127.0.0.1:9");
+        assert_eq!(
+            host_of("mbtiles:/data/pack.mbtiles"),
+            "mbtiles:/data/pack.mbtiles"
+        );
+    }
     use crate::model::view::LonLat;
 
     #[test]
