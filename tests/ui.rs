@@ -1320,3 +1320,20 @@ fn the_inspector_keeps_its_width_whatever_feature_it_shows() {
         );
     }
 }
+
+#[test]
+fn a_touchpad_pinch_zooms_the_map_about_the_pointer() {
+    let mut h = harness();
+    let before = app(&h).map_memory.zoom();
+    let view = app(&h).last_view.expect("drawn");
+    h.event(Event::PointerMoved(view.rect.center()));
+    h.run();
+    // What winit reports for a pinch (and Ctrl + wheel): a zoom factor.
+    h.event(Event::Zoom(1.5));
+    h.run();
+    let after = app(&h).map_memory.zoom();
+    assert!(after > before + 0.3, "zoom {before} -> {after}");
+    h.event(Event::Zoom(1.0 / 1.5));
+    h.run();
+    assert!(app(&h).map_memory.zoom() < after, "pinching in zooms out");
+}

@@ -187,6 +187,11 @@ pub struct CorridorApp {
     saved_session: Option<String>,
     session_write_failed: bool,
     last_session_check_s: f64,
+    /// The window's inner size now, in points (kept in the session).
+    window_pt: Option<[f32; 2]>,
+    /// The window size still to set at start: `Some(saved)` once a session is read (`None`
+    /// inside for a first start, which fills most of the screen).
+    window_at_start: Option<Option<[f32; 2]>>,
     /// The attribute table to open again when its layer arrives.
     restore_table: Option<String>,
     /// Files of the restored session still to arrive.
@@ -296,6 +301,8 @@ impl CorridorApp {
             saved_session: None,
             session_write_failed: false,
             last_session_check_s: 0.0,
+            window_pt: None,
+            window_at_start: None,
             restoring: Default::default(),
             restore_table: None,
             saved_layers: Vec::new(),
@@ -881,6 +888,7 @@ impl CorridorApp {
 
     /// The whole window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.window_size_ui(ui.ctx());
         self.poll_export();
         self.poll_loading();
         self.autosave_session(ui.input(|i| i.time));
@@ -996,6 +1004,23 @@ impl CorridorApp {
             ui.separator();
             ui.label(egui::RichText::new(&self.title).strong());
         });
+    }
+
+    /// Size the window once at start (see [`crate::model::session::window_size_at_start`]),
+    /// and note its size for the session.
+    fn window_size_ui(&mut self, ctx: &egui::Context) {
+        let (inner, monitor) = ctx.input(|i| {
+            let v = i.viewport();
+            (v.inner_rect, v.monitor_size)
+        });
+        self.window_pt = inner.map(|r| [r.width(), r.height()]);
+        if let Some(saved) = self.window_at_start
+            && let Some([w, h]) =
+                crate::model::session::window_size_at_start(saved, monitor.map(|m| [m.x, m.y]))
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(w, h)));
+            self.window_at_start = None;
+        }
     }
 
     fn status_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

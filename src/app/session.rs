@@ -59,6 +59,7 @@ impl CorridorApp {
 
     /// Bring a session back: view, basemap, layer order and visibility; reopen the files.
     pub(super) fn restore_session(&mut self, session: Session) {
+        self.window_at_start = Some(session.window_pt);
         if let Some(v) = session.view {
             self.map_memory.center_at(walkers::lon_lat(v.lon, v.lat));
             let _ = self.map_memory.set_zoom(v.zoom);
@@ -147,6 +148,7 @@ impl CorridorApp {
                 })
                 .collect(),
             bookmarks: self.bookmarks.clone(),
+            window_pt: self.window_pt,
             table: self
                 .table
                 .as_ref()

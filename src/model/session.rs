@@ -75,6 +75,10 @@ pub struct Session {
     pub table: Option<String>,
     /// Cursor coordinates in degrees, minutes, seconds.
     pub dms: bool,
+    /// The window's inner size when the session was saved, in points (restored at start; a
+    /// first start fills most of the screen instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_pt: Option<[f32; 2]>,
 }
 
 /// The tile cache limit unless the user sets another, in MB.
@@ -97,7 +101,19 @@ impl Default for Session {
             bookmarks: default_bookmarks(),
             table: None,
             dms: false,
+            window_pt: None,
         }
+    }
+}
+
+/// The window's size at start, in points: the saved one (within the screen, when its size is
+/// known), else nine tenths of the screen; `None` while neither is known yet.
+pub fn window_size_at_start(saved: Option<[f32; 2]>, screen: Option<[f32; 2]>) -> Option<[f32; 2]> {
+    match (saved, screen) {
+        (Some([w, h]), Some([sw, sh])) => Some([w.min(sw), h.min(sh)]),
+        (Some(size), None) => Some(size),
+        (None, Some([sw, sh])) => Some([sw * 0.9, sh * 0.9]),
+        (None, None) => None,
     }
 }
 
@@ -144,6 +160,28 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_start_fills_most_of_the_screen_and_a_saved_size_comes_back_within_it() {
+        assert_eq!(
+            window_size_at_start(None, Some([2560.0, 1440.0])),
+            Some([2304.0, 1296.0])
+        );
+        assert_eq!(
+            window_size_at_start(Some([1400.0, 900.0]), Some([2560.0, 1440.0])),
+            Some([1400.0, 900.0])
+        );
+        assert_eq!(
+            window_size_at_start(Some([1900.0, 1200.0]), Some([1366.0, 768.0])),
+            Some([1366.0, 768.0]),
+            "a laptop after a large monitor"
+        );
+        assert_eq!(
+            window_size_at_start(None, None),
+            None,
+            "wait for the screen"
+        );
+    }
 
     #[test]
     fn round_trips_and_defaults_missing_fields() {
