@@ -1337,3 +1337,47 @@ fn a_touchpad_pinch_zooms_the_map_about_the_pointer() {
     h.run();
     assert!(app(&h).map_memory.zoom() < after, "pinching in zooms out");
 }
+
+#[test]
+fn an_opened_polygon_shows_its_area_and_perimeter_and_a_point_its_position() {
+    let mut h = harness();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    drop_files(&mut h, &[fixtures.join("good.geojson")], 8);
+    let layer = app(&h).layers.len() - 1;
+    let find = |h: &Harness<'static, Option<CorridorApp>>, name: &str| {
+        let feature = app(h).layers[layer]
+            .features
+            .iter()
+            .position(|f| f.name == name)
+            .expect("in the file");
+        corridor_viewer::render::FeatureRef { layer, feature }
+    };
+    let zone = find(&h, "Zone");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::Select(zone));
+    h.run();
+    h.get_by_label("Drawn area");
+    h.get_by_label("Drawn perimeter");
+    h.get_by_label_contains(" km²");
+    assert!(
+        h.query_by_label("Drawn length").is_none(),
+        "an area, not a length"
+    );
+    let port = find(&h, "Port");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::Select(port));
+    h.run();
+    h.get_by_label("Position");
+    let road = find(&h, "Road");
+    h.state_mut()
+        .as_mut()
+        .expect("app")
+        .apply(Command::Select(road));
+    h.run();
+    h.get_by_label("Drawn length");
+    assert!(h.query_by_label("Drawn perimeter").is_none());
+}

@@ -77,13 +77,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                     ui.end_row();
                 }
             }
-            let length_m = feature.length_m();
-            if length_m > 0.0 {
-                ui.label(RichText::new("Drawn length").weak())
-                    .on_hover_text("Geodesic length of the line as drawn (WGS84)");
-                ui.label(format!("{} km", group_thousands((length_m / 1000.0).round())));
-                ui.end_row();
-            }
+            measures_ui(ui, feature, app.dms);
             if let Some(official) = feature.properties.get("length_km_official").and_then(|v| v.as_f64()) {
                 ui.label(RichText::new("Official length").weak());
                 ui.label(format!("{} km", group_thousands(official)));
@@ -213,5 +207,59 @@ fn shown(ui: &Ui, text: &str) -> String {
             "({} characters in a script this build has no font for)",
             text.chars().count()
         )
+    }
+}
+
+/// What a feature's geometry measures, as GIS users expect it: a polygon's area and
+/// perimeter, a line's length, a point's position (geodesic, WGS84).
+fn measures_ui(ui: &mut Ui, feature: &crate::model::layer::Feature, dms: bool) {
+    use crate::model::layer::{GeometryKind, Part};
+    let km = |m: f64| {
+        let km = m / 1000.0;
+        let rounded = if km < 10.0 {
+            (km * 10.0).round() / 10.0
+        } else {
+            km.round()
+        };
+        format!("{} km", group_thousands(rounded))
+    };
+    match feature.kind {
+        Some(GeometryKind::Polygon | GeometryKind::MultiPolygon) => {
+            let km2 = feature.area_m2() / 1e6;
+            let rounded = if km2 < 10.0 {
+                (km2 * 100.0).round() / 100.0
+            } else {
+                km2.round()
+            };
+            ui.label(RichText::new("Drawn area").weak())
+                .on_hover_text("Geodesic area as drawn (WGS84), holes left out");
+            ui.label(format!("{} km²", group_thousands(rounded)));
+            ui.end_row();
+            ui.label(RichText::new("Drawn perimeter").weak())
+                .on_hover_text("Geodesic length of its rings as drawn (WGS84)");
+            ui.label(km(feature.length_m()));
+            ui.end_row();
+        }
+        Some(GeometryKind::Point) => {
+            if let Some(Part::Point(w)) = feature.parts.first() {
+                let p = crate::model::view::LonLat::from_world(*w);
+                ui.label(RichText::new("Position").weak());
+                ui.label(if dms {
+                    crate::model::coords::format_dms(p)
+                } else {
+                    crate::model::coords::format_decimal(p)
+                });
+                ui.end_row();
+            }
+        }
+        _ => {
+            let length_m = feature.length_m();
+            if length_m > 0.0 {
+                ui.label(RichText::new("Drawn length").weak())
+                    .on_hover_text("Geodesic length of the line as drawn (WGS84)");
+                ui.label(km(length_m));
+                ui.end_row();
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
 use super::lod::{Kept, level_for_zoom, push_ranks};
-use super::measure::geodesic_length_m;
+use super::measure::{geodesic_area_m2, geodesic_length_m};
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
@@ -190,6 +190,8 @@ pub struct Feature {
     pub ranks: Box<[u8]>,
     /// Geodesic length of its lines and rings, metres: measured when first asked for.
     length_m: OnceLock<f64>,
+    /// Geodesic area of its polygons, square metres: measured when first asked for.
+    area_m2: OnceLock<f64>,
 }
 
 impl Feature {
@@ -213,6 +215,7 @@ impl Feature {
             bbox,
             ranks: ranks.into_boxed_slice(),
             length_m: OnceLock::new(),
+            area_m2: OnceLock::new(),
         }
     }
 
@@ -277,6 +280,14 @@ impl Feature {
         *self
             .length_m
             .get_or_init(|| self.geometry().map_or(0.0, |g| geodesic_length_m(&g)))
+    }
+
+    /// Geodesic area (WGS84) of its polygons, holes left out, in square metres; 0 without
+    /// polygons. Measured once, on the first call.
+    pub fn area_m2(&self) -> f64 {
+        *self
+            .area_m2
+            .get_or_init(|| self.geometry().map_or(0.0, |g| geodesic_area_m2(&g)))
     }
 
     /// A string property, if present.

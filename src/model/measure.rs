@@ -23,6 +23,29 @@ pub fn geodesic_length_m(geometry: &geo::Geometry<f64>) -> f64 {
     }
 }
 
+/// Geodesic area of the polygons of a lon/lat geometry (their holes left out), in square
+/// metres; 0 for points and lines.
+pub fn geodesic_area_m2(geometry: &geo::Geometry<f64>) -> f64 {
+    use geo::GeodesicArea;
+    use geo::Geometry as G;
+    use geo::orient::{Direction, Orient};
+    match geometry {
+        // Karney's area reads a clockwise ring as the rest of the globe: orient them first
+        // (outer rings anticlockwise, holes clockwise).
+        G::Polygon(p) => p.orient(Direction::Default).geodesic_area_unsigned(),
+        G::MultiPolygon(mp) => mp
+            .iter()
+            .map(|p| p.orient(Direction::Default).geodesic_area_unsigned())
+            .sum(),
+        G::Rect(r) => geodesic_area_m2(&G::Polygon(r.to_polygon())),
+        G::Triangle(t) => geodesic_area_m2(&G::Polygon(t.to_polygon())),
+        G::GeometryCollection(gc) => gc.iter().map(geodesic_area_m2).sum(),
+        G::Point(_) | G::MultiPoint(_) | G::Line(_) | G::LineString(_) | G::MultiLineString(_) => {
+            0.0
+        }
+    }
+}
+
 /// Geodesic length of the path through `points` (lon/lat degrees), in metres.
 pub fn path_length_m(points: &[crate::model::view::LonLat]) -> f64 {
     let line: geo::LineString<f64> = points.iter().map(|p| (p.lon, p.lat)).collect();
@@ -48,6 +71,25 @@ pub fn polygon_area_m2(points: &[crate::model::view::LonLat]) -> f64 {
 mod tests {
     use super::*;
     use crate::model::view::LonLat;
+
+    #[test]
+    fn a_polygons_area_leaves_its_hole_out_whatever_the_winding() {
+        use geo::polygon;
+        // One degree square at the equator: 111.32 km by 110.57 km, 12 309 km² on WGS84.
+        let square = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)];
+        let a = geodesic_area_m2(&square.clone().into()) / 1e6;
+        assert!((a - 12_309.0).abs() < 2.0, "{a}");
+        // Wound the other way, and with a quarter-degree hole.
+        let clockwise = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 0.0)];
+        assert!((geodesic_area_m2(&clockwise.into()) / 1e6 - a).abs() < 1e-6);
+        let holed = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+            interiors: [[(x: 0.25, y: 0.25), (x: 0.5, y: 0.25), (x: 0.5, y: 0.5), (x: 0.25, y: 0.5), (x: 0.25, y: 0.25)]],
+        );
+        let with_hole = geodesic_area_m2(&holed.into()) / 1e6;
+        assert!((with_hole - a * 15.0 / 16.0).abs() < 2.0, "{with_hole}");
+        assert_eq!(geodesic_area_m2(&geo::point!(x: 1.0, y: 1.0).into()), 0.0);
+    }
     use geo::line_string;
 
     #[test]
