@@ -282,3 +282,31 @@ fn drawn_routes_never_exceed_their_printed_length_by_more_than_5_percent() {
         }
     }
 }
+
+#[test]
+fn opened_files_get_colours_apart_from_every_corridor_colour_and_from_each_other() {
+    use corridor_viewer::io::catalog::FILE_LAYER_COLORS;
+    use corridor_viewer::model::style::Rgba;
+    let corridor: Vec<Rgba> = layers().iter().map(|l| l.style.color).collect();
+    let files: Vec<Rgba> = FILE_LAYER_COLORS
+        .iter()
+        .map(|c| Rgba::parse_hex(c).expect("a colour"))
+        .collect();
+    for (i, f) in files.iter().enumerate() {
+        for c in &corridor {
+            assert!(
+                f.difference(*c) >= 30.0,
+                "{f:?} vs corridor {c:?}: {}",
+                f.difference(*c)
+            );
+        }
+        for g in &files[i + 1..] {
+            assert!(f.difference(*g) >= 30.0, "{f:?} vs {g:?}");
+        }
+    }
+    // The measure tells near-twins apart: the old sky blue and Regional Connectivity's blue.
+    let sky = Rgba::parse_hex("#56B4E9").expect("a colour");
+    let blue = Rgba::parse_hex("#0072B2").expect("a colour");
+    assert!(sky.difference(blue) < 30.0);
+    assert!(Rgba::rgb(0, 0, 0).difference(Rgba::rgb(255, 255, 255)) > 99.0);
+}

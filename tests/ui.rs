@@ -1381,3 +1381,41 @@ fn an_opened_polygon_shows_its_area_and_perimeter_and_a_point_its_position() {
     h.get_by_label("Drawn length");
     assert!(h.query_by_label("Drawn perimeter").is_none());
 }
+
+#[test]
+fn an_opened_area_layer_goes_under_the_corridors_and_the_selection_follows() {
+    let mut h = harness();
+    // Select a corridor feature first: its layer moves up by one when the file goes under it.
+    let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
+    click_at(&mut h, pos);
+    let selected = app(&h).selection.expect("selected");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let districts = dir.path().join("districts.geojson");
+    std::fs::write(
+        &districts,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Polygon","coordinates":[[[66,28],[68,28],[68,30],[66,30],[66,28]]]}},
+        {"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Polygon","coordinates":[[[68,28],[70,28],[70,30],[68,30],[68,28]]]}}]}"#,
+    )
+    .expect("written");
+    drop_files(&mut h, &[districts], 8);
+    let a = app(&h);
+    assert_eq!(
+        a.layers[0].id, "file:districts",
+        "drawn first, under the rest"
+    );
+    let r = a.selection.expect("still selected");
+    assert_eq!(r.layer, selected.layer + 1);
+    assert_eq!(
+        a.layers[r.layer].features[r.feature].name,
+        "Torkham border market (Afghanistan)"
+    );
+    let colour = a.layers[0].style.color;
+    for l in &a.layers[1..] {
+        assert!(
+            colour.difference(l.style.color) >= 30.0,
+            "{} is too alike",
+            l.title
+        );
+    }
+}

@@ -208,7 +208,20 @@ impl CorridorApp {
     /// saved title, style, visibility and place in the draw order; any other goes on top.
     pub(super) fn add_file_layer(&mut self, mut layer: Layer, path: &Path) {
         if !self.restoring.remove(path) {
+            // An area layer goes under the line and point layers (above the area layers already
+            // at the bottom); anything else on top. The user can drag it elsewhere.
+            let areas = crate::model::layer::mostly_areas(&layer.features);
+            let at = self
+                .layers
+                .iter()
+                .take_while(|l| crate::model::layer::mostly_areas(&l.features))
+                .count();
             self.layers.push(layer);
+            if areas {
+                // Everything that points at layers by index follows (the selection, the table).
+                self.move_layer(self.layers.len() - 1, at);
+                self.generation += 1;
+            }
             return;
         }
         let rank_of = |saved: &[SavedLayer], l: &Layer| {

@@ -73,8 +73,11 @@ pub fn find_maps_dir() -> Option<PathBuf> {
         .find(|d| has_manifest(d))
 }
 
-/// Colours for layers opened from files (the Okabe–Ito colours the catalog does not use first).
-const FILE_LAYER_COLORS: [&str; 4] = ["#56B4E9", "#882255", "#44AA99", "#999933"];
+/// Colours of opened files, in turn: Paul Tol's indigo, olive, a raspberry, pale cyan and a
+/// dark brown — each at least 30 ΔE from every corridor colour of the manifest and 50 from
+/// each other (the sky blue used before was 26 from Regional Connectivity's blue, and read as
+/// the same blue on the map).
+pub const FILE_LAYER_COLORS: [&str; 5] = ["#332288", "#999933", "#E73F74", "#88CCEE", "#661100"];
 
 /// A layer from a GeoJSON file the user gave: titled by the collection's name or the file name,
 /// coloured from a colour-blind-safe set. Returns the skipped features' warnings too.

@@ -456,6 +456,22 @@ pub fn part_points(part: &Part) -> Box<dyn Iterator<Item = WorldPos> + '_> {
     }
 }
 
+/// Whether most of the located features of `features` are areas (polygons): such a layer goes
+/// under line and point layers, so its fills do not cover them.
+pub fn mostly_areas(features: &[Feature]) -> bool {
+    let (areas, located) = features
+        .iter()
+        .filter(|f| f.is_located())
+        .fold((0, 0), |(a, n), f| {
+            let area = matches!(
+                f.kind,
+                Some(GeometryKind::Polygon | GeometryKind::MultiPolygon)
+            );
+            (a + usize::from(area), n + 1)
+        });
+    located > 0 && areas * 2 > located
+}
+
 /// Where the item at index `i` of a list ends up when the item at `from` moves to `to`.
 pub fn index_after_move(i: usize, from: usize, to: usize) -> usize {
     if i == from {
