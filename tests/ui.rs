@@ -44,6 +44,14 @@ fn app<'a>(h: &'a Harness<'static, Option<CorridorApp>>) -> &'a CorridorApp {
     h.state().as_ref().expect("the app was created")
 }
 
+/// Carry out a command in the app, as its menus and keys do.
+fn apply(h: &mut Harness<'static, Option<CorridorApp>>, command: Command) {
+    h.state_mut()
+        .as_mut()
+        .expect("the app was created")
+        .apply(command);
+}
+
 /// Where a point feature is drawn now.
 fn screen_pos_of(h: &Harness<'static, Option<CorridorApp>>, layer_id: &str, name: &str) -> Pos2 {
     let app = app(h);
@@ -193,19 +201,10 @@ fn the_layers_are_rendered_again_only_when_their_look_changes() {
     let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");
     click_at(&mut h, pos);
     h.get_by_label("Torkham border market (Afghanistan)");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::OpenSearch);
+    apply(&mut h, Command::OpenSearch);
     h.run();
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::CloseSearch);
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::ClearSelection);
+    apply(&mut h, Command::CloseSearch);
+    apply(&mut h, Command::ClearSelection);
     h.run();
     assert_eq!(rebuilds(&h), start);
     // Hiding a layer does.
@@ -259,10 +258,10 @@ fn briefing_dialog_previews_and_saves_the_composed_image() {
     h.run();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("briefing.png");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(corridor_viewer::app::Command::SaveBriefingTo(path.clone()));
+    apply(
+        &mut h,
+        corridor_viewer::app::Command::SaveBriefingTo(path.clone()),
+    );
     h.run();
     let img = image::open(&path).expect("the briefing image").to_rgba8();
     assert_eq!(img.dimensions(), (1920, 1080));
@@ -856,10 +855,7 @@ fn failing_tiles_show_an_offline_note_and_are_asked_again_once_per_backoff() {
         19,
     )
     .expect("valid");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::AddTileSource(spec));
+    apply(&mut h, Command::AddTileSource(spec));
     // The app's clock moves a quarter second per step; downloads fail in real time.
     let mut steps = 0;
     while h.query_by_label_contains("Can't reach 127.0.0.1").is_none() {
@@ -962,10 +958,7 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         corridor_viewer::app::BasemapSource::Pack(pack.clone())
     );
     // Opening a broken pack: an error naming it, and the pack stays shown.
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::LoadTilePack(broken));
+    apply(&mut h, Command::LoadTilePack(broken));
     h.run();
     h.get_by_label_contains("Tile pack not opened");
     assert_eq!(
@@ -1004,10 +997,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
         app(h).tile_health.health()
     };
     let mut h = harness_with(options.clone());
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::AddTileSource(spec.clone()));
+    apply(&mut h, Command::AddTileSource(spec.clone()));
     assert_eq!(
         shown_whole(&mut h),
         corridor_viewer::tiles::health::Health::Fine
@@ -1019,10 +1009,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
     // The server goes away; a new app on the same cache shows every tile in view, no note.
     server.shut_down();
     let mut h = harness_with(options);
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::AddTileSource(spec));
+    apply(&mut h, Command::AddTileSource(spec));
     assert_eq!(
         shown_whole(&mut h),
         corridor_viewer::tiles::health::Health::Fine,
@@ -1031,10 +1018,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
     assert!(h.query_by_label_contains("Can't reach").is_none());
     // Half a map to the east, half the tiles in view are not cached: the note counts the
     // cached ones shown.
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::Pan(0.5, 0.0));
+    apply(&mut h, Command::Pan(0.5, 0.0));
     step_until(&mut h, 150, |a| {
         matches!(
             a.tile_health.health(),
@@ -1065,10 +1049,7 @@ fn a_server_refusing_connections_is_named_within_two_seconds_and_no_cache_is_cla
         19,
     )
     .expect("valid");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::AddTileSource(spec));
+    apply(&mut h, Command::AddTileSource(spec));
     let started = std::time::Instant::now();
     let app_started = h.ctx.input(|i| i.time);
     let host = format!("Can't reach 127.0.0.1:{port} — showing the offline atlas");
@@ -1150,10 +1131,7 @@ fn a_vector_server_answering_web_pages_or_errors_gets_the_offline_note() {
         )
         .expect("valid");
         assert!(spec.is_vector());
-        h.state_mut()
-            .as_mut()
-            .expect("app")
-            .apply(Command::AddTileSource(spec));
+        apply(&mut h, Command::AddTileSource(spec));
         assert!(app(&h).vector_basemap().is_some(), "a vector source");
         let mut steps = 0;
         while h.query_by_label_contains("Can't reach 127.0.0.1").is_none() {
@@ -1305,10 +1283,7 @@ fn the_inspector_keeps_its_width_whatever_feature_it_shows() {
         .into_iter()
         .chain([corridor_viewer::render::FeatureRef { layer, feature: 0 }]);
     for r in features {
-        h.state_mut()
-            .as_mut()
-            .expect("app")
-            .apply(Command::Select(r));
+        apply(&mut h, Command::Select(r));
         h.run();
         let after = app(&h).last_view.expect("drawn").rect;
         let name = &app(&h).layers[r.layer].features[r.feature].name;
@@ -1353,10 +1328,7 @@ fn an_opened_polygon_shows_its_area_and_perimeter_and_a_point_its_position() {
         corridor_viewer::render::FeatureRef { layer, feature }
     };
     let zone = find(&h, "Zone");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::Select(zone));
+    apply(&mut h, Command::Select(zone));
     h.run();
     h.get_by_label("Drawn area");
     h.get_by_label("Drawn perimeter");
@@ -1366,17 +1338,11 @@ fn an_opened_polygon_shows_its_area_and_perimeter_and_a_point_its_position() {
         "an area, not a length"
     );
     let port = find(&h, "Port");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::Select(port));
+    apply(&mut h, Command::Select(port));
     h.run();
     h.get_by_label("Position");
     let road = find(&h, "Road");
-    h.state_mut()
-        .as_mut()
-        .expect("app")
-        .apply(Command::Select(road));
+    apply(&mut h, Command::Select(road));
     h.run();
     h.get_by_label("Drawn length");
     assert!(h.query_by_label("Drawn perimeter").is_none());

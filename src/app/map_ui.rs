@@ -127,8 +127,9 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
         (None, None) => None,
     };
     let tint = Color32::WHITE.gamma_multiply(app.tile_opacity.clamp(0.0, 1.0));
+    let health = app.tile_health.health();
     // While tiles fail, the offline atlas is drawn under them, so the map never goes blank.
-    let failing = matches!(app.tile_health.health(), Health::Offline { .. });
+    let failing = matches!(health, Health::Offline { .. });
     let basemap_draw = match (tile_attribution.is_some(), app.hybrid) {
         (false, _) => BasemapDraw::Full,
         (true, _) if failing => BasemapDraw::Full,
@@ -149,7 +150,6 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let mut tile_counts = None;
     // Tiles in view with their own image (from the network or the disk cache).
     let mut shown_tiles = 0;
-    let health = app.tile_health.health();
     let vector = super::vector_source(
         &app.basemap_source,
         app.detail_pack.as_ref(),

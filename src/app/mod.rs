@@ -510,20 +510,17 @@ impl CorridorApp {
             Command::Dismiss => {
                 if egui::Popup::is_any_open(&self.ctx) {
                     egui::Popup::close_all(&self.ctx);
-                } else if self.pick_list.is_some() {
-                    self.pick_list = None;
-                } else if self.search.is_some() {
-                    self.search = None;
-                } else if self.bookmarks_window.is_some() {
-                    self.bookmarks_window = None;
-                } else if self.layer_properties.is_some() {
-                    self.layer_properties = None;
-                } else if self.add_source.is_some() {
-                    self.add_source = None;
-                } else if self.briefing.is_some() {
-                    self.briefing = None;
                 } else {
-                    self.apply(Command::ClearSelection);
+                    // The first window open, in this order, is closed (`||` stops there).
+                    let closed = self.pick_list.take().is_some()
+                        || self.search.take().is_some()
+                        || self.bookmarks_window.take().is_some()
+                        || self.layer_properties.take().is_some()
+                        || self.add_source.take().is_some()
+                        || self.briefing.take().is_some();
+                    if !closed {
+                        self.apply(Command::ClearSelection);
+                    }
                 }
             }
             Command::ClearSelection => {

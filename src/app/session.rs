@@ -220,7 +220,6 @@ impl CorridorApp {
             if areas {
                 // Everything that points at layers by index follows (the selection, the table).
                 self.move_layer(self.layers.len() - 1, at);
-                self.generation += 1;
             }
             return;
         }

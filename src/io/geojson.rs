@@ -563,9 +563,7 @@ impl FeaturesSeed<'_> {
             batches: &mut *self.batches,
         }
     }
-}
 
-impl FeaturesSeed<'_> {
     /// Give a batch to the builder, or build it here when the builder has enough waiting.
     fn hand_out(&mut self, batch: Vec<Pending>) {
         let seq = *self.batches;

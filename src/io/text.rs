@@ -35,34 +35,28 @@ impl Text {
         let mut map = MmapMut::map_anon(capacity)?;
         let mut len = 0;
         loop {
-            if len == capacity {
+            let n = if len == capacity {
                 // Full: the end of the file, unless it grew while it was read (asked with a
                 // small read, so a file of the expected size is never copied).
                 let mut probe = [0u8; 4096];
-                let n = match reader.read(&mut probe) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                };
+                let n = read_some(reader, &mut probe)?;
+                if n == 0 {
+                    break;
+                }
                 // A larger mapping, the text copied over.
                 capacity = capacity.saturating_mul(2).max(len + n);
                 let mut bigger = MmapMut::map_anon(capacity)?;
                 bigger[..len].copy_from_slice(&map[..len]);
                 bigger[len..len + n].copy_from_slice(&probe[..n]);
                 map = bigger;
-                len += n;
-                if !on_chunk(n) {
-                    return Ok(None);
+                n
+            } else {
+                let end = capacity.min(len + (1 << 22));
+                let n = read_some(reader, &mut map[len..end])?;
+                if n == 0 {
+                    break;
                 }
-                continue;
-            }
-            let end = capacity.min(len + (1 << 22));
-            let n = match reader.read(&mut map[len..end]) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                n
             };
             len += n;
             if !on_chunk(n) {
@@ -109,6 +103,16 @@ impl Text {
     }
 }
 
+/// One read into `buf`, again when a signal interrupted it; 0 at the end.
+fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
+}
+
 fn page_size() -> usize {
     // Linux on x86-64 and most ARM64 kernels; a larger page only means fewer, later releases
     // (the range is still page-aligned for 4 KiB, which any larger page size is a multiple
@@ -119,6 +123,13 @@ fn page_size() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// All of `data`, read as a file of its own size.
+    fn read_whole(data: &[u8]) -> Text {
+        Text::read(&mut &data[..], data.len() as u64, |_| true)
+            .expect("read")
+            .expect("not stopped")
+    }
 
     #[test]
     fn reads_everything_even_past_the_expected_size() {
@@ -138,9 +149,7 @@ mod tests {
     fn a_file_of_the_expected_size_is_read_into_one_mapping_of_that_size() {
         // The peak memory of a load is the text once: no doubled mapping to find the end.
         let data = vec![b'y'; 5 << 20];
-        let text = Text::read(&mut data.as_slice(), data.len() as u64, |_| true)
-            .expect("read")
-            .expect("not stopped");
+        let text = read_whole(&data);
         assert_eq!(text.bytes(), &data[..]);
         assert_eq!(text.map.len(), data.len(), "no larger mapping was made");
     }
@@ -155,9 +164,7 @@ mod tests {
     #[test]
     fn released_pages_are_only_those_behind_the_parser() {
         let data = vec![b'x'; 8 << 20];
-        let text = Text::read(&mut data.as_slice(), data.len() as u64, |_| true)
-            .expect("read")
-            .expect("not stopped");
+        let text = read_whole(&data);
         let at = 3 << 20;
         text.release_before(text.bytes()[at + 100..].as_ptr());
         let bytes = text.bytes();

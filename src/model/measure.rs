@@ -55,16 +55,11 @@ pub fn path_length_m(points: &[crate::model::view::LonLat]) -> f64 {
 /// Geodesic area of the polygon through `points` (closed automatically, in either winding
 /// order), in square metres; 0 for fewer than three points.
 pub fn polygon_area_m2(points: &[crate::model::view::LonLat]) -> f64 {
-    use geo::GeodesicArea;
-    use geo::orient::{Direction, Orient};
     if points.len() < 3 {
         return 0.0;
     }
     let ring: geo::LineString<f64> = points.iter().map(|p| (p.lon, p.lat)).collect();
-    // Karney's area reads a clockwise ring as the rest of the globe: orient it first.
-    geo::Polygon::new(ring, Vec::new())
-        .orient(Direction::Default)
-        .geodesic_area_unsigned()
+    geodesic_area_m2(&geo::Geometry::Polygon(geo::Polygon::new(ring, Vec::new())))
 }
 
 #[cfg(test)]

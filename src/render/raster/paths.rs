@@ -4,9 +4,10 @@
 //! the millions of vertices a tessellated mesh of dense data would take. Areas are filled
 //! even-odd from their rings (so holes need no triangulation); lines are stroked with bevel
 //! joins (QGIS's default; a miter costs a fifth more of the render of a dense layer, and at a
-//! few pixels' width only its spikes at sharp turns tell them apart). The image is cut into bands of [`BAND_ROWS`] rows, drawn over the cores, each band
-//! drawing only the pieces whose bounds reach it: a band's strips are what memory holds, and no
-//! piece is flattened or stroked for a band it misses.
+//! few pixels' width only its spikes at sharp turns tell them apart). The image is cut into
+//! bands of [`BAND_ROWS`] rows, drawn over the cores, each band drawing only the pieces whose
+//! bounds reach it: a band's strips are what memory holds, and no piece is flattened or
+//! stroked for a band it misses.
 //!
 //! Colours are premultiplied and blended in gamma space, as egui's backends and the mesh
 //! rasteriser ([`super::mesh`]) blend, so the same pieces look the same through either.
