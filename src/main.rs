@@ -45,6 +45,7 @@ fn main() -> ExitCode {
                 session_file: corridor_viewer::app::default_session_path(),
                 open_files: cli.files,
                 cache_dir: None,
+                file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::SystemFirst,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -120,6 +120,7 @@ fn an_export_draws_a_dense_layer_as_the_app_shows_it() {
         session_file: None,
         open_files: vec![file.clone()],
         cache_dir: None,
+        file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::InApp,
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))

@@ -203,6 +203,7 @@ fn the_app_draws_vector_tiles_from_tileserver_gl_and_from_the_cache_once_it_stop
         session_file: None,
         open_files: Vec::new(),
         cache_dir: Some(cache.clone()),
+        file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::InApp,
     };
     // Islamabad at zoom 12, the source added as a user would; frames until its tiles are in.
     let run = |spec: corridor_viewer::tiles::source::TileSourceSpec| {

@@ -22,13 +22,35 @@ fn harness_with_session(session_file: Option<PathBuf>) -> Harness<'static, Optio
         session_file,
         open_files: Vec::new(),
         cache_dir: None,
+        file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::InApp,
     })
 }
 
 fn harness_with(options: AppOptions) -> Harness<'static, Option<CorridorApp>> {
+    harness_checking(options, true)
+}
+
+/// A harness for the in-app file dialog: egui_file's folder and file name fields carry no
+/// accessible name, which the accessibility check refuses; everything else is checked.
+fn harness_for_file_dialogs() -> Harness<'static, Option<CorridorApp>> {
+    harness_checking(
+        AppOptions {
+            maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+            file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::InApp,
+            ..Default::default()
+        },
+        false,
+    )
+}
+
+fn harness_checking(
+    options: AppOptions,
+    accessibility_check: bool,
+) -> Harness<'static, Option<CorridorApp>> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_max_steps(64)
+        .with_accessibility_check(accessibility_check)
         .build_ui_state(
             move |ui, app: &mut Option<CorridorApp>| {
                 app.get_or_insert_with(|| CorridorApp::new(ui.ctx(), options.clone()))
@@ -944,6 +966,7 @@ fn tile_packs_in_maps_are_listed_and_a_broken_pack_leaves_the_basemap_alone() {
         session_file: None,
         open_files: Vec::new(),
         cache_dir: None,
+        file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::InApp,
     });
     // Listed by itself; the broken one is named in a message.
     h.get_by_label_contains("broken.mbtiles: not a tile pack");
@@ -987,6 +1010,7 @@ fn cached_tiles_still_render_in_the_app_with_the_server_stopped() {
         session_file: None,
         open_files: Vec::new(),
         cache_dir: Some(cache.path().to_path_buf()),
+        file_dialogs: corridor_viewer::app::file_dialog::FileDialogs::InApp,
     };
     // Online: the tiles in view arrive (and go to the disk cache).
     let shown_whole = |h: &mut Harness<'static, Option<CorridorApp>>| {
@@ -1387,4 +1411,106 @@ fn an_opened_area_layer_goes_under_the_corridors_and_the_selection_follows() {
             l.title
         );
     }
+}
+
+/// The app's own save dialog, as it opens with no system dialog.
+fn in_app_dialog_open(h: &Harness<'static, Option<CorridorApp>>) -> bool {
+    app(h).files.is_open()
+}
+
+#[test]
+fn with_no_system_dialog_the_map_is_exported_in_one_step_under_a_name_from_its_view() {
+    let mut h = harness_for_file_dialogs();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A file of the name offered already there: the offer does not replace it.
+    let today = corridor_viewer::io::save_path::today();
+    let first = format!("CPEC phase two — Pakistan {today}.png");
+    std::fs::write(dir.path().join(&first), b"earlier").expect("write");
+    h.state_mut().as_mut().expect("app").files.save_dir = Some(dir.path().to_path_buf());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::E);
+    h.run();
+    assert!(in_app_dialog_open(&h), "Ctrl+E opens the app's own dialog");
+    h.get_by_label_contains("Export map as PNG");
+    let offered = format!("CPEC phase two — Pakistan {today} (2).png");
+    assert!(
+        h.query_all_by_value(&offered).next().is_some(),
+        "{offered} offered"
+    );
+    // The folder's PNGs are listed.
+    h.get_by_label_contains(&first);
+    // Esc closes the dialog and nothing else; no message, nothing written.
+    let before = app(&h).messages.len();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!in_app_dialog_open(&h));
+    assert_eq!(app(&h).messages.len(), before, "a cancel says nothing");
+    assert!(!dir.path().join(&offered).exists());
+}
+
+#[test]
+fn with_no_system_dialog_files_are_opened_from_the_app_s_own_browser() {
+    let mut h = harness_for_file_dialogs();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let geojson = dir.path().join("wells.geojson");
+    std::fs::write(
+        &geojson,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Well 1"},"geometry":{"type":"Point","coordinates":[66.9,29.1]}}]}"#,
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("readme.txt"), b"not a layer").expect("write");
+    h.state_mut().as_mut().expect("app").files.open_dir = Some(dir.path().to_path_buf());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    h.get_by_label_contains("Open GeoJSON files or tile packs");
+    // Only what the app can open is listed.
+    assert!(h.query_by_label_contains("readme.txt").is_none());
+    h.get_by_label_contains("wells.geojson").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    step_until(&mut h, 250, |a| a.layers.len() == 8);
+    let layers = &app(&h).layers;
+    assert!(
+        layers.iter().any(|l| l.title == "wells"),
+        "the file's layer is there"
+    );
+    assert!(!in_app_dialog_open(&h));
+    // The next open starts in that folder.
+    assert_eq!(app(&h).files.open_dir.as_deref(), Some(dir.path()));
+}
+
+#[test]
+fn with_no_system_dialog_a_briefing_is_saved_in_one_step() {
+    let mut h = harness_for_file_dialogs();
+    apply(&mut h, Command::OpenBriefingDialog);
+    h.run();
+    // Save PNG…: the app's own dialog opens in the folder last saved in, the name made from
+    // the title and today's date; one click on Save writes it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    h.state_mut().as_mut().expect("app").files.save_dir = Some(dir.path().to_path_buf());
+    h.get_by_label("Save PNG…").click();
+    h.run();
+    let name = format!(
+        "CPEC phase two {}.png",
+        corridor_viewer::io::save_path::today()
+    );
+    assert!(
+        h.query_all_by_value(&name).next().is_some(),
+        "{name} offered"
+    );
+    h.get_by_label("Save").click();
+    h.run();
+    h.run();
+    let img = image::open(dir.path().join(&name)).expect("the briefing image");
+    assert_eq!((img.width(), img.height()), (1920, 1080));
+    h.get_by_label_contains("Saved the briefing image (1920×1080 px)");
+    assert!(!in_app_dialog_open(&h));
+    assert!(
+        !app(&h)
+            .messages
+            .iter()
+            .any(|m| m.level != corridor_viewer::app::Level::Info),
+        "no warning when nothing went wrong: {:?}",
+        app(&h).messages
+    );
 }

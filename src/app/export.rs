@@ -4,58 +4,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::{Command, CorridorApp, Level, Message, PendingExport};
+use super::{CorridorApp, Level, PendingExport};
 use crate::io::png::save_png;
 
 impl CorridorApp {
-    /// Ask for a PNG path with the system file dialog. Without one, say so and offer to save
-    /// in the Pictures folder instead (`then` turns that path into the command to retry).
-    pub(super) fn choose_png_path(
-        &mut self,
-        title: &str,
-        file_name: &str,
-        then: fn(PathBuf) -> Command,
-    ) -> Option<PathBuf> {
-        let picked = rfd::FileDialog::new()
-            .set_title(title)
-            .add_filter("PNG image", &["png"])
-            .set_file_name(file_name)
-            .save_file();
-        match picked {
-            Some(mut path) => {
-                if path.extension().is_none() {
-                    path.set_extension("png");
-                }
-                Some(path)
-            }
-            None => {
-                // rfd cannot tell "cancelled" from "no dialog on this system": say both, and
-                // offer a place that needs no dialog.
-                let fallback = default_export_path(file_name);
-                self.messages.push(Message {
-                    level: Level::Warning,
-                    text: format!(
-                        "No file was chosen, so nothing was saved. If no dialog appeared, this system has no file dialog (install xdg-desktop-portal or zenity); you can save to {} instead.",
-                        fallback.display()
-                    ),
-                    action: Some(then(fallback)),
-                });
-                None
-            }
-        }
-    }
-
-    /// Ask for a path, then export the map as shown.
-    pub(super) fn export_with_dialog(&mut self) {
-        if let Some(path) = self.choose_png_path(
-            "Export map as PNG",
-            "corridor-map.png",
-            Command::ExportPngTo,
-        ) {
-            self.start_export(path);
-        }
-    }
-
     /// Request a screenshot; it is saved to `path` when it arrives (a frame later).
     pub(super) fn start_export(&mut self, path: PathBuf) {
         let slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>> = Arc::default();
@@ -126,19 +78,6 @@ pub(crate) fn crop(
     (rgba, w as u32, h as u32)
 }
 
-/// Where an export goes when no dialog is available: the Pictures folder, else home, else here.
-fn default_export_path(file_name: &str) -> PathBuf {
-    let dir = dirs::picture_dir()
-        .or_else(dirs::home_dir)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let stem = file_name.trim_end_matches(".png");
-    dir.join(format!("{stem}-{secs}.png"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +94,7 @@ mod tests {
                 session_file: None,
                 open_files: Vec::new(),
                 cache_dir: None,
+                file_dialogs: crate::app::file_dialog::FileDialogs::InApp,
             },
         );
         app.last_view = Some(View {

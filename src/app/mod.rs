@@ -5,6 +5,7 @@ mod bookmarks_ui;
 mod briefing_ui;
 pub mod command;
 mod export;
+pub mod file_dialog;
 mod inspector_ui;
 mod layer_properties_ui;
 mod layers_ui;
@@ -56,8 +57,6 @@ pub struct Message {
     pub level: Level,
     /// What happened, naming the file and place.
     pub text: String,
-    /// An action the user can take from the message.
-    pub action: Option<Command>,
 }
 
 /// Start-up options (from the command line).
@@ -71,6 +70,8 @@ pub struct AppOptions {
     pub open_files: Vec<PathBuf>,
     /// The tile cache folder; `None`: the user's (see [`crate::tiles::cache_dir`]).
     pub cache_dir: Option<PathBuf>,
+    /// Which dialogs ask for files to open and save.
+    pub file_dialogs: file_dialog::FileDialogs,
 }
 
 /// Vector tile packs by file, with their metadata.
@@ -162,6 +163,8 @@ pub struct CorridorApp {
     pick_list: Option<(egui::Pos2, Vec<FeatureRef>)>,
     /// Messages for the user.
     pub messages: Vec<Message>,
+    /// The open and save dialogs, and the folders last used.
+    pub files: file_dialog::FileChooser,
     pending_export: Option<PendingExport>,
     /// The briefing export dialog, when open.
     briefing: Option<briefing_ui::BriefingDialog>,
@@ -221,7 +224,6 @@ impl CorridorApp {
             messages.push(Message {
                 level: Level::Error,
                 text: format!("The offline basemap could not be loaded: {e}"),
-                action: None,
             });
             Basemap::default()
         });
@@ -232,7 +234,6 @@ impl CorridorApp {
                     messages.extend(catalog.problems.into_iter().map(|text| Message {
                         level: Level::Warning,
                         text,
-                        action: None,
                     }));
                     (
                         catalog.layers,
@@ -244,7 +245,6 @@ impl CorridorApp {
                     messages.push(Message {
                         level: Level::Error,
                         text: format!("The map layers could not be loaded: {e}"),
-                        action: None,
                     });
                     (Vec::new(), None, String::new())
                 }
@@ -253,7 +253,6 @@ impl CorridorApp {
                 messages.push(Message {
                     level: Level::Error,
                     text: "No maps/ folder with a manifest.json was found (looked in the current folder and beside the program); start with --maps DIR.".into(),
-                    action: None,
                 });
                 (Vec::new(), None, String::new())
             }
@@ -286,6 +285,7 @@ impl CorridorApp {
             selection: None,
             pick_list: None,
             messages,
+            files: file_dialog::FileChooser::new(options.file_dialogs),
             pending_export: None,
             briefing: None,
             loading: None,
@@ -342,11 +342,7 @@ impl CorridorApp {
             Level::Warning => log::warn!("{text}"),
             Level::Info => log::info!("{text}"),
         }
-        self.messages.push(Message {
-            level,
-            text,
-            action: None,
-        });
+        self.messages.push(Message { level, text });
     }
 
     /// The layer index of a layer id.
@@ -358,31 +354,20 @@ impl CorridorApp {
     pub fn apply(&mut self, command: Command) {
         let redraws_layers = command.redraws_layers();
         match command {
-            Command::OpenFiles => {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open GeoJSON")
-                    .add_filter("GeoJSON", &["geojson", "json", "geojsonl", "ndjson"])
-                    .add_filter("All files", &["*"])
-                    .pick_files();
-                match picked {
-                    Some(paths) => self.open_files(paths),
-                    None => self.notify(
-                        Level::Info,
-                        "No file was opened. If no dialog appeared, this system has no file dialog: drop the files on the window instead.",
-                    ),
-                }
+            Command::OpenFiles => self.choose_file(file_dialog::FilePurpose::OpenLayers, ""),
+            Command::LoadFiles(paths) => {
+                // A tile pack among them (dropped, or chosen with the layers) becomes the basemap.
+                let (packs, files): (Vec<PathBuf>, Vec<PathBuf>) = paths
+                    .into_iter()
+                    .partition(|p| file_dialog::has_extension(p, file_dialog::PACK_EXTENSIONS));
+                packs.into_iter().for_each(|p| self.load_pack(p));
+                self.open_files(files);
             }
-            Command::LoadFiles(paths) => self.open_files(paths),
             Command::OpenBookmarks => self.bookmarks_window = Some(Default::default()),
             Command::CloseBookmarks => self.bookmarks_window = None,
             Command::GoToBookmark(i) => {
-                if let Some(b) = self.bookmarks.get(i) {
-                    let [w, s] = b.south_west;
-                    let [e, n] = b.north_east;
-                    self.fit(
-                        WorldRect::from_lon_lat(LonLat::new(w, s), LonLat::new(e, n)),
-                        18.0,
-                    );
+                if let Some(rect) = self.bookmarks.get(i).map(|b| b.rect()) {
+                    self.fit(rect, 18.0);
                 }
             }
             Command::AddBookmark => {
@@ -485,17 +470,19 @@ impl CorridorApp {
                     self.fit(bbox, 14.0);
                 }
             }
-            Command::ExportPng => self.export_with_dialog(),
+            Command::ExportPng => {
+                let title = self.view_title();
+                self.choose_file(file_dialog::FilePurpose::ExportMap, &title);
+            }
             Command::ExportPngTo(path) => self.start_export(path),
             Command::OpenBriefingDialog => self.open_briefing_dialog(),
             Command::SaveBriefing => {
-                if let Some(path) = self.choose_png_path(
-                    "Save briefing image",
-                    "briefing.png",
-                    Command::SaveBriefingTo,
-                ) {
-                    self.save_briefing(&path);
-                }
+                let title = self
+                    .briefing
+                    .as_ref()
+                    .map(|b| b.composition.title.clone())
+                    .unwrap_or_default();
+                self.choose_file(file_dialog::FilePurpose::SaveBriefing, &title);
             }
             Command::SaveBriefingTo(path) => self.save_briefing(&path),
             Command::CloseBriefingDialog => self.briefing = None,
@@ -512,7 +499,8 @@ impl CorridorApp {
                     egui::Popup::close_all(&self.ctx);
                 } else {
                     // The first window open, in this order, is closed (`||` stops there).
-                    let closed = self.pick_list.take().is_some()
+                    let closed = self.files.close()
+                        || self.pick_list.take().is_some()
                         || self.search.take().is_some()
                         || self.bookmarks_window.take().is_some()
                         || self.layer_properties.take().is_some()
@@ -580,18 +568,7 @@ impl CorridorApp {
             Command::SetTileOpacity(o) => self.tile_opacity = o.clamp(0.0, 1.0),
             Command::ClearTileCache => self.clear_tile_cache(),
             Command::OpenTilePack => {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open tile pack")
-                    .add_filter("Tile packs", &["mbtiles", "pmtiles"])
-                    .add_filter("All files", &["*"])
-                    .pick_file();
-                match picked {
-                    Some(path) => self.load_pack(path),
-                    None => self.notify(
-                        Level::Info,
-                        "No tile pack was opened. If no dialog appeared, put the .mbtiles file in the maps/ folder: packs there are listed in the Basemap menu.",
-                    ),
-                }
+                self.choose_file(file_dialog::FilePurpose::OpenTilePack, "");
             }
             Command::LoadTilePack(path) => self.load_pack(path),
             Command::SetCacheLimit(mb) => self.cache_limit_mb = mb.max(1),
@@ -956,6 +933,7 @@ impl CorridorApp {
         bookmarks_ui::bookmarks_ui(self, &ctx, &mut commands);
         layer_properties_ui::layer_properties_ui(self, &ctx, &mut commands);
         sources_ui::add_source_ui(self, &ctx, &mut commands);
+        file_dialog::file_dialog_ui(self, &ctx, &mut commands);
 
         for command in commands {
             self.apply(command);
@@ -1067,15 +1045,6 @@ impl CorridorApp {
                     .on_hover_text(Command::DismissMessage(i).tooltip())
                     .clicked()
                 {
-                    commands.push(Command::DismissMessage(i));
-                }
-                if let Some(action) = &m.action
-                    && ui
-                        .button(action.label())
-                        .on_hover_text(action.tooltip())
-                        .clicked()
-                {
-                    commands.push(action.clone());
                     commands.push(Command::DismissMessage(i));
                 }
                 ui.add(

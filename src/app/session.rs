@@ -60,6 +60,8 @@ impl CorridorApp {
     /// Bring a session back: view, basemap, layer order and visibility; reopen the files.
     pub(super) fn restore_session(&mut self, session: Session) {
         self.window_at_start = Some(session.window_pt);
+        self.files.save_dir = session.save_dir;
+        self.files.open_dir = session.open_dir;
         if let Some(v) = session.view {
             self.map_memory.center_at(walkers::lon_lat(v.lon, v.lat));
             let _ = self.map_memory.set_zoom(v.zoom);
@@ -155,6 +157,8 @@ impl CorridorApp {
                 .and_then(|t| self.layers.get(t.layer))
                 .map(|l| l.id.clone()),
             dms: self.dms,
+            save_dir: self.files.save_dir.clone(),
+            open_dir: self.files.open_dir.clone(),
             ..Session::default()
         }
     }

@@ -7,4 +7,5 @@ pub mod geojson;
 pub mod info;
 pub mod png;
 pub mod repair;
+pub mod save_path;
 pub mod text;

@@ -79,6 +79,12 @@ pub struct Session {
     /// first start fills most of the screen instead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window_pt: Option<[f32; 2]>,
+    /// The folder the user last saved an image in (the next save starts there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub save_dir: Option<PathBuf>,
+    /// The folder the user last opened a file from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_dir: Option<PathBuf>,
 }
 
 /// The tile cache limit unless the user sets another, in MB.
@@ -102,6 +108,8 @@ impl Default for Session {
             table: None,
             dms: false,
             window_pt: None,
+            save_dir: None,
+            open_dir: None,
         }
     }
 }
@@ -115,6 +123,36 @@ pub fn window_size_at_start(saved: Option<[f32; 2]>, screen: Option<[f32; 2]>) -
         (None, Some([sw, sh])) => Some([sw * 0.9, sh * 0.9]),
         (None, None) => None,
     }
+}
+
+impl Bookmark {
+    /// The bookmark's area in world space.
+    pub fn rect(&self) -> super::view::WorldRect {
+        use super::view::LonLat;
+        let [w, s] = self.south_west;
+        let [e, n] = self.north_east;
+        super::view::WorldRect::from_lon_lat(LonLat::new(w, s), LonLat::new(e, n))
+    }
+}
+
+/// The bookmark the map shows, if any: nine tenths of its area in view and filling a third of
+/// the view or more (a bookmark fitted into a map of another shape fills less than all of it).
+/// The most filling one wins. It names a saved image of the view.
+pub fn bookmark_showing(
+    bookmarks: &[Bookmark],
+    visible: super::view::WorldRect,
+) -> Option<&Bookmark> {
+    bookmarks
+        .iter()
+        .filter_map(|b| {
+            let r = b.rect();
+            let shared = r.shared_area(&visible);
+            let in_view = shared / r.area().max(f64::MIN_POSITIVE);
+            let fills = shared / visible.area().max(f64::MIN_POSITIVE);
+            (in_view >= 0.9 && fills >= 1.0 / 3.0).then_some((b, fills))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(b, _)| b)
 }
 
 /// The briefing views as bookmarks.
@@ -159,6 +197,44 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_view_a_bookmark_took_the_map_to_is_named_by_it() {
+        let bookmarks = super::default_bookmarks();
+        let gwadar = bookmarks
+            .iter()
+            .find(|b| b.name == "Gwadar")
+            .expect("Gwadar");
+        // The map fitted to Gwadar shows a little more, on one side more than the other.
+        let r = gwadar.rect();
+        let (w, h) = (r.max.x - r.min.x, r.max.y - r.min.y);
+        let shown = crate::model::view::WorldRect {
+            min: crate::model::view::WorldPos::new(r.min.x - 0.2 * w, r.min.y - 0.05 * h),
+            max: crate::model::view::WorldPos::new(r.max.x + 0.2 * w, r.max.y + 0.05 * h),
+        };
+        assert_eq!(
+            super::bookmark_showing(&bookmarks, shown).map(|b| b.name.as_str()),
+            Some("Gwadar")
+        );
+        // Zoomed out to the whole country, Gwadar is a speck: not its view; Pakistan's it is.
+        let pakistan = bookmarks[0].rect();
+        let pw = pakistan.max.x - pakistan.min.x;
+        assert_eq!(
+            super::bookmark_showing(&bookmarks, pakistan.expand(0.3 * pw)).map(|b| b.name.as_str()),
+            Some("Pakistan")
+        );
+        // Zoomed in on a part of Gwadar: not the Gwadar view.
+        let part = crate::model::view::WorldRect {
+            min: r.min,
+            max: r.center(),
+        };
+        assert!(super::bookmark_showing(&bookmarks, part).is_none());
+        let far = crate::model::view::WorldRect {
+            min: crate::model::view::WorldPos::new(0.0, 0.0),
+            max: crate::model::view::WorldPos::new(0.1, 0.1),
+        };
+        assert!(super::bookmark_showing(&bookmarks, far).is_none());
+    }
+
     use super::*;
 
     #[test]

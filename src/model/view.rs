@@ -111,6 +111,18 @@ impl WorldRect {
             && other.min.y <= self.max.y
     }
 
+    /// The area, in world units squared.
+    pub fn area(&self) -> f64 {
+        (self.max.x - self.min.x).max(0.0) * (self.max.y - self.min.y).max(0.0)
+    }
+
+    /// The area the two rectangles share, in world units squared (0 when apart).
+    pub fn shared_area(&self, other: &Self) -> f64 {
+        let w = self.max.x.min(other.max.x) - self.min.x.max(other.min.x);
+        let h = self.max.y.min(other.max.y) - self.min.y.max(other.min.y);
+        w.max(0.0) * h.max(0.0)
+    }
+
     /// Whether `other` lies wholly inside this rectangle.
     pub fn contains_rect(&self, other: &Self) -> bool {
         self.min.x <= other.min.x
