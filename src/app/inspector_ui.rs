@@ -95,7 +95,12 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
 
         ui.add_space(8.0);
         ui.label(RichText::new("Source").strong());
-        ui.label(feature.text("source").unwrap_or("— no source given —"));
+        match feature.text("source") {
+            Some(source) => citations_ui(ui, source),
+            None => {
+                ui.label("— no source given —");
+            }
+        }
         ui.add_space(4.0);
         ui.label(RichText::new("Confidence").strong());
         match feature.confidence() {
@@ -127,7 +132,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                     "Schematic alignment: not the route, drawn faded",
                 );
             }
-            ui.label(g);
+            citations_ui(ui, g);
         }
 
         let others: Vec<(&String, &serde_json::Value)> = feature
@@ -261,5 +266,37 @@ fn measures_ui(ui: &mut Ui, feature: &crate::model::layer::Feature, dms: bool) {
                 ui.end_row();
             }
         }
+    }
+}
+
+/// A source text as its citations: each page it names a link (opening the browser), with the
+/// date written for it; a page read from a stored copy marked †, the copies named once below.
+fn citations_ui(ui: &mut Ui, source: &str) {
+    use crate::model::citation::{citations, mirrors};
+    let cited = citations(source);
+    for c in &cited {
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            match &c.url {
+                Some(url) => {
+                    ui.hyperlink_to(&c.text, url).on_hover_text(url);
+                }
+                None => {
+                    ui.label(&c.text);
+                }
+            }
+            // A date in an address ("nation.com.pk/01-Mar-2024/…") is said plainly.
+            if let Some(date) = c.date.as_ref().filter(|d| !c.text.contains(d.as_str())) {
+                ui.label(RichText::new(format!("· {date}")).weak());
+            }
+            if c.mirror.is_some() {
+                ui.label("†")
+                    .on_hover_text("Read from a stored copy of the page (named below)");
+            }
+        });
+    }
+    let copies = mirrors(&cited);
+    if !copies.is_empty() {
+        ui.label(RichText::new(format!("† read from a stored copy: {}", copies.join(", "))).weak());
     }
 }

@@ -3,6 +3,7 @@
 pub mod basemap;
 pub mod boundary;
 pub mod catalog;
+pub mod citation;
 pub mod classify;
 pub mod confidence;
 pub mod coords;

@@ -24,7 +24,7 @@ use super::parallel::in_parallel;
 use super::piece::{into_shapes, point_count};
 use super::raster::mesh::{Canvas, Textures, draw_in_bands};
 use super::raster::paths;
-use super::{BoxPx, View, layer_pieces};
+use super::{BoxPx, FeatureRef, View, layer_pieces};
 use crate::model::layer::Layer;
 use crate::model::style::Categories;
 use crate::model::view::{WorldPos, WorldRect};
@@ -37,6 +37,9 @@ struct BatchKey {
     pixels_per_point: f32,
     size: Vec2,
     generation: u64,
+    /// The selected feature, drawn in the image under the markers (layer index among all
+    /// layers, visible or not).
+    selected: Option<FeatureRef>,
 }
 
 /// Share of the view's size added on each side of the image.
@@ -133,6 +136,8 @@ enum Source {
     Layers {
         layers: Vec<Layer>,
         categories: Option<Categories>,
+        /// The selected feature, its layer counted among `layers` (the visible ones).
+        selected: Option<FeatureRef>,
     },
     /// Vector tiles already tessellated, each clipped to its square; always rasterised (a
     /// mesh on screen could not keep each tile to its square).
@@ -252,8 +257,12 @@ fn work(inbox: &(Mutex<Inbox>, Condvar), latest: &AtomicU64, send: &Sender<Rende
 fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
     let stale = || latest.load(Ordering::SeqCst) != job.placement.id;
     let start = Instant::now();
-    let (layers, categories) = match job.source {
-        Source::Layers { layers, categories } => (layers, categories),
+    let (layers, categories, selected) = match job.source {
+        Source::Layers {
+            layers,
+            categories,
+            selected,
+        } => (layers, categories, selected),
         Source::Tiles(tiles) => {
             return render_tiles(
                 &job.view,
@@ -265,7 +274,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
             );
         }
     };
-    let (pieces, marker_boxes) = layer_pieces(&layers, categories.as_ref(), &job.view, None);
+    let (pieces, marker_boxes) = layer_pieces(&layers, categories.as_ref(), &job.view, selected);
     if stale() {
         return None;
     }
@@ -363,24 +372,43 @@ pub struct Stages {
 }
 
 impl LayerBatch {
-    /// The layers for `view` as one shape (a mesh, or an image of it), and the boxes of their
-    /// markers. `generation` changes whenever the layers, their styles or visibility change.
-    /// Submits a new render when needed, without waiting for it: until it arrives the last
-    /// result is shown, moved and scaled to the view.
+    /// The layers for `view` as one shape (a mesh, or an image of it), with `selected`
+    /// highlighted under the markers, and the boxes of their markers. `generation` changes
+    /// whenever the layers, their styles or visibility change. Submits a new render when
+    /// needed, without waiting for it: until it arrives the last result is shown, moved and
+    /// scaled to the view (see [`Self::shows_selection`]).
     pub fn shapes(
         &mut self,
         ctx: &egui::Context,
-        layers: &[Layer],
-        categories: Option<&Categories>,
+        (layers, categories): (&[Layer], Option<&Categories>),
+        selected: Option<FeatureRef>,
         view: &View,
         generation: u64,
         options: TessellationOptions,
     ) -> (Shape, Vec<BoxPx>) {
-        self.request(ctx, view, generation, options, || Source::Layers {
-            layers: layers.iter().filter(|l| l.visible).cloned().collect(),
-            categories: categories.cloned(),
+        self.request(ctx, view, (generation, selected), options, || {
+            // The job gets the visible layers only: the selection's layer counted among them.
+            let selected = selected
+                .filter(|r| layers.get(r.layer).is_some_and(|l| l.visible))
+                .map(|r| FeatureRef {
+                    layer: layers[..r.layer].iter().filter(|l| l.visible).count(),
+                    feature: r.feature,
+                });
+            Source::Layers {
+                layers: layers.iter().filter(|l| l.visible).cloned().collect(),
+                categories: categories.cloned(),
+                selected,
+            }
         });
         self.on_screen(view)
+    }
+
+    /// Whether the image on show draws `selected` (else the caller draws it over the image
+    /// until the one that does arrives).
+    pub fn shows_selection(&self, selected: Option<FeatureRef>) -> bool {
+        self.built
+            .as_ref()
+            .is_some_and(|b| b.placement.key.selected == selected)
     }
 
     /// Vector tiles for `view` as one image, rendered in the background as the layers are
@@ -394,19 +422,19 @@ impl LayerBatch {
         generation: u64,
     ) -> Shape {
         let options = ctx.tessellation_options(|o| *o);
-        self.request(ctx, view, generation, options, || {
+        self.request(ctx, view, (generation, None), options, || {
             Source::Tiles(frame.tiles.clone())
         });
         self.on_screen(view).0
     }
 
     /// Take what has arrived, and submit a render of `source` unless the image on show, or
-    /// the one asked for, serves `view` with `generation`.
+    /// the one asked for, serves `view` with `generation` and the selection.
     fn request(
         &mut self,
         ctx: &egui::Context,
         view: &View,
-        generation: u64,
+        (generation, selected): (u64, Option<FeatureRef>),
         options: TessellationOptions,
         source: impl FnOnce() -> Source,
     ) {
@@ -415,6 +443,7 @@ impl LayerBatch {
             pixels_per_point: view.pixels_per_point,
             size: view.rect.size(),
             generation,
+            selected,
         };
         let visible = view.visible_world(0.0);
         self.receive(ctx, Duration::ZERO);
@@ -780,9 +809,9 @@ mod tests {
             ..Default::default()
         };
         let v = view(6.0);
-        let first = batch.shapes(&ctx, &layers, None, &v, 1, options).0;
+        let first = batch.shapes(&ctx, (&layers, None), None, &v, 1, options).0;
         assert!(batch.finish(&ctx, Duration::from_secs(30)), "rendered");
-        let built = image_rect(&batch.shapes(&ctx, &layers, None, &v, 1, options).0);
+        let built = image_rect(&batch.shapes(&ctx, (&layers, None), None, &v, 1, options).0);
         // The image covers the view and a quarter of it on each side.
         assert_eq!(
             built,
@@ -799,7 +828,11 @@ mod tests {
             ),
             ..v
         };
-        let moved = image_rect(&batch.shapes(&ctx, &layers, None, &panned, 1, options).0);
+        let moved = image_rect(
+            &batch
+                .shapes(&ctx, (&layers, None), None, &panned, 1, options)
+                .0,
+        );
         assert_eq!(moved, built.translate(Vec2::new(-10.0, 0.0)));
         assert_eq!(batch.rebuilds, 1);
 
@@ -813,14 +846,18 @@ mod tests {
             preview,
             Rect::from_min_max(Pos2::new(-400.0, -300.0), Pos2::new(800.0, 600.0))
         );
-        let _ = batch.shapes(&ctx, &layers, None, &zoomed, 1, options);
+        let _ = batch.shapes(&ctx, (&layers, None), None, &zoomed, 1, options);
         assert_eq!(batch.rebuilds, 2);
         assert!(batch.finish(&ctx, Duration::from_secs(30)), "rendered");
-        let sharp = image_rect(&batch.shapes(&ctx, &layers, None, &zoomed, 1, options).0);
+        let sharp = image_rect(
+            &batch
+                .shapes(&ctx, (&layers, None), None, &zoomed, 1, options)
+                .0,
+        );
         assert_eq!(sharp, built, "the new image is drawn at the new zoom");
         // A style change (new generation) renders again, a repeated frame does not.
-        let _ = batch.shapes(&ctx, &layers, None, &zoomed, 2, options);
-        let _ = batch.shapes(&ctx, &layers, None, &zoomed, 2, options);
+        let _ = batch.shapes(&ctx, (&layers, None), None, &zoomed, 2, options);
+        let _ = batch.shapes(&ctx, (&layers, None), None, &zoomed, 2, options);
         assert_eq!(batch.rebuilds, 3);
     }
 
@@ -832,9 +869,9 @@ mod tests {
         let mut batch = LayerBatch::default();
         let v = view(6.0);
         // Give the worker time to start: the first frame may still miss it on a busy machine.
-        let first = batch.shapes(&ctx, &layers, None, &v, 1, options).0;
+        let first = batch.shapes(&ctx, (&layers, None), None, &v, 1, options).0;
         assert!(batch.finish(&ctx, Duration::from_secs(30)));
-        let Shape::Mesh(mesh) = batch.shapes(&ctx, &layers, None, &v, 1, options).0 else {
+        let Shape::Mesh(mesh) = batch.shapes(&ctx, (&layers, None), None, &v, 1, options).0 else {
             panic!("a mesh");
         };
         assert!(matches!(first, Shape::Noop | Shape::Mesh(_)));
@@ -864,7 +901,10 @@ mod tests {
             ),
             ..v
         };
-        let Shape::Mesh(moved) = batch.shapes(&ctx, &layers, None, &panned, 1, options).0 else {
+        let Shape::Mesh(moved) = batch
+            .shapes(&ctx, (&layers, None), None, &panned, 1, options)
+            .0
+        else {
             panic!("a mesh");
         };
         let shift = moved.calc_bounds().min - bounds.min;
@@ -962,6 +1002,7 @@ mod tests {
             pixels_per_point: 1.0,
             size: v.rect.size(),
             generation: 1,
+            selected: None,
         };
         let job = |id| Job {
             placement: Placement {
@@ -974,6 +1015,7 @@ mod tests {
             source: Source::Layers {
                 layers: layers.clone(),
                 categories: None,
+                selected: None,
             },
             view: v,
             options: TessellationOptions::default(),
@@ -1005,6 +1047,63 @@ mod tests {
         }];
         let blank = rasterize(&primitives, 1.0, [0, 0], [400, 300], &|| true);
         assert!(blank.pixels.iter().all(|p| *p == Color32::TRANSPARENT));
+    }
+
+    #[test]
+    fn a_selected_area_is_outlined_and_leaves_every_marker_as_it_was() {
+        // A square and two markers: one inside it, one on its western edge, where the
+        // selection's halo runs.
+        let mut layers = square_layer();
+        let points = [(67.0, 30.0), (66.0, 30.0)]
+            .into_iter()
+            .map(|(lon, lat)| {
+                Feature::new(
+                    "site".into(),
+                    Map::new(),
+                    Some(geo::Point::new(lon, lat).into()),
+                )
+            })
+            .collect();
+        layers.push(Layer::new(
+            "pts",
+            "Sites",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            points,
+        ));
+        let v = view(6.0);
+        let draw = |selected| {
+            let (shapes, _) = super::super::layer_shapes(&layers, None, &v, selected);
+            let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
+            let primitives = [ClippedPrimitive {
+                clip_rect: v.rect,
+                primitive: Primitive::Mesh(mesh),
+            }];
+            rasterize(&primitives, 1.0, [0, 0], [400, 300], &|| false)
+        };
+        let plain = draw(None);
+        let selected = draw(Some(FeatureRef {
+            layer: 0,
+            feature: 0,
+        }));
+        let px_at = |img: &ColorImage, lon: f64, lat: f64, dx: f32| {
+            let p = v.pos(LonLat::new(lon, lat).to_world()) + Vec2::new(dx, 0.0);
+            img.pixels[p.y.round() as usize * 400 + p.x.round() as usize]
+        };
+        let px = |img: &ColorImage, lon: f64, lat: f64| px_at(img, lon, lat, 0.0);
+        // Across each marker, 3 px either side of its centre too (within the halo's width).
+        for (lon, lat) in [(67.0, 30.0), (66.0, 30.0)] {
+            for dx in [-3.0, 0.0, 3.0] {
+                assert_eq!(
+                    px_at(&selected, lon, lat, dx),
+                    px_at(&plain, lon, lat, dx),
+                    "the marker at {lon}, {lat} ({dx} px) is drawn as without the selection"
+                );
+            }
+        }
+        // The halo is there, on the edge away from the marker, and the inside keeps its fill.
+        assert_ne!(px(&selected, 65.95, 30.8), px(&plain, 65.95, 30.8));
+        assert_eq!(px(&selected, 67.5, 29.5), px(&plain, 67.5, 29.5));
     }
 
     #[test]

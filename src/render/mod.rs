@@ -482,8 +482,9 @@ pub fn layer_shapes(
 const PARALLEL_FROM: usize = 2_000;
 
 /// The visible layers' features in view, at the view's level of detail: all lines and areas
-/// first, then all markers on top, so a later layer's line never hides an earlier layer's
-/// point. Returns the pieces and the boxes of the markers (for label placement).
+/// first, then the selected feature's outline halo, then all markers on top, so neither a later
+/// layer's line nor the selection ever hides a point; the selected feature's own markers last.
+/// Returns the pieces and the boxes of the markers (for label placement).
 pub fn layer_pieces<'a>(
     layers: &'a [Layer],
     categories: Option<&Categories>,
@@ -497,9 +498,9 @@ pub fn layer_pieces<'a>(
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
         let lines = |features: Vec<(FeatureRef, &'a Feature)>| {
             let mut pieces = Vec::new();
-            for (r, f) in features {
+            for (_, f) in features {
                 let paint = paint_of(layer, categories, f);
-                feature_lines(view, f, &paint, selected == Some(r), &mut pieces);
+                feature_lines(view, f, &paint, false, &mut pieces);
             }
             pieces
         };
@@ -511,6 +512,7 @@ pub fn layer_pieces<'a>(
             out.extend(lines(features));
         }
     }
+    out.extend(selection_outline(layers, categories, view, selected));
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
         let has_points = |f: &Feature| f.parts.iter().any(|p| matches!(p, Part::Point(_)));
         for (r, f) in visible_features(li, layer, visible_world).filter(|(_, f)| has_points(f)) {
@@ -535,37 +537,78 @@ pub fn layer_pieces<'a>(
             }));
         }
     }
-    // The selection is drawn again on top so nothing hides it.
+    // The selected markers again on top, so no neighbour hides them (their halo stays under
+    // the neighbours).
     out.extend(
-        selection_shapes(layers, categories, view, selected)
+        selected_markers(layers, categories, view, selected, false)
             .into_iter()
             .map(Piece::Shape),
     );
     (out, marker_boxes)
 }
 
-/// The selected feature, highlighted, in full detail.
+/// The selected feature and its paint, when its layer is shown.
+fn selected_feature<'a>(
+    layers: &'a [Layer],
+    categories: Option<&Categories>,
+    selected: Option<FeatureRef>,
+) -> Option<(FeatureRef, &'a Feature, Paint)> {
+    let r = selected?;
+    let layer = layers.get(r.layer).filter(|l| l.visible)?;
+    let f = layer.features.get(r.feature)?;
+    Some((r, f, paint_of(layer, categories, f)))
+}
+
+/// The selected feature's lines and area outlines with their halo, in full detail — no fill:
+/// the area's own fill is drawn with its layer, and a fill over the map would hide what lies
+/// inside (the corridor markers in a selected country).
+fn selection_outline<'a>(
+    layers: &'a [Layer],
+    categories: Option<&Categories>,
+    view: &View,
+    selected: Option<FeatureRef>,
+) -> Vec<Piece<'a>> {
+    let Some((_, f, paint)) = selected_feature(layers, categories, selected) else {
+        return Vec::new();
+    };
+    let mut pieces = Vec::new();
+    feature_lines(view, f, &paint, true, &mut pieces);
+    pieces.retain(|p| !matches!(p, Piece::Area { .. }));
+    pieces
+}
+
+/// The selected feature's markers (with their halo when `halo`), where they are drawn now
+/// (spread around a shared point at city zoom).
+fn selected_markers(
+    layers: &[Layer],
+    categories: Option<&Categories>,
+    view: &View,
+    selected: Option<FeatureRef>,
+    halo: bool,
+) -> Vec<Shape> {
+    let Some((r, f, paint)) = selected_feature(layers, categories, selected) else {
+        return Vec::new();
+    };
+    let offset = spread_at(layers, view)
+        .get(&(r.layer, r.feature))
+        .copied()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    feature_markers(view, f, &paint, halo, offset, &mut out);
+    out
+}
+
+/// The selected feature highlighted over the map, in full detail: its outline halo and its
+/// markers. For the moments the layers' image does not draw it yet, and for the feature under
+/// the pointer in the overlap list.
 pub fn selection_shapes(
     layers: &[Layer],
     categories: Option<&Categories>,
     view: &View,
     selected: Option<FeatureRef>,
 ) -> Vec<Shape> {
-    let mut out = Vec::new();
-    if let Some(r) = selected
-        && let Some(layer) = layers.get(r.layer).filter(|l| l.visible)
-        && let Some(f) = layer.features.get(r.feature)
-    {
-        let paint = paint_of(layer, categories, f);
-        let offset = spread_at(layers, view)
-            .get(&(r.layer, r.feature))
-            .copied()
-            .unwrap_or_default();
-        let mut pieces = Vec::new();
-        feature_lines(view, f, &paint, true, &mut pieces);
-        out = into_shapes(pieces, view);
-        feature_markers(view, f, &paint, true, offset, &mut out);
-    }
+    let mut out = into_shapes(selection_outline(layers, categories, view, selected), view);
+    out.extend(selected_markers(layers, categories, view, selected, true));
     out
 }
 
@@ -838,20 +881,23 @@ pub fn paint_map(
             let options = painter.ctx().tessellation_options(|o| *o);
             let (image, boxes) = batch.shapes(
                 painter.ctx(),
-                scene.layers,
-                scene.categories,
+                (scene.layers, scene.categories),
+                selected,
                 view,
                 generation,
                 options,
             );
             painter.add(image);
-            // The selection is drawn at once, over the image.
-            painter.extend(selection_shapes(
-                scene.layers,
-                scene.categories,
-                view,
-                selected,
-            ));
+            // A new selection is drawn at once, over the image, until the image drawing it
+            // (under the markers) arrives.
+            if !batch.shows_selection(selected) {
+                painter.extend(selection_shapes(
+                    scene.layers,
+                    scene.categories,
+                    view,
+                    selected,
+                ));
+            }
             boxes
         }
         None => {

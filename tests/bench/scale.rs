@@ -249,24 +249,24 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
             view.transform.zoom() - 0.5,
             [640.0, 400.0],
         );
-        let _ = batch.shapes(&ctx, &layers, None, &zoomed_out, 1, options);
+        let _ = batch.shapes(&ctx, (&layers, None), None, &zoomed_out, 1, options);
         assert!(batch.finish(&ctx, Duration::from_secs(600)), "rendered");
         let t = Instant::now();
-        let _ = batch.shapes(&ctx, &layers, None, &view, 1, options);
+        let _ = batch.shapes(&ctx, (&layers, None), None, &view, 1, options);
         cold.push(t.elapsed().as_secs_f64());
         assert!(batch.finish(&ctx, Duration::from_secs(600)), "rendered");
         render.push(t.elapsed().as_secs_f64());
         if let Some((_, s)) = batch.latency() {
             stages = s;
         }
-        warm.push(time(|| batch.shapes(&ctx, &layers, None, &view, 1, options)).1);
+        warm.push(time(|| batch.shapes(&ctx, (&layers, None), None, &view, 1, options)).1);
         let mut panned = view;
         panned.transform = ScreenTransform::new(
             view.transform.to_world([650.0, 400.0]),
             view.transform.zoom(),
             [640.0, 400.0],
         );
-        pan.push(time(|| batch.shapes(&ctx, &layers, None, &panned, 1, options)).1);
+        pan.push(time(|| batch.shapes(&ctx, (&layers, None), None, &panned, 1, options)).1);
         assert_eq!(batch.rebuilds, 2, "warm and panned frames reuse the image");
     }
     // The images waiting in the context for a GPU are not the layer's.
