@@ -1498,7 +1498,7 @@ fn with_no_system_dialog_a_briefing_is_saved_in_one_step() {
     h.get_by_label("Save PNG…").click();
     h.run();
     let name = format!(
-        "CPEC phase two {}.png",
+        "CPEC phase two — Pakistan {}.png",
         corridor_viewer::io::save_path::today()
     );
     assert!(

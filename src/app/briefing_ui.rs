@@ -332,7 +332,7 @@ impl CorridorApp {
             tiles,
             [window.x, window.y],
             subtitle,
-            &self.title,
+            &self.view_title(),
         );
         // The export draws the map as the screen does.
         dialog.hybrid = self.hybrid;
