@@ -95,6 +95,9 @@ pub struct ExportArgs {
     /// Print the whole run's wall time and peak memory (VmHWM) to stderr
     #[arg(long)]
     pub stats: bool,
+    /// Language of the map's labels: en, ur (Urdu), zh (Chinese) or en+local
+    #[arg(long, default_value = "en", value_parser = parse_labels)]
+    pub labels: crate::model::label_language::LabelLanguage,
     /// Output PNG file
     #[arg(long, short)]
     pub out: PathBuf,
@@ -256,6 +259,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         basemap: &basemap,
         layers: &catalog.layers,
         categories: catalog.manifest.status_categories.as_ref(),
+        labels: args.labels,
     };
     let subtitle = args.subtitle.clone().unwrap_or_else(|| {
         catalog
@@ -324,6 +328,18 @@ pub fn info(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         }
     }
     code
+}
+
+/// `--labels`: one of the label languages' codes.
+fn parse_labels(code: &str) -> Result<crate::model::label_language::LabelLanguage, String> {
+    use crate::model::label_language::LabelLanguage;
+    LabelLanguage::from_code(code).ok_or_else(|| {
+        let codes: Vec<&str> = LabelLanguage::ALL.iter().map(|l| l.code()).collect();
+        format!(
+            "unknown label language \"{code}\"; use one of: {}",
+            codes.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

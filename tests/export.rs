@@ -6,6 +6,7 @@ use corridor_viewer::export::{BriefingRequest, RenderedImage, render_briefing};
 use corridor_viewer::io::basemap_assets::{BASEMAP_ATTRIBUTION, load_basemap};
 use corridor_viewer::io::catalog::load_catalog;
 use corridor_viewer::model::basemap::Basemap;
+use corridor_viewer::model::label_language::LabelLanguage;
 use corridor_viewer::model::layer::{Feature, Layer, LayerOrigin};
 use corridor_viewer::model::layout::Composition;
 use corridor_viewer::model::style::{Categories, LayerStyle};
@@ -42,10 +43,22 @@ impl Fixture {
         scale: f32,
         composition: Composition,
     ) -> RenderedImage {
+        self.render_labelled(view, size_pt, scale, composition, LabelLanguage::English)
+    }
+
+    fn render_labelled(
+        &self,
+        view: ViewSpec,
+        size_pt: [f32; 2],
+        scale: f32,
+        composition: Composition,
+        labels: LabelLanguage,
+    ) -> RenderedImage {
         let scene = Scene {
             basemap: &self.basemap,
             layers: &self.layers,
             categories: self.categories.as_ref(),
+            labels,
         };
         render_briefing(
             &scene,
@@ -222,6 +235,24 @@ fn golden_images_of_the_briefing_views() {
         ),
     ] {
         let img = f.render(view(view_name), [640.0, 420.0], 1.0, composition);
+        assert_matches_golden(name, &img);
+    }
+}
+
+#[test]
+fn golden_images_of_the_national_view_labelled_in_urdu_and_in_chinese() {
+    let f = Fixture::load();
+    for (name, labels) in [
+        ("pakistan_labels_ur", LabelLanguage::Urdu),
+        ("pakistan_labels_zh", LabelLanguage::Chinese),
+    ] {
+        let img = f.render_labelled(
+            view("Pakistan"),
+            [1000.0, 640.0],
+            1.0,
+            Composition::default(),
+            labels,
+        );
         assert_matches_golden(name, &img);
     }
 }

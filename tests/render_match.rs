@@ -184,6 +184,7 @@ fn an_export_draws_a_dense_layer_as_the_app_shows_it() {
         basemap: &basemap,
         layers: &app.layers,
         categories: app.categories.as_ref(),
+        labels: Default::default(),
     };
     let export = |centre: WorldPos| {
         render_briefing(

@@ -10,6 +10,7 @@ use std::time::Duration;
 use corridor_viewer::export::{BriefingRequest, RenderedImage, render_briefing};
 use corridor_viewer::io::basemap_assets::{BASEMAP_ATTRIBUTION, load_basemap};
 use corridor_viewer::io::catalog::load_catalog;
+use corridor_viewer::model::label_language::LabelLanguage;
 use corridor_viewer::model::layout::Composition;
 use corridor_viewer::model::view::{LonLat, ScreenTransform, WorldPos};
 use corridor_viewer::model::views::ViewSpec;
@@ -85,6 +86,7 @@ fn render_with(
         basemap: &basemap,
         layers: &catalog.layers,
         categories: catalog.manifest.status_categories.as_ref(),
+        labels: Default::default(),
     };
     render_briefing(
         &scene,
@@ -420,7 +422,7 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
     let ctx = egui::Context::default();
     let mut shapes = Vec::new();
     ctx.run_ui(egui::RawInput::default(), |ui| {
-        shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], &[]).0;
+        shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], &[], Default::default()).0;
     })
     .textures_delta
     .clear();
@@ -436,14 +438,22 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
             text: "G-8".into(),
             at: tile_px + egui::vec2(0.3 * 256.0, 0.5 * 256.0),
         }];
-        shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], &already).0;
+        shapes = draw::label_shapes(
+            ui.painter(),
+            &view,
+            &frame,
+            &[],
+            &already,
+            Default::default(),
+        )
+        .0;
     });
     output.textures_delta.clear();
     assert_eq!(texts(&shapes).iter().filter(|(s, _)| s == "G-8").count(), 0);
 }
 
 #[test]
-fn real_labels_never_overlap_or_repeat_and_urdu_names_are_counted_not_boxed() {
+fn real_labels_never_overlap_or_repeat_and_urdu_names_are_left_to_urdu_labels_never_boxed() {
     let v = open(&osm_pack());
     // Islamabad, Karachi; Gwadar (OSM was sparse there in 2021).
     for (lon_lat, zoom, at_least) in [
@@ -457,7 +467,7 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_counted_not_boxed() {
         let ctx = egui::Context::default();
         let mut out = (Vec::new(), draw::LabelReport::default());
         ctx.run_ui(egui::RawInput::default(), |ui| {
-            out = draw::label_shapes(ui.painter(), &view, &frame, &[], &[]);
+            out = draw::label_shapes(ui.painter(), &view, &frame, &[], &[], Default::default());
         })
         .textures_delta
         .clear();
@@ -482,7 +492,7 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_counted_not_boxed() {
             );
         }
     }
-    // Around Shakargarh many names in the pack are in Urdu script only: counted, not drawn.
+    // Around Shakargarh many names in the pack are in Urdu script only.
     let view = view_at(LonLat::new(75.1, 32.2), 11.0, [900.0, 600.0], 1.0);
     let frame = v.frame_complete(&view, true, Duration::from_secs(30));
     let urdu = frame
@@ -495,18 +505,32 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_counted_not_boxed() {
                 .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
         })
         .count();
-    let ctx = egui::Context::default();
-    let mut report = draw::LabelReport::default();
-    ctx.run_ui(egui::RawInput::default(), |ui| {
-        report = draw::label_shapes(ui.painter(), &view, &frame, &[], &[]).1;
-    })
-    .textures_delta
-    .clear();
     assert!(urdu > 10, "{urdu} Urdu-script names in view");
-    assert!(
-        report.no_glyphs > 0,
-        "{urdu} Urdu-script names, none counted"
-    );
+    // English labels leave them out, counted; Urdu labels draw them with the app's fonts,
+    // none as boxes.
+    let ctx = egui::Context::default();
+    corridor_viewer::render::fonts::install(&ctx);
+    let mut reports = Vec::new();
+    for language in [LabelLanguage::English, LabelLanguage::Urdu] {
+        let mut shapes = Vec::new();
+        ctx.run_ui(egui::RawInput::default(), |ui| {
+            let (s, report) = draw::label_shapes(ui.painter(), &view, &frame, &[], &[], language);
+            shapes = s;
+            reports.push(report);
+        })
+        .textures_delta
+        .clear();
+        let drawn_urdu = texts(&shapes)
+            .iter()
+            .filter(|(t, _)| t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)))
+            .count();
+        match language {
+            LabelLanguage::English => assert_eq!(drawn_urdu, 0, "English labels"),
+            _ => assert!(drawn_urdu > 5, "{drawn_urdu} Urdu labels drawn"),
+        }
+    }
+    assert!(reports[0].other_script > 10, "{:?}", reports[0]);
+    assert_eq!(reports[1].no_glyphs, 0, "{:?}", reports[1]);
 }
 
 #[test]

@@ -159,6 +159,7 @@ pub(super) fn briefing_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: 
         basemap: &app.basemap,
         layers: &app.layers,
         categories: app.categories.as_ref(),
+        labels: app.label_language,
     };
     let Some(dialog) = app.briefing.as_mut() else {
         return;
@@ -349,6 +350,7 @@ impl CorridorApp {
             basemap: &self.basemap,
             layers: &self.layers,
             categories: self.categories.as_ref(),
+            labels: self.label_language,
         };
         let image = match render_briefing(&scene, &request, SAVE_TILE_TIMEOUT) {
             Ok(image) => image,

@@ -95,6 +95,8 @@ pub enum Command {
     CopyRows(usize, Vec<usize>),
     /// Show the cursor position in degrees–minutes–seconds (or decimal degrees).
     SetDms(bool),
+    /// Label the map in this language.
+    SetLabels(crate::model::label_language::LabelLanguage),
     /// Start measuring a distance or an area.
     Measure(MeasureMode),
     /// Add a point to the measurement.
@@ -251,6 +253,7 @@ impl Command {
             Self::CopyRows(_, rows) => Self::copy_rows_label(rows.len()),
             Self::SetDms(true) => "Coordinates in degrees, minutes, seconds".into(),
             Self::SetDms(false) => "Coordinates in decimal degrees".into(),
+            Self::SetLabels(language) => language.menu_label().into(),
             Self::ExportPng => "Export PNG…".into(),
             Self::ExportPngTo(path) => format!("Export PNG to {}", path.display()),
             Self::OpenBriefingDialog => "Export briefing image…".into(),
@@ -329,6 +332,9 @@ impl Command {
                 "Copy the selected rows (or all rows shown) to the clipboard as CSV"
             }
             Self::SetDms(_) => "How the coordinates under the cursor are written",
+            Self::SetLabels(_) => {
+                "The language of the map's place names, on screen and in exports (where the data has a name in it; else English)"
+            }
             Self::ExportPng | Self::ExportPngTo(_) => {
                 "Save a PNG of the map exactly as shown, with attribution and disclaimer"
             }

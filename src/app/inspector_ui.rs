@@ -8,6 +8,7 @@ use crate::model::confidence::Confidence;
 // Shown in their own places, not in the general list.
 use crate::model::layer::{EVIDENCE_PROPERTIES, LINE_PROPERTIES};
 use crate::model::units::{figure, group_thousands, humanize};
+use crate::render::bidi::visual;
 use crate::render::color32;
 
 /// Shown while nothing is selected.
@@ -46,7 +47,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
     });
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.label(RichText::new(&feature.name).size(17.0).strong());
+        ui.label(RichText::new(visual(&feature.name)).size(17.0).strong());
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, color32(layer.style.color));
@@ -151,7 +152,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                 for (key, value) in others {
                     ui.label(RichText::new(humanize(key)).weak());
                     let text = match value {
-                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::String(s) => visual(s).into_owned(),
                         serde_json::Value::Null => "—".into(),
                         other => other.to_string(),
                     };
@@ -206,7 +207,7 @@ fn osm_ui(ui: &mut Ui, pick: &crate::tiles::vector::draw::Pickable, commands: &m
 fn shown(ui: &Ui, text: &str) -> String {
     let font = egui::TextStyle::Body.resolve(ui.style());
     if ui.fonts_mut(|f| f.has_glyphs(&font, text)) {
-        text.to_string()
+        visual(text).into_owned()
     } else {
         format!(
             "({} characters in a script this build has no font for)",

@@ -139,6 +139,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
     let layers = &app.layers;
     let basemap = &app.basemap;
     let categories = app.categories.as_ref();
+    let labels = app.label_language;
     let selection = app.selection;
     let pick_list = &app.pick_list;
     let measure = &app.measure;
@@ -197,6 +198,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 basemap,
                 layers,
                 categories,
+                labels,
             };
             label_report = Some(paint_map(
                 &painter,
@@ -220,7 +222,8 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 if let Some(&first) = hits.first()
                     && !response.dragged()
                 {
-                    let mut text = feature_name(layers, first).to_string();
+                    let mut text =
+                        crate::render::bidi::visual(feature_name(layers, first)).into_owned();
                     if hits.len() > 1 {
                         text.push_str(&format!("  (+{} more: click to choose)", hits.len() - 1));
                     }
@@ -444,7 +447,9 @@ fn pick_list_ui(
                                     .unwrap_or("");
                                 ui.horizontal(|ui| {
                                     ui.add_space(16.0);
-                                    let button = ui.button(feature_name(layers, r));
+                                    let button = ui.button(crate::render::bidi::visual(
+                                        feature_name(layers, r),
+                                    ));
                                     if button.hovered() {
                                         hovered = Some(r);
                                     }

@@ -186,6 +186,8 @@ pub struct CorridorApp {
     pub table: Option<table_ui::TableState>,
     /// Cursor coordinates in degrees, minutes, seconds rather than decimal degrees.
     pub dms: bool,
+    /// The language of the map's labels (the UI stays English).
+    pub label_language: crate::model::label_language::LabelLanguage,
     session_file: Option<PathBuf>,
     saved_session: Option<String>,
     session_write_failed: bool,
@@ -258,6 +260,7 @@ impl CorridorApp {
             }
         };
         ctx.set_visuals(egui::Visuals::light());
+        crate::render::fonts::install(ctx);
         let mut map_memory = MapMemory::default();
         map_memory.center_at(pakistan_center());
         let mut app = Self {
@@ -296,6 +299,7 @@ impl CorridorApp {
             layer_properties: None,
             table: None,
             dms: false,
+            label_language: Default::default(),
             measure: None,
             session_file: options.session_file.clone(),
             saved_session: None,
@@ -465,6 +469,7 @@ impl CorridorApp {
                 }
             }
             Command::SetDms(dms) => self.dms = dms,
+            Command::SetLabels(language) => self.label_language = language,
             Command::ZoomToLayer(i) => {
                 if let Some(bbox) = self.layers.get(i).and_then(|l| l.bbox) {
                     self.fit(bbox, 14.0);
@@ -960,6 +965,20 @@ impl CorridorApp {
                 command_button(ui, Command::ZoomIn, commands);
                 command_button(ui, Command::ZoomOut, commands);
                 command_button(ui, Command::ResetView, commands);
+                ui.separator();
+                ui.menu_button("Labels", |ui| {
+                    for language in crate::model::label_language::LabelLanguage::ALL {
+                        let command = Command::SetLabels(language);
+                        if ui
+                            .radio(self.label_language == language, command.label())
+                            .on_hover_text(command.tooltip())
+                            .clicked()
+                        {
+                            commands.push(command);
+                            ui.close();
+                        }
+                    }
+                });
                 if self.selection.is_some() {
                     command_button(ui, Command::ClearSelection, commands);
                 }

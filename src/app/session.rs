@@ -61,6 +61,7 @@ impl CorridorApp {
     pub(super) fn restore_session(&mut self, session: Session) {
         self.window_at_start = Some(session.window_pt);
         self.files.save_dir = session.save_dir;
+        self.label_language = session.labels;
         self.files.open_dir = session.open_dir;
         if let Some(v) = session.view {
             self.map_memory.center_at(walkers::lon_lat(v.lon, v.lat));
@@ -158,6 +159,7 @@ impl CorridorApp {
                 .map(|l| l.id.clone()),
             dms: self.dms,
             save_dir: self.files.save_dir.clone(),
+            labels: self.label_language,
             open_dir: self.files.open_dir.clone(),
             ..Session::default()
         }

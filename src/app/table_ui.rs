@@ -184,9 +184,14 @@ pub(super) fn table_ui(app: &mut CorridorApp, ui: &mut egui::Ui, commands: &mut 
                 for name in &cache.columns {
                     row.col(|ui| {
                         ui.add(
-                            egui::Label::new(cell_text(feature.properties.get(name)))
-                                .truncate()
-                                .selectable(false),
+                            egui::Label::new(
+                                crate::render::bidi::visual(&cell_text(
+                                    feature.properties.get(name),
+                                ))
+                                .into_owned(),
+                            )
+                            .truncate()
+                            .selectable(false),
                         );
                     });
                 }

@@ -83,6 +83,7 @@ pub fn render_briefing(
 ) -> Result<RenderedImage, MissingTiles> {
     let ctx = egui::Context::default();
     ctx.set_visuals(egui::Visuals::light());
+    crate::render::fonts::install(&ctx);
     let [w_pt, h_pt] = req.size_pt;
     let mut input = egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(

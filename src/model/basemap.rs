@@ -52,7 +52,25 @@ pub struct City {
     pub in_pakistan: bool,
     /// A national or provincial capital: labelled first.
     pub capital: bool,
+    /// A corridor place (Gwadar, Khunjerab, Torkham, Sost, Quetta): named at every zoom the
+    /// atlas names places.
+    pub corridor: bool,
 }
+
+/// The corridor's places, always named on the national view: the port, the border crossings
+/// and the towns the briefings are about.
+const CORRIDOR_PLACES: [&str; 5] = ["Gwadar", "Khunjerab", "Torkham", "Sost", "Quetta"];
+
+/// Corridor places GeoNames' list of towns of 15,000 or more lacks, with the position printed
+/// on the source `../shared/data/cpec-facts.md` cites (grade A): name, longitude, latitude.
+const CORRIDOR_PLACES_ADDED: [(&str, f64, f64); 3] = [
+    // Khunjerab Pass: en.wikipedia infobox (en.academic.ru copy).
+    ("Khunjerab", 75.4228, 36.8333),
+    // Torkham border crossing: en.wikipedia (review.clateway.com copy).
+    ("Torkham", 71.08472, 34.11472),
+    // Sost (Sust): en.wikipedia (wikimax.nixinova.com copy).
+    ("Sost", 74.821, 36.69),
+];
 
 /// What an area label names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,10 +84,18 @@ pub enum AreaKind {
 /// A label for an area, placed at a point inside it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AreaLabel {
-    /// Name shown.
+    /// English name.
     pub name: String,
+    /// Urdu name, where the data has one (`name_ur`).
+    pub ur: Option<String>,
+    /// Chinese name, where the data has one (`name_zh`).
+    pub zh: Option<String>,
     /// Where the label is centred.
     pub pos: WorldPos,
+    /// Other points well inside the area, farthest from its border first: where the label
+    /// goes when `pos` is out of view (China's interior point, far east of the briefing
+    /// views) or covered by markers (Pakistan's).
+    pub alternatives: Vec<WorldPos>,
     /// Country or province.
     pub kind: AreaKind,
 }
@@ -145,8 +171,9 @@ impl Basemap {
             .into_iter()
             .partition(|f| f.text("name") == Some("Pakistan"));
 
-        let mut area_labels: Vec<AreaLabel> = neighbours
+        let mut area_labels: Vec<AreaLabel> = pakistan
             .iter()
+            .chain(&neighbours)
             .filter(|f| f.text("name") != Some("Siachen Glacier"))
             .filter_map(|f| area_label(f, AreaKind::Country))
             .collect();
@@ -158,7 +185,20 @@ impl Basemap {
         );
 
         let mut cities: Vec<City> = inputs.cities.iter().filter_map(city).collect();
-        cities.sort_by_key(|c| std::cmp::Reverse(c.population));
+        for (name, lon, lat) in CORRIDOR_PLACES_ADDED {
+            if !cities.iter().any(|c| c.name == name) {
+                cities.push(City {
+                    name: name.to_string(),
+                    pos: LonLat::new(lon, lat).to_world(),
+                    population: 0,
+                    in_pakistan: true,
+                    capital: false,
+                    corridor: true,
+                });
+            }
+        }
+        // The corridor's places first: the view takes the first few hundred in view.
+        cities.sort_by_key(|c| (!c.corridor, std::cmp::Reverse(c.population)));
 
         let (coast_land, coast_lines): (Vec<Feature>, Vec<Feature>) = inputs
             .coast
@@ -317,20 +357,57 @@ fn boundary_features(
 fn area_label(f: &Feature, kind: AreaKind) -> Option<AreaLabel> {
     let name = f.text("name_en").or_else(|| f.text("name"))?.to_string();
     // The largest polygon's interior point, so multipolygons label their mainland.
-    let point = match f.geometry()? {
+    let mainland = match f.geometry()? {
         geo::Geometry::MultiPolygon(mp) => {
             use geo::Area;
-            mp.iter()
+            mp.into_iter()
                 .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?
-                .interior_point()?
         }
-        g => g.interior_point()?,
+        geo::Geometry::Polygon(p) => p,
+        _ => return None,
     };
+    let point = mainland.interior_point()?;
     Some(AreaLabel {
         name,
+        ur: f.text("name_ur").map(str::to_string),
+        zh: f.text("name_zh").map(str::to_string),
         pos: LonLat::new(point.x(), point.y()).to_world(),
+        alternatives: inner_points(&mainland, 24),
         kind,
     })
+}
+
+/// Up to `n` points of a 16 × 16 grid over `polygon` that lie inside it, farthest from its
+/// border first (in degrees, which is enough to rank them).
+fn inner_points(polygon: &geo::Polygon<f64>, n: usize) -> Vec<WorldPos> {
+    use geo::{BoundingRect, Contains, Distance, Euclidean};
+    let Some(bbox) = polygon.bounding_rect() else {
+        return Vec::new();
+    };
+    let steps = 16;
+    let mut inside: Vec<(f64, geo::Point<f64>)> = Vec::new();
+    for i in 0..steps {
+        for j in 0..steps {
+            let p = geo::Point::new(
+                bbox.min().x + (i as f64 + 0.5) * bbox.width() / steps as f64,
+                bbox.min().y + (j as f64 + 0.5) * bbox.height() / steps as f64,
+            );
+            if polygon.contains(&p) {
+                let to_border = polygon
+                    .exterior()
+                    .lines()
+                    .map(|l| Euclidean.distance(&p, &l))
+                    .fold(f64::INFINITY, f64::min);
+                inside.push((to_border, p));
+            }
+        }
+    }
+    inside.sort_by(|a, b| b.0.total_cmp(&a.0));
+    inside
+        .into_iter()
+        .take(n)
+        .map(|(_, p)| LonLat::new(p.x(), p.y()).to_world())
+        .collect()
 }
 
 fn city(f: &Feature) -> Option<City> {
@@ -349,6 +426,7 @@ fn city(f: &Feature) -> Option<City> {
         population,
         in_pakistan: f.text("cc") == Some("PK"),
         capital,
+        corridor: f.text("cc") == Some("PK") && CORRIDOR_PLACES.contains(&name.as_str()),
         name,
     })
 }
@@ -394,7 +472,7 @@ mod tests {
         let ys: Vec<f64> = ls.coords().map(|c| c.y).collect();
         assert!(ys.iter().all(|&y| y <= 1.0 + 1e-6), "{ys:?}");
         assert_eq!(basemap.disputed.len(), 1);
-        assert_eq!(basemap.area_labels.len(), 1, "India labelled");
+        assert_eq!(basemap.area_labels.len(), 2, "Pakistan and India labelled");
     }
 
     #[test]

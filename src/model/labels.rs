@@ -1,8 +1,8 @@
 //! Label placement: greedy by priority, never overlapping.
 //!
 //! Candidates are tried in priority order (e.g. city population); each is placed at the first
-//! of its positions (right, left, above, below its anchor) whose box meets no box already
-//! placed or reserved.
+//! of its positions (right, left, above, below its anchor, then the corners; close first, then
+//! a little farther out) whose box meets no box already placed or reserved.
 
 /// An axis-aligned box on screen, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -20,6 +20,13 @@ impl BoxPx {
             && other.min[0] < self.max[0]
             && self.min[1] < other.max[1]
             && other.min[1] < self.max[1]
+    }
+
+    /// Distance from `p` to the nearest point of the box (0 inside it), in pixels.
+    pub fn distance_to(&self, p: [f32; 2]) -> f32 {
+        let dx = (self.min[0] - p[0]).max(p[0] - self.max[0]).max(0.0);
+        let dy = (self.min[1] - p[1]).max(p[1] - self.max[1]).max(0.0);
+        dx.hypot(dy)
     }
 
     /// Whether `self` lies entirely inside `outer`.
@@ -72,34 +79,62 @@ pub fn place_labels(
         let c = candidates[i];
         let [ax, ay] = c.anchor_px;
         let [w, h] = c.size_px;
-        let options = [
-            [ax + GAP_PX, ay - h / 2.0],
-            [ax - GAP_PX - w, ay - h / 2.0],
-            [ax - w / 2.0, ay - GAP_PX - h],
-            [ax - w / 2.0, ay + GAP_PX],
-            [ax + GAP_PX, ay - GAP_PX - h],
-            [ax + GAP_PX, ay + GAP_PX],
-            [ax - GAP_PX - w, ay - GAP_PX - h],
-            [ax - GAP_PX - w, ay + GAP_PX],
-        ];
+        // Beside the anchor, then past the markers around it (a town point carrying several
+        // projects spreads them a marker or two wide); only an essential label goes the
+        // farthest, where a name reads less surely as its point's.
+        let rings: &[f32] = if c.essential {
+            &[GAP_PX, GAP_PX + 12.0, GAP_PX + 24.0, GAP_PX + 36.0]
+        } else {
+            &[GAP_PX, GAP_PX + 12.0]
+        };
+        let options: Vec<[f32; 2]> = rings
+            .iter()
+            .copied()
+            .flat_map(|g| {
+                [
+                    [ax + g, ay - h / 2.0],
+                    [ax - g - w, ay - h / 2.0],
+                    [ax - w / 2.0, ay - g - h],
+                    [ax - w / 2.0, ay + g],
+                    [ax + g, ay - g - h],
+                    [ax + g, ay + g],
+                    [ax - g - w, ay - g - h],
+                    [ax - g - w, ay + g],
+                ]
+            })
+            .collect();
         let boxed = |pos: [f32; 2]| BoxPx {
             min: pos,
             max: [pos[0] + w, pos[1] + h],
         };
+        // A label must sit nearer its own point than any other named point, or it names the
+        // wrong one (a town's name beside a capital's dot); and a label already placed must
+        // stay nearer its point than this one's.
+        let own = |b: &BoxPx| {
+            let d = b.distance_to(c.anchor_px);
+            !placed
+                .iter()
+                .zip(&labels)
+                .any(|(p, pb): (&PlacedLabel, &BoxPx)| {
+                    let o = candidates[p.candidate].anchor_px;
+                    o != c.anchor_px
+                        && (b.distance_to(o) < d || pb.distance_to(c.anchor_px) < pb.distance_to(o))
+                })
+        };
         let free = |b: &BoxPx, against: &[BoxPx]| {
-            b.inside(&bounds) && !against.iter().any(|t| t.overlaps(b))
+            b.inside(&bounds) && !against.iter().any(|t| t.overlaps(b)) && own(b)
         };
         let fit = options
-            .into_iter()
-            .map(|pos| (pos, boxed(pos)))
+            .iter()
+            .map(|&pos| (pos, boxed(pos)))
             .find(|(_, b)| free(b, &taken))
             .or_else(|| {
                 // An essential label may cover markers, never another label.
                 c.essential
                     .then(|| {
                         options
-                            .into_iter()
-                            .map(|pos| (pos, boxed(pos)))
+                            .iter()
+                            .map(|&pos| (pos, boxed(pos)))
                             .find(|(_, b)| free(b, &labels))
                     })
                     .flatten()
@@ -119,6 +154,57 @@ pub fn place_labels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_is_never_nearer_another_named_point_than_its_own() {
+        // A town with markers all round it (right, left, above, below reserved), and a
+        // capital's dot 40 px to its left: the town's name may not go beside the capital.
+        let town = LabelCandidate {
+            anchor_px: [500.0, 500.0],
+            size_px: [60.0, 14.0],
+            priority: 2.0,
+            essential: false,
+        };
+        let capital = LabelCandidate {
+            anchor_px: [440.0, 500.0],
+            priority: 1.0,
+            ..town
+        };
+        // Markers cover everything within 30 px of the town but the left side.
+        let reserved = [
+            BoxPx {
+                min: [470.0, 470.0],
+                max: [600.0, 480.0],
+            },
+            BoxPx {
+                min: [470.0, 520.0],
+                max: [600.0, 530.0],
+            },
+            BoxPx {
+                min: [504.0, 480.0],
+                max: [600.0, 520.0],
+            },
+        ];
+        let placed = place_labels(&[town, capital], &reserved, BOUNDS);
+        let both = [town, capital];
+        for p in &placed {
+            let c = both[p.candidate];
+            let b = BoxPx {
+                min: p.pos_px,
+                max: [p.pos_px[0] + c.size_px[0], p.pos_px[1] + c.size_px[1]],
+            };
+            // Against every other point that is named (drawn with its dot).
+            for q in placed.iter().filter(|q| q.candidate != p.candidate) {
+                let other = both[q.candidate];
+                assert!(
+                    b.distance_to(c.anchor_px) <= b.distance_to(other.anchor_px),
+                    "label {} placed nearer the other point: {b:?}",
+                    p.candidate
+                );
+            }
+        }
+        assert!(placed.iter().any(|p| p.candidate == 0), "the town is named");
+    }
 
     const BOUNDS: BoxPx = BoxPx {
         min: [0.0, 0.0],

@@ -9,6 +9,7 @@ pub mod confidence;
 pub mod coords;
 pub mod hit_test;
 pub mod index;
+pub mod label_language;
 pub mod labels;
 pub mod layer;
 pub mod layout;

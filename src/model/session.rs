@@ -79,6 +79,8 @@ pub struct Session {
     /// first start fills most of the screen instead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window_pt: Option<[f32; 2]>,
+    /// The language of the map's labels.
+    pub labels: super::label_language::LabelLanguage,
     /// The folder the user last saved an image in (the next save starts there).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub save_dir: Option<PathBuf>,
@@ -110,6 +112,7 @@ impl Default for Session {
             window_pt: None,
             save_dir: None,
             open_dir: None,
+            labels: Default::default(),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! batches (`Vec<Shape>`). The screen and exports paint the same batches.
 
 pub mod batch;
+pub mod bidi;
+pub mod fonts;
 pub mod palette;
 pub mod parallel;
 pub mod piece;
@@ -660,6 +662,53 @@ pub struct AtlasLabels {
     pub texts: Vec<crate::tiles::vector::draw::PlacedText>,
 }
 
+/// An area's name laid out: a country's in spaced capitals as atlases set them (P A K I S T A N)
+/// when it is in Latin letters, any other script as it is written, in visual order; English
+/// and local on two lines.
+fn area_galley(
+    painter: &egui::Painter,
+    text: &str,
+    kind: AreaKind,
+    size: f32,
+    color: Color32,
+) -> std::sync::Arc<egui::Galley> {
+    let latin = crate::model::label_language::is_latin(text);
+    let mut job = egui::text::LayoutJob::default();
+    for (i, line) in text.lines().enumerate() {
+        let shown = if kind == AreaKind::Country && crate::model::label_language::is_latin(line) {
+            line.to_uppercase()
+        } else {
+            bidi::visual(line).into_owned()
+        };
+        let spacing = if kind == AreaKind::Country && latin {
+            0.3 * size
+        } else {
+            0.0
+        };
+        // Naskh's letters are small beside Latin capitals of the same size.
+        let line_size = if crate::model::label_language::is_latin(line) {
+            size
+        } else {
+            size * 1.25
+        };
+        let format = egui::TextFormat {
+            font_id: egui::FontId::proportional(line_size),
+            color,
+            extra_letter_spacing: if crate::model::label_language::is_latin(line) {
+                spacing
+            } else {
+                0.0
+            },
+            ..Default::default()
+        };
+        if i > 0 {
+            job.append("\n", 0.0, format.clone());
+        }
+        job.append(&shown, 0.0, format);
+    }
+    painter.layout_job(job)
+}
+
 /// City and area labels: chosen by population and zoom, placed without overlaps and away from
 /// the thematic markers.
 pub fn label_shapes(
@@ -667,6 +716,7 @@ pub fn label_shapes(
     view: &View,
     painter: &egui::Painter,
     reserved: &[BoxPx],
+    language: crate::model::label_language::LabelLanguage,
 ) -> AtlasLabels {
     use palette::*;
     let zoom = view.transform.zoom();
@@ -679,28 +729,74 @@ pub fn label_shapes(
     let mut out = Vec::new();
     let mut texts = Vec::new();
 
-    // Area names first, as reserved boxes for the city labels.
+    // Area names first, as reserved boxes for the city labels: countries, then provinces.
     let mut reserved = reserved.to_vec();
-    let area_font = egui::FontId::proportional(if zoom < 5.5 { 11.0 } else { 13.0 });
-    for label in basemap.area_labels.iter().filter(|l| {
-        let p = l.pos;
+    let area_size = if zoom < 5.5 { 11.0 } else { 13.0 };
+    let mut areas: Vec<&crate::model::basemap::AreaLabel> = basemap
+        .area_labels
+        .iter()
+        .filter(|l| match l.kind {
+            AreaKind::Country => zoom < 7.5,
+            AreaKind::Province => (5.0..9.0).contains(&zoom),
+        })
+        .collect();
+    areas.sort_by_key(|l| l.kind != AreaKind::Country);
+    // Area names keep clear of the map's edges and corners, where its zoom buttons or north
+    // arrow (top right), scale bar (bottom left) and attribution (bottom right) sit.
+    let area_bounds = BoxPx {
+        min: [bounds.min[0] + 16.0, bounds.min[1] + 16.0],
+        max: [bounds.max[0] - 16.0, bounds.max[1] - 16.0],
+    };
+    let [(x0, y0), (x1, y1)] = [
+        (area_bounds.min[0], area_bounds.min[1]),
+        (area_bounds.max[0], area_bounds.max[1]),
+    ];
+    let corners = [
+        BoxPx {
+            min: [x1 - 70.0, y0 - 16.0],
+            max: [x1 + 16.0, y0 + 90.0],
+        },
+        BoxPx {
+            min: [x0 - 16.0, y1 - 50.0],
+            max: [x0 + 160.0, y1 + 16.0],
+        },
+        BoxPx {
+            min: [x1 - 420.0, y1 - 70.0],
+            max: [x1 + 16.0, y1 + 16.0],
+        },
+    ];
+    let inside = |p: &WorldPos| {
         p.x >= visible.min.x && p.x <= visible.max.x && p.y >= visible.min.y && p.y <= visible.max.y
-    }) {
-        let (text, color) = match label.kind {
-            AreaKind::Country if zoom < 7.5 => (label.name.to_uppercase(), AREA_LABEL),
-            AreaKind::Province if (5.0..9.0).contains(&zoom) => {
-                (label.name.clone(), PROVINCE_LABEL)
-            }
-            _ => continue,
+    };
+    for label in areas {
+        let color = match label.kind {
+            AreaKind::Country => AREA_LABEL,
+            AreaKind::Province => PROVINCE_LABEL,
         };
-        let galley = painter.layout_no_wrap(text, area_font.clone(), color);
-        let c = view.pos(label.pos);
-        let min = c - galley.size() / 2.0;
-        let b = BoxPx {
-            min: [min.x, min.y],
-            max: [min.x + galley.size().x, min.y + galley.size().y],
-        };
-        if b.inside(&bounds) && !reserved.iter().any(|r| r.overlaps(&b)) {
+        let text = language.text(&label.name, label.ur.as_deref(), label.zh.as_deref());
+        let galley = area_galley(painter, &text, label.kind, area_size, color);
+        let size = galley.size();
+        // Its point, else the next best inside the area, in view; there, or a little
+        // above or below it, where no marker or label is.
+        let spot = std::iter::once(&label.pos)
+            .chain(&label.alternatives)
+            .filter(|p| inside(p))
+            .flat_map(|p| {
+                let c = view.pos(*p);
+                [0.0, -1.2, 1.2, -2.4, 2.4].map(|k| c + egui::vec2(0.0, k * size.y))
+            })
+            .map(|c| {
+                let min = c - size / 2.0;
+                let b = BoxPx {
+                    min: [min.x, min.y],
+                    max: [min.x + size.x, min.y + size.y],
+                };
+                (c, min, b)
+            })
+            .find(|(_, _, b)| {
+                b.inside(&area_bounds) && !corners.iter().chain(&reserved).any(|r| r.overlaps(b))
+            });
+        if let Some((c, min, b)) = spot {
             reserved.push(b);
             texts.push(crate::tiles::vector::draw::PlacedText {
                 text: label.name.clone(),
@@ -714,7 +810,7 @@ pub fn label_shapes(
         .cities
         .iter()
         .filter(|c| {
-            (c.population >= min_pop || (c.capital && zoom >= 4.5)) && {
+            (c.population >= min_pop || (c.capital && zoom >= 4.5) || c.corridor) && {
                 let p = c.pos;
                 p.x >= visible.min.x
                     && p.x <= visible.max.x
@@ -749,8 +845,13 @@ pub fn label_shapes(
                 [p.x, p.y]
             },
             size_px: [g.size().x, g.size().y],
-            priority: c.population as f64 * if c.capital { 10.0 } else { 1.0 },
-            essential: c.in_pakistan && (c.capital || zoom >= 8.0),
+            // The corridor's places first, then capitals, then by population.
+            priority: if c.corridor {
+                1e12
+            } else {
+                c.population as f64 * if c.capital { 10.0 } else { 1.0 }
+            },
+            essential: c.corridor || (c.in_pakistan && (c.capital || zoom >= 8.0)),
         })
         .collect();
     for placed in place_labels(&candidates, &reserved, bounds) {
@@ -840,6 +941,8 @@ pub struct Scene<'a> {
     pub layers: &'a [Layer],
     /// Categories of the categorized layers.
     pub categories: Option<&'a Categories>,
+    /// The language of the map's labels.
+    pub labels: crate::model::label_language::LabelLanguage,
 }
 
 /// Paint the map into `painter` (clipped to the view): the offline basemap unless tiles lie
@@ -909,13 +1012,14 @@ pub fn paint_map(
     let (taken, texts) = if basemap == BasemapDraw::Off {
         (marker_boxes.clone(), Vec::new())
     } else {
-        let atlas = label_shapes(scene.basemap, view, &painter, &marker_boxes);
+        let atlas = label_shapes(scene.basemap, view, &painter, &marker_boxes, scene.labels);
         painter.extend(atlas.shapes);
         (atlas.boxes, atlas.texts)
     };
     let mut report = vector_draw::LabelReport::default();
     if let Some(frame) = vector {
-        let (shapes, r) = vector_draw::label_shapes(&painter, view, frame, &taken, &texts);
+        let (shapes, r) =
+            vector_draw::label_shapes(&painter, view, frame, &taken, &texts, scene.labels);
         painter.extend(shapes);
         report = r;
     }

@@ -24,6 +24,7 @@ fn main() {
         basemap: &basemap,
         layers: &catalog.layers,
         categories: catalog.manifest.status_categories.as_ref(),
+        labels: Default::default(),
     };
     let request = BriefingRequest {
         view: parse_view("Pakistan").expect("view"),

@@ -422,6 +422,8 @@ pub struct LabelReport {
     pub drawn: usize,
     /// Labels left out because the fonts have no glyphs for their script.
     pub no_glyphs: usize,
+    /// Names only in another script, left out of English labels.
+    pub other_script: usize,
 }
 
 /// Distance within which the same text is one label (tile edges, the atlas's names), in
@@ -437,6 +439,7 @@ pub fn label_shapes(
     frame: &VectorFrame,
     reserved: &[BoxPx],
     already: &[PlacedText],
+    language: crate::model::label_language::LabelLanguage,
 ) -> (Vec<Shape>, LabelReport) {
     let mut report = LabelReport::default();
     let bounds = BoxPx {
@@ -463,6 +466,12 @@ pub fn label_shapes(
             .iter()
             .any(|(p, text)| *text == seed.text && p.distance(at) < SAME_LABEL_PT)
         {
+            continue;
+        }
+        // English labels: a name OpenStreetMap has only in another script ("گوادر" where no
+        // Latin name is mapped) is left to the other label languages.
+        if !language.shows_local_script() && !crate::model::label_language::is_latin(&seed.text) {
+            report.other_script += 1;
             continue;
         }
         kept.push((at, &seed.text));
@@ -493,7 +502,8 @@ pub fn label_shapes(
         {
             continue;
         }
-        let galley = painter.layout_no_wrap(seed.text.clone(), font, color32(seed.style.color));
+        let text = crate::render::bidi::visual(&seed.text).into_owned();
+        let galley = painter.layout_no_wrap(text, font, color32(seed.style.color));
         let Some((pos, b)) = label_boxes(at, galley.size(), &seed.style)
             .into_iter()
             .find(|(_, b)| fits(&taken, b))
