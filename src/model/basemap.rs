@@ -380,10 +380,13 @@ fn area_label(f: &Feature, kind: AreaKind) -> Option<AreaLabel> {
 /// Up to `n` points of a 16 × 16 grid over `polygon` that lie inside it, farthest from its
 /// border first (in degrees, which is enough to rank them).
 fn inner_points(polygon: &geo::Polygon<f64>, n: usize) -> Vec<WorldPos> {
-    use geo::{BoundingRect, Contains, Distance, Euclidean};
+    use geo::{BoundingRect, Contains, Distance, Euclidean, Simplify};
     let Some(bbox) = polygon.bounding_rect() else {
         return Vec::new();
     };
+    // Ranking label spots needs the outline to a hundredth of the area's size, not 1:10m's
+    // thousands of vertices.
+    let polygon = &polygon.simplify(0.01 * bbox.width().max(bbox.height()));
     let steps = 16;
     let mut inside: Vec<(f64, geo::Point<f64>)> = Vec::new();
     for i in 0..steps {
