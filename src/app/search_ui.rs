@@ -95,7 +95,11 @@ pub(super) fn search_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &m
                             layer: hit.layer,
                             feature: hit.feature,
                         };
-                        let mut text = format!("{}  —  {}", feature.name, layer.title);
+                        let mut text = format!(
+                            "{}  —  {}",
+                            crate::render::bidi::visual(&feature.name),
+                            layer.title
+                        );
                         if let Some(key) = &hit.matched_in {
                             text.push_str(&format!("  (in {key})"));
                         }

@@ -17,9 +17,40 @@ pub struct SearchHit {
     pub matched_in: Option<String>,
 }
 
-/// Rank of a match of `query` (lower-cased) in `text`.
+/// Text as search compares it: lower case; Arabic-script letters in their Urdu forms (Arabic
+/// yeh, kaf and heh typed or written either way: ي/ی, ك/ک, ه/ہ) without short-vowel marks;
+/// Chinese in Simplified characters (拉合爾 finds 拉合尔).
+pub fn fold(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let arabic = lower
+        .chars()
+        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let cjk = lower
+        .chars()
+        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    let mut out: String = if arabic {
+        lower
+            .chars()
+            .filter(|c| !matches!(*c as u32, 0x064B..=0x065F | 0x0670))
+            .map(|c| match c {
+                'ي' | 'ى' => 'ی',
+                'ك' => 'ک',
+                'ه' => 'ہ',
+                other => other,
+            })
+            .collect()
+    } else {
+        lower
+    };
+    if cjk {
+        out = super::label_language::simplified(&out);
+    }
+    out
+}
+
+/// Rank of a match of `query` (folded, [`fold`]) in `text`.
 fn rank(text: &str, query: &str) -> Option<u32> {
-    let t = text.to_lowercase();
+    let t = fold(text);
     if t == query {
         Some(100)
     } else if t.starts_with(query) {
@@ -40,7 +71,7 @@ fn rank(text: &str, query: &str) -> Option<u32> {
 /// names before other properties, whole and leading matches before inner ones; at most
 /// `limit` hits. Layers that are hidden are searched too (the result says which layer).
 pub fn search(layers: &[Layer], query: &str, limit: usize) -> Vec<SearchHit> {
-    let q = query.trim().to_lowercase();
+    let q = fold(query.trim());
     if q.is_empty() {
         return Vec::new();
     }
@@ -118,6 +149,30 @@ mod tests {
                 ],
             ),
         ]
+    }
+
+    #[test]
+    fn urdu_and_chinese_are_found_however_they_are_typed() {
+        let layers = vec![Layer::new(
+            "p",
+            "Provinces",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            vec![
+                feature("بلوچستان", "Balochistan"),
+                feature("خیبر پختونخوا", "Khyber Pakhtunkhwa"),
+                feature("拉合爾", "Lahore, in Natural Earth's Traditional form"),
+                feature("俾路支省", "Balochistan"),
+            ],
+        )];
+        let first = |q: &str| search(&layers, q, 5).first().map(|h| h.feature);
+        assert_eq!(first("بلوچستان"), Some(0));
+        // An Arabic keyboard's yeh (ي) for Urdu's (ی).
+        assert_eq!(first("خيبر"), Some(1));
+        assert_eq!(first("پختونخوا"), Some(1), "a later word");
+        // Simplified typed, Traditional in the data.
+        assert_eq!(first("拉合尔"), Some(2));
+        assert_eq!(first("路支"), Some(3), "inside a Chinese name");
     }
 
     #[test]
