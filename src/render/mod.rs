@@ -806,6 +806,8 @@ pub fn label_shapes(
         }
     }
 
+    // Town names keep out of the corners' buttons, north arrow, scale bar and attribution too.
+    reserved.extend(corners);
     let cities: Vec<&crate::model::basemap::City> = basemap
         .cities
         .iter()
@@ -845,9 +847,12 @@ pub fn label_shapes(
                 [p.x, p.y]
             },
             size_px: [g.size().x, g.size().y],
-            // The corridor's places first, then capitals, then by population.
+            // The corridor's places first, then the country's capital, then the other
+            // capitals, then by population.
             priority: if c.corridor {
                 1e12
+            } else if c.in_pakistan && c.name == "Islamabad" {
+                1e11
             } else {
                 c.population as f64 * if c.capital { 10.0 } else { 1.0 }
             },
@@ -1009,10 +1014,13 @@ pub fn paint_map(
             boxes
         }
     };
+    // The count badges sit beside their markers: no label goes under one either.
+    let (badges, badge_boxes) = stack_badges(&painter, &marker_boxes);
+    let reserved: Vec<BoxPx> = marker_boxes.iter().chain(&badge_boxes).copied().collect();
     let (taken, texts) = if basemap == BasemapDraw::Off {
-        (marker_boxes.clone(), Vec::new())
+        (reserved, Vec::new())
     } else {
-        let atlas = label_shapes(scene.basemap, view, &painter, &marker_boxes, scene.labels);
+        let atlas = label_shapes(scene.basemap, view, &painter, &reserved, scene.labels);
         painter.extend(atlas.shapes);
         (atlas.boxes, atlas.texts)
     };
@@ -1023,13 +1031,13 @@ pub fn paint_map(
         painter.extend(shapes);
         report = r;
     }
-    painter.extend(stack_badges(&painter, &marker_boxes));
+    painter.extend(badges);
     report
 }
 
 /// Markers drawn on the same spot (several projects at one town point): a count badge beside
-/// them, so a reader knows more than one is there.
-pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> Vec<Shape> {
+/// them, so a reader knows more than one is there. The shapes, and the badges' boxes.
+pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> (Vec<Shape>, Vec<BoxPx>) {
     let mut stacks: std::collections::BTreeMap<(i64, i64), (usize, f32)> = Default::default();
     for b in marker_boxes {
         let c = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
@@ -1040,6 +1048,7 @@ pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> Vec<Shap
         entry.1 = entry.1.max((b.max[0] - b.min[0]) / 2.0);
     }
     let mut out = Vec::new();
+    let mut boxes = Vec::new();
     for ((x, y), (count, radius)) in stacks {
         if count < 2 {
             continue;
@@ -1052,6 +1061,10 @@ pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> Vec<Shap
         let size = text.size() + egui::vec2(6.0, 2.0);
         let at = Pos2::new(x as f32 + radius * 0.7, y as f32 - radius * 0.7 - size.y);
         let rect = Rect::from_min_size(at, size);
+        boxes.push(BoxPx {
+            min: [rect.min.x, rect.min.y],
+            max: [rect.max.x, rect.max.y],
+        });
         out.push(Shape::rect_filled(
             rect,
             size.y / 2.0,
@@ -1063,7 +1076,7 @@ pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> Vec<Shap
             Color32::WHITE,
         ));
     }
-    out
+    (out, boxes)
 }
 
 /// A legend swatch: a line sample with a marker in its middle.
