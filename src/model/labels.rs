@@ -70,6 +70,18 @@ pub fn place_labels(
     reserved: &[BoxPx],
     bounds: BoxPx,
 ) -> Vec<PlacedLabel> {
+    place_labels_avoiding(candidates, reserved, &[], bounds)
+}
+
+/// [`place_labels`], also keeping off the `avoid` boxes (the map's scale bar, buttons, drawn
+/// over the labels): always, even an essential label, which would rather cover a marker than
+/// be hidden.
+pub fn place_labels_avoiding(
+    candidates: &[LabelCandidate],
+    reserved: &[BoxPx],
+    avoid: &[BoxPx],
+    bounds: BoxPx,
+) -> Vec<PlacedLabel> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| candidates[b].priority.total_cmp(&candidates[a].priority));
     let mut taken: Vec<BoxPx> = reserved.to_vec();
@@ -124,21 +136,17 @@ pub fn place_labels(
         let free = |b: &BoxPx, against: &[BoxPx]| {
             b.inside(&bounds) && !against.iter().any(|t| t.overlaps(b)) && own(b)
         };
-        let fit = options
-            .iter()
-            .map(|&pos| (pos, boxed(pos)))
-            .find(|(_, b)| free(b, &taken))
-            .or_else(|| {
-                // An essential label may cover markers, never another label.
-                c.essential
-                    .then(|| {
-                        options
-                            .iter()
-                            .map(|&pos| (pos, boxed(pos)))
-                            .find(|(_, b)| free(b, &labels))
-                    })
-                    .flatten()
-            });
+        let first = |against: &[BoxPx], avoiding: &[BoxPx]| {
+            options
+                .iter()
+                .map(|&pos| (pos, boxed(pos)))
+                .find(|(_, b)| free(b, against) && !avoiding.iter().any(|a| a.overlaps(b)))
+        };
+        let fit = first(&taken, avoid).or_else(|| {
+            // An essential label may cover markers; never another label, nor go under the
+            // map's furniture.
+            c.essential.then(|| first(&labels, avoid)).flatten()
+        });
         if let Some((pos_px, b)) = fit {
             taken.push(b);
             labels.push(b);

@@ -14,7 +14,7 @@ use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke};
 use piece::{Piece, fill_mesh, into_shapes};
 
 use crate::model::basemap::{AreaKind, Basemap};
-use crate::model::labels::{BoxPx, LabelCandidate, place_labels};
+use crate::model::labels::{BoxPx, LabelCandidate, place_labels_avoiding};
 use crate::model::layer::{Drawn, Feature, Layer, Part, WorldPolygon};
 use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
 use crate::model::view::{ScreenTransform, WorldPos, WorldRect};
@@ -806,8 +806,6 @@ pub fn label_shapes(
         }
     }
 
-    // Town names keep out of the corners' buttons, north arrow, scale bar and attribution too.
-    reserved.extend(corners);
     let cities: Vec<&crate::model::basemap::City> = basemap
         .cities
         .iter()
@@ -859,7 +857,9 @@ pub fn label_shapes(
             essential: c.corridor || (c.in_pakistan && (c.capital || zoom >= 8.0)),
         })
         .collect();
-    for placed in place_labels(&candidates, &reserved, bounds) {
+    // Town names keep out of the corners' buttons, north arrow, scale bar and attribution too
+    // (but for an essential name, rather than cover a marker).
+    for placed in place_labels_avoiding(&candidates, &reserved, &corners, bounds) {
         let city = cities[placed.candidate];
         let galley = galleys[placed.candidate].clone();
         let dot = view.pos(city.pos);
