@@ -28,8 +28,7 @@ const NO_DIALOG_WITHIN: Duration = Duration::from_millis(400);
 
 /// GeoJSON files the loader reads.
 const LAYER_EXTENSIONS: &[&str] = &["geojson", "json", "geojsonl", "ndjson"];
-/// Tile packs.
-pub(super) const PACK_EXTENSIONS: &[&str] = &["mbtiles", "pmtiles"];
+use crate::tiles::pack::PACK_EXTENSIONS;
 
 /// What a file is asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +65,7 @@ impl FilePurpose {
             Self::ExportMap | Self::SaveBriefing => ("PNG image", vec!["png"]),
             Self::OpenLayers => (
                 "GeoJSON and tile packs",
-                [LAYER_EXTENSIONS, PACK_EXTENSIONS].concat(),
+                [LAYER_EXTENSIONS, &PACK_EXTENSIONS].concat(),
             ),
             Self::OpenTilePack => ("Tile packs", PACK_EXTENSIONS.to_vec()),
         }
@@ -95,7 +94,7 @@ impl FilePurpose {
 }
 
 /// Whether `path` ends in one of `extensions` (any case).
-pub(super) fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))

@@ -363,7 +363,7 @@ impl CorridorApp {
                 // A tile pack among them (dropped, or chosen with the layers) becomes the basemap.
                 let (packs, files): (Vec<PathBuf>, Vec<PathBuf>) = paths
                     .into_iter()
-                    .partition(|p| file_dialog::has_extension(p, file_dialog::PACK_EXTENSIONS));
+                    .partition(|p| crate::tiles::pack::is_pack(p));
                 packs.into_iter().for_each(|p| self.load_pack(p));
                 self.open_files(files);
             }

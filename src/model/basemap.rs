@@ -396,12 +396,7 @@ fn inner_points(polygon: &geo::Polygon<f64>, n: usize) -> Vec<WorldPos> {
                 bbox.min().y + (j as f64 + 0.5) * bbox.height() / steps as f64,
             );
             if polygon.contains(&p) {
-                let to_border = polygon
-                    .exterior()
-                    .lines()
-                    .map(|l| Euclidean.distance(&p, &l))
-                    .fold(f64::INFINITY, f64::min);
-                inside.push((to_border, p));
+                inside.push((Euclidean.distance(&p, polygon.exterior()), p));
             }
         }
     }

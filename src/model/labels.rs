@@ -119,33 +119,37 @@ pub fn place_labels_avoiding(
             min: pos,
             max: [pos[0] + w, pos[1] + h],
         };
-        // A label must sit nearer its own point than any other named point, or it names the
-        // wrong one (a town's name beside a capital's dot); and a label already placed must
-        // stay nearer its point than this one's.
-        let own = |b: &BoxPx| {
-            let d = b.distance_to(c.anchor_px);
-            !placed
+        // The points named already, other than this one's.
+        let others = || {
+            placed
                 .iter()
                 .zip(&labels)
-                .any(|(p, pb): (&PlacedLabel, &BoxPx)| {
-                    let o = candidates[p.candidate].anchor_px;
-                    o != c.anchor_px
-                        && (b.distance_to(o) < d || pb.distance_to(c.anchor_px) < pb.distance_to(o))
-                })
+                .map(|(p, pb): (&PlacedLabel, &BoxPx)| (candidates[p.candidate].anchor_px, pb))
+                .filter(|(o, _)| *o != c.anchor_px)
         };
+        // A label already placed must stay nearer its point than this one's, or naming this
+        // point makes it name the wrong one.
+        if others().any(|(o, pb)| pb.distance_to(c.anchor_px) < pb.distance_to(o)) {
+            continue;
+        }
+        // And this label must sit nearer its own point than any other named point (a town's
+        // name beside a capital's dot), inside the bounds, off the map's furniture.
         let free = |b: &BoxPx, against: &[BoxPx]| {
-            b.inside(&bounds) && !against.iter().any(|t| t.overlaps(b)) && own(b)
+            let d = b.distance_to(c.anchor_px);
+            b.inside(&bounds)
+                && !against.iter().chain(avoid).any(|t| t.overlaps(b))
+                && !others().any(|(o, _)| b.distance_to(o) < d)
         };
-        let first = |against: &[BoxPx], avoiding: &[BoxPx]| {
+        let first = |against: &[BoxPx]| {
             options
                 .iter()
                 .map(|&pos| (pos, boxed(pos)))
-                .find(|(_, b)| free(b, against) && !avoiding.iter().any(|a| a.overlaps(b)))
+                .find(|(_, b)| free(b, against))
         };
-        let fit = first(&taken, avoid).or_else(|| {
+        let fit = first(&taken).or_else(|| {
             // An essential label may cover markers; never another label, nor go under the
             // map's furniture.
-            c.essential.then(|| first(&labels, avoid)).flatten()
+            c.essential.then(|| first(&labels)).flatten()
         });
         if let Some((pos_px, b)) = fit {
             taken.push(b);

@@ -123,6 +123,11 @@ impl WorldRect {
         w.max(0.0) * h.max(0.0)
     }
 
+    /// Whether `p` lies inside the rectangle (its edges count).
+    pub fn contains(&self, p: WorldPos) -> bool {
+        p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
+    }
+
     /// Whether `other` lies wholly inside this rectangle.
     pub fn contains_rect(&self, other: &Self) -> bool {
         self.min.x <= other.min.x

@@ -542,7 +542,7 @@ pub fn layer_pieces<'a>(
     // The selected markers again on top, so no neighbour hides them (their halo stays under
     // the neighbours).
     out.extend(
-        selected_markers(layers, categories, view, selected, false)
+        selected_markers(layers, categories, view, selected, false, &spread)
             .into_iter()
             .map(Piece::Shape),
     );
@@ -580,18 +580,19 @@ fn selection_outline<'a>(
 }
 
 /// The selected feature's markers (with their halo when `halo`), where they are drawn now
-/// (spread around a shared point at city zoom).
+/// (`spread` around a shared point at city zoom, [`spread_at`]).
 fn selected_markers(
     layers: &[Layer],
     categories: Option<&Categories>,
     view: &View,
     selected: Option<FeatureRef>,
     halo: bool,
+    spread: &std::collections::HashMap<crate::model::spread::Member, egui::Vec2>,
 ) -> Vec<Shape> {
     let Some((r, f, paint)) = selected_feature(layers, categories, selected) else {
         return Vec::new();
     };
-    let offset = spread_at(layers, view)
+    let offset = spread
         .get(&(r.layer, r.feature))
         .copied()
         .unwrap_or_default();
@@ -610,7 +611,12 @@ pub fn selection_shapes(
     selected: Option<FeatureRef>,
 ) -> Vec<Shape> {
     let mut out = into_shapes(selection_outline(layers, categories, view, selected), view);
-    out.extend(selected_markers(layers, categories, view, selected, true));
+    if selected.is_some() {
+        let spread = spread_at(layers, view);
+        out.extend(selected_markers(
+            layers, categories, view, selected, true, &spread,
+        ));
+    }
     out
 }
 
@@ -675,27 +681,18 @@ fn area_galley(
     let latin = crate::model::label_language::is_latin(text);
     let mut job = egui::text::LayoutJob::default();
     for (i, line) in text.lines().enumerate() {
-        let shown = if kind == AreaKind::Country && crate::model::label_language::is_latin(line) {
+        let line_latin = crate::model::label_language::is_latin(line);
+        let shown = if kind == AreaKind::Country && line_latin {
             line.to_uppercase()
         } else {
             bidi::visual(line).into_owned()
         };
-        let spacing = if kind == AreaKind::Country && latin {
-            0.3 * size
-        } else {
-            0.0
-        };
-        // Naskh's letters are small beside Latin capitals of the same size.
-        let line_size = if crate::model::label_language::is_latin(line) {
-            size
-        } else {
-            size * 1.25
-        };
         let format = egui::TextFormat {
-            font_id: egui::FontId::proportional(line_size),
+            // Naskh's letters are small beside Latin capitals of the same size.
+            font_id: egui::FontId::proportional(if line_latin { size } else { size * 1.25 }),
             color,
-            extra_letter_spacing: if crate::model::label_language::is_latin(line) {
-                spacing
+            extra_letter_spacing: if kind == AreaKind::Country && latin && line_latin {
+                0.3 * size
             } else {
                 0.0
             },
@@ -747,10 +744,8 @@ pub fn label_shapes(
         min: [bounds.min[0] + 16.0, bounds.min[1] + 16.0],
         max: [bounds.max[0] - 16.0, bounds.max[1] - 16.0],
     };
-    let [(x0, y0), (x1, y1)] = [
-        (area_bounds.min[0], area_bounds.min[1]),
-        (area_bounds.max[0], area_bounds.max[1]),
-    ];
+    let [x0, y0] = area_bounds.min;
+    let [x1, y1] = area_bounds.max;
     let corners = [
         BoxPx {
             min: [x1 - 70.0, y0 - 16.0],
@@ -765,9 +760,6 @@ pub fn label_shapes(
             max: [x1 + 16.0, y1 + 16.0],
         },
     ];
-    let inside = |p: &WorldPos| {
-        p.x >= visible.min.x && p.x <= visible.max.x && p.y >= visible.min.y && p.y <= visible.max.y
-    };
     for label in areas {
         let color = match label.kind {
             AreaKind::Country => AREA_LABEL,
@@ -780,7 +772,7 @@ pub fn label_shapes(
         // above or below it, where no marker or label is.
         let spot = std::iter::once(&label.pos)
             .chain(&label.alternatives)
-            .filter(|p| inside(p))
+            .filter(|p| visible.contains(**p))
             .flat_map(|p| {
                 let c = view.pos(*p);
                 [0.0, -1.2, 1.2, -2.4, 2.4].map(|k| c + egui::vec2(0.0, k * size.y))
@@ -810,13 +802,8 @@ pub fn label_shapes(
         .cities
         .iter()
         .filter(|c| {
-            (c.population >= min_pop || (c.capital && zoom >= 4.5) || c.corridor) && {
-                let p = c.pos;
-                p.x >= visible.min.x
-                    && p.x <= visible.max.x
-                    && p.y >= visible.min.y
-                    && p.y <= visible.max.y
-            }
+            (c.population >= min_pop || (c.capital && zoom >= 4.5) || c.corridor)
+                && visible.contains(c.pos)
         })
         .take(400)
         .collect();

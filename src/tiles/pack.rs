@@ -14,10 +14,13 @@ pub enum TilePack {
     PmTiles(PmTiles),
 }
 
+/// The extensions of tile pack files.
+pub const PACK_EXTENSIONS: [&str; 2] = ["mbtiles", "pmtiles"];
+
 /// Whether a file name looks like a tile pack.
 pub fn is_pack(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("mbtiles") || x.eq_ignore_ascii_case("pmtiles"))
+        .is_some_and(|x| PACK_EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)))
 }
 
 impl TilePack {
