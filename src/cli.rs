@@ -15,6 +15,7 @@ use crate::io::info::FileSummary;
 use crate::io::png::{SaveError, save_png};
 use crate::model::catalog::CatalogError;
 use crate::model::layout::Composition;
+use crate::model::legend::default_subtitle;
 use crate::model::views::{ViewError, parse_view};
 use crate::render::Scene;
 use crate::tiles::source::TileSourceSpec;
@@ -261,15 +262,10 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         categories: catalog.manifest.status_categories.as_ref(),
         labels: args.labels,
     };
-    let subtitle = args.subtitle.clone().unwrap_or_else(|| {
-        catalog
-            .layers
-            .iter()
-            .filter(|l| l.visible)
-            .map(|l| l.title.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ")
-    });
+    let subtitle = args
+        .subtitle
+        .clone()
+        .unwrap_or_else(|| default_subtitle(&catalog.layers, args.labels));
     let request = BriefingRequest {
         view,
         size_pt,
@@ -307,7 +303,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         args.out.display(),
         image.width,
         image.height,
-        legend.join(", ")
+        legend.join(", ").replace('\n', " / ")
     ))
 }
 

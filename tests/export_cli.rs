@@ -70,6 +70,32 @@ fn layers_choose_the_legend_and_extra_files_are_drawn() {
         stdout.contains("legend: good, Green corridor, Growth corridor"),
         "{stdout}"
     );
+    // The legend follows the labels' language; a user's file with no translated title keeps
+    // its own.
+    for (labels, legend) in [
+        ("zh", "legend: good, 绿色走廊, 增长走廊"),
+        ("ur", "legend: good, سبز راہداری, ترقی کی راہداری"),
+        (
+            "en+local",
+            "legend: good, Green corridor / سبز راہداری, Growth corridor / ترقی کی راہداری",
+        ),
+    ] {
+        let (code, stdout, stderr) = run(&[
+            "--view",
+            "62,24,68,27",
+            "--size",
+            "600x400",
+            "--layers",
+            "growth,green",
+            "--labels",
+            labels,
+            "--out",
+            out.to_str().expect("utf-8"),
+            fixture.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains(legend), "{labels}: {stdout}");
+    }
 }
 
 #[test]

@@ -310,3 +310,68 @@ fn opened_files_get_colours_apart_from_every_corridor_colour_and_from_each_other
     assert!(sky.difference(blue) < 30.0);
     assert!(Rgba::rgb(0, 0, 0).difference(Rgba::rgb(255, 255, 255)) > 99.0);
 }
+
+#[test]
+fn every_feature_and_layer_title_is_named_in_urdu_and_chinese_and_says_where_from() {
+    use corridor_viewer::model::label_language::{LabelLanguage, is_latin};
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let han = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    for l in layers() {
+        for f in l.features.iter() {
+            let at = format!("{} / {}", l.id, f.name);
+            let ur = f
+                .text("name_ur")
+                .unwrap_or_else(|| panic!("{at}: no name_ur"));
+            let zh = f
+                .text("name_zh")
+                .unwrap_or_else(|| panic!("{at}: no name_zh"));
+            assert!(
+                arabic(ur) && !is_latin(ur),
+                "{at}: name_ur in Urdu script: {ur}"
+            );
+            assert!(han(zh), "{at}: name_zh in Chinese characters: {zh}");
+            // Simplified, as used in the PRC: converting changes nothing.
+            assert_eq!(
+                corridor_viewer::model::label_language::simplified(zh),
+                zh,
+                "{at}"
+            );
+            for key in ["name_ur_source", "name_zh_source"] {
+                let source = f.text(key).unwrap_or_else(|| panic!("{at}: no {key}"));
+                assert!(!source.trim().is_empty(), "{at}: empty {key}");
+            }
+            assert_eq!(f.name_in(LabelLanguage::Urdu), ur, "{at}");
+            assert_eq!(f.name_in(LabelLanguage::Chinese), zh, "{at}");
+        }
+        // The layer's title too, for legends in each language.
+        let ur = l.title_local.text(LabelLanguage::Urdu, &l.title);
+        let zh = l.title_local.text(LabelLanguage::Chinese, &l.title);
+        assert!(arabic(&ur), "{}: title in Urdu: {ur}", l.id);
+        assert!(han(&zh), "{}: title in Chinese: {zh}", l.id);
+    }
+    let manifest = Manifest::load(maps_dir()).expect("manifest");
+    for entry in &manifest.layers {
+        assert!(
+            entry
+                .title_translation
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty()),
+            "{}: where the titles' translations come from",
+            entry.id
+        );
+    }
+    let categories = manifest.status_categories.expect("status classes");
+    assert!(categories.label_translation.is_some());
+    for class in &categories.classes {
+        assert!(
+            arabic(&class.label_in(LabelLanguage::Urdu)),
+            "{}",
+            class.label
+        );
+        assert!(
+            han(&class.label_in(LabelLanguage::Chinese)),
+            "{}",
+            class.label
+        );
+    }
+}

@@ -362,6 +362,7 @@ fn corrupt_tiles_and_bombs_are_skipped_and_named_and_the_rest_draws() {
 fn seed(text: &str, at: [f32; 2]) -> LabelSeed {
     LabelSeed {
         text: text.into(),
+        local: None,
         at,
         style: LabelStyle {
             size_pt: 12.0,
@@ -436,6 +437,7 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
         let tile_px = view.pos(draw::tile_world(left).min);
         let already = [draw::PlacedText {
             text: "G-8".into(),
+            shown: "G-8".into(),
             at: tile_px + egui::vec2(0.3 * 256.0, 0.5 * 256.0),
         }];
         shapes = draw::label_shapes(
@@ -450,6 +452,60 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
     });
     output.textures_delta.clear();
     assert_eq!(texts(&shapes).iter().filter(|(s, _)| s == "G-8").count(), 0);
+}
+
+#[test]
+fn a_place_is_named_in_the_labels_language_and_not_again_beside_the_atlas_name() {
+    let view = view_at(LonLat::new(67.02, 24.86), 12.0, [600.0, 400.0], 1.0);
+    let c = view.visible_world(0.0).center();
+    let addr = TileAddress {
+        z: 12,
+        x: (c.x * 4096.0) as u32,
+        y: (c.y * 4096.0) as u32,
+    };
+    // OpenStreetMap's Latin name and its `name` in Urdu; and a place named only in Urdu.
+    let karachi = LabelSeed {
+        local: Some("کراچی".into()),
+        ..seed("Karachi", [0.3, 0.5])
+    };
+    let frame = VectorFrame {
+        tiles: vec![PlacedTile {
+            addr,
+            art: std::sync::Arc::new(TileArt {
+                size_pt: 256.0,
+                labels: vec![karachi, seed("گوادر", [0.7, 0.5])],
+                ..TileArt::default()
+            }),
+            clip: draw::tile_world(addr),
+        }],
+        ..VectorFrame::default()
+    };
+    let ctx = egui::Context::default();
+    corridor_viewer::render::fonts::install(&ctx);
+    let tile_px = view.pos(draw::tile_world(addr).min);
+    // The atlas has named the second place already, in Urdu.
+    let atlas = [draw::PlacedText {
+        text: "Gwadar".into(),
+        shown: "گوادر".into(),
+        at: tile_px + egui::vec2(0.7 * 256.0, 0.5 * 256.0),
+    }];
+    let drawn = |language: LabelLanguage, already: &[draw::PlacedText]| {
+        let mut shapes = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], already, language).0;
+        });
+        output.textures_delta.clear();
+        let mut t: Vec<String> = texts(&shapes).into_iter().map(|(s, _)| s).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(drawn(LabelLanguage::English, &[]), ["Karachi"]);
+    assert_eq!(drawn(LabelLanguage::Urdu, &[]), ["کراچی", "گوادر"]);
+    assert_eq!(drawn(LabelLanguage::Urdu, &atlas), ["کراچی"]);
+    assert_eq!(
+        drawn(LabelLanguage::EnglishAndLocal, &atlas),
+        ["Karachi\nکراچی"]
+    );
 }
 
 #[test]

@@ -314,13 +314,7 @@ impl CorridorApp {
     pub(super) fn open_briefing_dialog(&mut self) {
         let Some(view) = self.last_view else { return };
         let window = self.ctx.content_rect().size();
-        let subtitle = self
-            .layers
-            .iter()
-            .filter(|l| l.visible)
-            .map(|l| l.title.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let subtitle = crate::model::legend::default_subtitle(&self.layers, self.label_language);
         let tiles = match &self.basemap_source {
             super::BasemapSource::OfflineAtlas => None,
             super::BasemapSource::Tiles(spec) => Some(spec.clone()),

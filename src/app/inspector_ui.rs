@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use super::{Command, CorridorApp};
 use crate::model::confidence::Confidence;
 // Shown in their own places, not in the general list.
-use crate::model::layer::{EVIDENCE_PROPERTIES, LINE_PROPERTIES};
+use crate::model::layer::{EVIDENCE_PROPERTIES, Feature, LINE_PROPERTIES, NAME_PROPERTIES};
 use crate::model::units::{figure, group_thousands, humanize};
 use crate::render::bidi::visual;
 use crate::render::color32;
@@ -47,7 +47,12 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
     });
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.label(RichText::new(visual(&feature.name)).size(17.0).strong());
+        // The name as the map's labels give it; the English one under it when that differs.
+        let shown = feature.name_in(app.label_language);
+        ui.label(RichText::new(visual(&shown)).size(17.0).strong());
+        if !shown.lines().any(|line| line == feature.name) {
+            ui.label(RichText::new(&feature.name).weak());
+        }
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, color32(layer.style.color));
@@ -85,6 +90,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                 ui.end_row();
             }
         });
+        names_ui(ui, feature);
         if let Some(note) = feature.text("length_note") {
             ui.label(RichText::new(note).italics().weak());
         }
@@ -142,6 +148,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             .filter(|(k, v)| {
                 !EVIDENCE_PROPERTIES.contains(&k.as_str())
                     && !LINE_PROPERTIES.contains(&k.as_str())
+                    && !NAME_PROPERTIES.contains(&k.as_str())
                     && figure(k, v).is_none()
             })
             .collect();
@@ -162,6 +169,36 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             });
         }
     });
+}
+
+/// The map content's Urdu and Chinese names, each with where it comes from (a source's own
+/// name, or "translated here").
+fn names_ui(ui: &mut Ui, feature: &Feature) {
+    let names: Vec<(&str, &str, Option<&str>)> =
+        [("Urdu name", "name_ur"), ("Chinese name", "name_zh")]
+            .into_iter()
+            .filter_map(|(label, key)| {
+                let name = feature.text(key)?;
+                Some((label, name, feature.text(&format!("{key}_source"))))
+            })
+            .collect();
+    if names.is_empty() {
+        return;
+    }
+    egui::Grid::new("inspector_names")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, name, source) in names {
+                ui.label(RichText::new(label).weak());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(visual(name));
+                    let source = source.unwrap_or("translation source not given");
+                    ui.label(RichText::new(format!("({source})")).weak().italics());
+                });
+                ui.end_row();
+            }
+        });
 }
 
 /// A feature of the vector basemap: its OpenStreetMap class, name and number, under its own

@@ -8,6 +8,7 @@ use walkers::{Map, Tiles};
 use super::{Command, CorridorApp, pakistan_center};
 use crate::io::basemap_assets::BASEMAP_ATTRIBUTION;
 use crate::model::index::hit_test_layer;
+use crate::model::label_language::LabelLanguage;
 use crate::model::layer::Layer;
 use crate::model::view::{LonLat, ScreenTransform};
 use crate::render::{
@@ -70,12 +71,15 @@ pub fn features_at(layers: &[Layer], view: &View, pos: Pos2) -> Vec<FeatureRef> 
         .collect()
 }
 
-/// The name of a feature, for tooltips and lists.
-pub fn feature_name(layers: &[Layer], r: FeatureRef) -> &str {
+/// The name of a feature in the labels' language, in visual order, for tooltips and lists.
+pub fn feature_name(layers: &[Layer], r: FeatureRef, language: LabelLanguage) -> String {
     layers
         .get(r.layer)
         .and_then(|l| l.features.get(r.feature))
-        .map_or("?", |f| f.name.as_str())
+        .map_or_else(
+            || "?".into(),
+            |f| crate::render::bidi::visual(&f.name_in(language)).into_owned(),
+        )
 }
 
 pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Command>) {
@@ -222,8 +226,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 if let Some(&first) = hits.first()
                     && !response.dragged()
                 {
-                    let mut text =
-                        crate::render::bidi::visual(feature_name(layers, first)).into_owned();
+                    let mut text = feature_name(layers, first, labels);
                     if hits.len() > 1 {
                         text.push_str(&format!("  (+{} more: click to choose)", hits.len() - 1));
                     }
@@ -282,7 +285,7 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
                 tile_status_ui(ui, rect, health, host, shown_tiles, commands);
             }
             if let Some((pos, refs)) = pick_list {
-                pick_list_ui(ui, layers, categories, &view, *pos, refs, commands);
+                pick_list_ui(ui, &scene, &view, *pos, refs, commands);
             }
         });
     app.last_view = view_out;
@@ -390,8 +393,7 @@ fn tile_status_ui(
 /// the map.
 fn pick_list_ui(
     ui: &Ui,
-    layers: &[Layer],
-    categories: Option<&crate::model::style::Categories>,
+    scene: &Scene,
     view: &View,
     pos: Pos2,
     refs: &[FeatureRef],
@@ -408,6 +410,7 @@ fn pick_list_ui(
             pos.y - screen.top() - 56.0,
         )
     };
+    let (layers, labels) = (scene.layers, scene.labels);
     let mut groups: Vec<(usize, Vec<FeatureRef>)> = Vec::new();
     for &r in refs {
         match groups.iter_mut().find(|(l, _)| *l == r.layer) {
@@ -447,9 +450,7 @@ fn pick_list_ui(
                                     .unwrap_or("");
                                 ui.horizontal(|ui| {
                                     ui.add_space(16.0);
-                                    let button = ui.button(crate::render::bidi::visual(
-                                        feature_name(layers, r),
-                                    ));
+                                    let button = ui.button(feature_name(layers, r, labels));
                                     if button.hovered() {
                                         hovered = Some(r);
                                     }
@@ -478,7 +479,7 @@ fn pick_list_ui(
             .with_clip_rect(view.rect);
         painter.extend(crate::render::selection_shapes(
             layers,
-            categories,
+            scene.categories,
             view,
             Some(r),
         ));

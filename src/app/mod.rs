@@ -434,8 +434,7 @@ impl CorridorApp {
                 if let Some(layer) = self.layers.get_mut(i)
                     && !title.is_empty()
                 {
-                    layer.title = title.to_string();
-                    layer.customised = true;
+                    layer.retitle(title);
                 }
             }
             Command::SetLayerStyle(i, style) => {

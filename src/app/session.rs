@@ -259,8 +259,7 @@ impl CorridorApp {
 fn apply_saved(layer: &mut Layer, saved: &SavedLayer) {
     layer.visible = saved.visible;
     if let Some(title) = saved.title.as_ref().filter(|t| !t.trim().is_empty()) {
-        layer.title = title.clone();
-        layer.customised = true;
+        layer.retitle(title);
     }
     if let Some(style) = &saved.style {
         layer.style = style.clone();

@@ -4,11 +4,13 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
 
+use crate::model::label_language::LabelLanguage;
 use crate::model::layout::{Composition, PageLayout, RectPt, layout};
-use crate::model::legend::{Legend, legend_for};
+use crate::model::legend::{Legend, Term, legend_for};
 use crate::model::style::LinePattern;
 use crate::model::view::{ScaleBar, ScreenTransform, zoom_to_fit};
 use crate::model::views::ViewSpec;
+use crate::render::bidi::visual;
 use crate::render::{
     BasemapDraw, Scene, View, color32, estimate_swatch_shapes, line_swatch_shapes,
     north_arrow_shapes, paint_map, palette, scale_bar_shapes, schematic_swatch_shapes,
@@ -201,10 +203,14 @@ pub fn compose(
     let small = FontId::proportional(10.5);
     let footer_w = w - 2.0 * crate::model::layout::MARGIN_PT;
     // Header: title, then the subtitle wrapped to the page width.
-    let title = painter.layout_no_wrap(c.title.clone(), FontId::proportional(22.0), INK);
+    let title = painter.layout_no_wrap(
+        visual(&c.title).into_owned(),
+        FontId::proportional(22.0),
+        INK,
+    );
     let subtitle = (!c.subtitle.trim().is_empty()).then(|| {
         painter.layout(
-            c.subtitle.clone(),
+            visual(&c.subtitle).into_owned(),
             FontId::proportional(13.0),
             MUTED,
             footer_w,
@@ -216,6 +222,7 @@ pub fn compose(
         scene.layers,
         scene.categories,
         map_view(req.view, rect(provisional.map), req.scale).visible_world(0.0),
+        scene.labels,
     );
     let credit = vector
         .filter(|f| !f.tiles.is_empty())
@@ -231,7 +238,12 @@ pub fn compose(
         .max(4.0);
     let l = layout(req.size_pt, c, header_h, footer_h);
     let view = map_view(req.view, rect(l.map), req.scale);
-    let legend = legend_for(scene.layers, scene.categories, view.visible_world(0.0));
+    let legend = legend_for(
+        scene.layers,
+        scene.categories,
+        view.visible_world(0.0),
+        scene.labels,
+    );
 
     for band in [l.classification_top, l.classification_bottom]
         .into_iter()
@@ -323,6 +335,7 @@ pub fn compose(
             rect(panel),
             &legend,
             req.tiles.is_none() || req.hybrid,
+            scene.labels,
         );
     }
 
@@ -343,15 +356,22 @@ pub fn compose(
     }
 }
 
-fn legend_panel(painter: &Painter, panel: Rect, legend: &Legend, basemap: bool) {
+fn legend_panel(
+    painter: &Painter,
+    panel: Rect,
+    legend: &Legend,
+    basemap: bool,
+    language: LabelLanguage,
+) {
     // Draw at full size if it fits, else shrink everything by the same factor (not below 60 %).
-    let needed = legend_rows(painter, panel, legend, basemap, 1.0, false);
+    let rows = |k, draw| legend_rows(painter, panel, legend, basemap, language, k, draw);
+    let needed = rows(1.0, false);
     let k = if needed > panel.height() {
         (panel.height() / needed).max(0.6)
     } else {
         1.0
     };
-    legend_rows(painter, panel, legend, basemap, k, true);
+    rows(k, true);
 }
 
 /// Lay out (and, if `draw`, paint) the legend at size factor `k`; returns its height. The
@@ -361,6 +381,7 @@ fn legend_rows(
     panel: Rect,
     legend: &Legend,
     basemap: bool,
+    language: LabelLanguage,
     k: f32,
     draw: bool,
 ) -> f32 {
@@ -368,21 +389,19 @@ fn legend_rows(
     let swatch = vec2(28.0, 14.0) * k;
     let font = FontId::proportional(12.0 * k);
     let mut y = panel.top() + 2.0;
+    // Each line in visual order (right-to-left names are short: rows are not expected to wrap).
+    let lines = |text: &str| visual(text).into_owned();
     let heading = |text: &str, y: &mut f32| {
+        let g = painter.layout_no_wrap(lines(text), FontId::proportional(13.5 * k), INK);
+        let line_count = g.rows.len().max(1) as f32;
         if draw {
-            painter.text(
-                Pos2::new(panel.left(), *y),
-                Align2::LEFT_TOP,
-                text,
-                FontId::proportional(13.5 * k),
-                INK,
-            );
+            painter.galley(Pos2::new(panel.left(), *y), g, INK);
         }
-        *y += 20.0 * k;
+        *y += 20.0 * k * line_count;
     };
     let row = |shapes: Vec<Shape>, text: &str, y: &mut f32| {
         let g = painter.layout(
-            text.to_string(),
+            lines(text),
             font.clone(),
             INK,
             panel.width() - swatch.x - 8.0,
@@ -396,7 +415,7 @@ fn legend_rows(
     };
     let slot = |y: f32| Rect::from_min_size(Pos2::new(panel.left(), y), swatch);
 
-    heading("Legend", &mut y);
+    heading(Term::Legend.text(language), &mut y);
     for layer in &legend.layers {
         if layer.classes.is_empty() {
             row(
@@ -417,7 +436,7 @@ fn legend_rows(
     }
     if !legend.classes.is_empty() {
         y += 4.0 * k;
-        heading("Status", &mut y);
+        heading(Term::Status.text(language), &mut y);
         for class in &legend.classes {
             let hollow = class.pattern != LinePattern::Solid;
             row(
@@ -430,14 +449,14 @@ fn legend_rows(
     if legend.has_estimates() {
         row(
             estimate_swatch_shapes(slot(y).center()),
-            "Estimated position (C)",
+            Term::EstimatedPosition.text(language),
             &mut y,
         );
     }
     if legend.schematic > 0 {
         row(
             schematic_swatch_shapes(slot(y)),
-            "Schematic alignment (not a route)",
+            Term::SchematicAlignment.text(language),
             &mut y,
         );
     }
@@ -445,16 +464,16 @@ fn legend_rows(
         return y - panel.top();
     }
     y += 4.0 * k;
-    heading("Basemap", &mut y);
+    heading(Term::Basemap.text(language), &mut y);
     let border = Stroke::new(1.4, palette::BORDER);
     row(
         line_swatch_shapes(slot(y), border, LinePattern::Solid),
-        "International boundary",
+        Term::InternationalBoundary.text(language),
         &mut y,
     );
     row(
         line_swatch_shapes(slot(y), border, LinePattern::Dashed),
-        "Disputed boundary / line of control",
+        Term::DisputedBoundary.text(language),
         &mut y,
     );
     row(
@@ -463,7 +482,7 @@ fn legend_rows(
             Stroke::new(0.9, palette::PROVINCE),
             LinePattern::Solid,
         ),
-        "Province or territory",
+        Term::Province.text(language),
         &mut y,
     );
     y - panel.top()
@@ -511,7 +530,7 @@ mod tests {
         };
         let all = WorldRect::from_lon_lat(LonLat::new(60.0, 25.0), LonLat::new(80.0, 35.0));
         let text = |layers: &[Layer]| {
-            let legend = legend_for(layers, None, all);
+            let legend = legend_for(layers, None, all, LabelLanguage::English);
             footnote(&legend, &req.composition, &req, None)
                 .into_iter()
                 .map(|(t, _)| t)

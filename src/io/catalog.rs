@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::catalog::{CatalogError, Manifest};
+use crate::model::label_language::LocalNames;
 use crate::model::layer::{Layer, LayerOrigin};
 
 use super::geojson::load_file;
@@ -40,6 +41,10 @@ pub fn load_catalog(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
                     file.features,
                 );
                 layer.description = entry.description.clone();
+                layer.title_local = LocalNames {
+                    ur: entry.title_ur.clone(),
+                    zh: entry.title_zh.clone(),
+                };
                 layer.visible = entry.visible;
                 layer.attribution = entry.attribution.clone();
                 layers.push(layer);

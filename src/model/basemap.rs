@@ -9,6 +9,7 @@ use geo::InteriorPoint;
 use serde_json::{Map, Value};
 
 use super::boundary::{edges_of_lines, shared_boundaries};
+use super::label_language::LocalNames;
 use super::layer::Feature;
 use super::view::{LonLat, WorldPos};
 
@@ -44,6 +45,8 @@ pub struct BasemapInputs {
 pub struct City {
     /// Place name.
     pub name: String,
+    /// Its Urdu and Chinese names, where the data gives them.
+    pub local: LocalNames,
     /// Position in world space.
     pub pos: WorldPos,
     /// Population (GeoNames).
@@ -63,13 +66,14 @@ const CORRIDOR_PLACES: [&str; 5] = ["Gwadar", "Khunjerab", "Torkham", "Sost", "Q
 
 /// Corridor places GeoNames' list of towns of 15,000 or more lacks, with the position printed
 /// on the source `../shared/data/cpec-facts.md` cites (grade A): name, longitude, latitude.
-const CORRIDOR_PLACES_ADDED: [(&str, f64, f64); 3] = [
+/// Each with its Urdu and Chinese names (translated here).
+const CORRIDOR_PLACES_ADDED: [(&str, &str, &str, f64, f64); 3] = [
     // Khunjerab Pass: en.wikipedia infobox (en.academic.ru copy).
-    ("Khunjerab", 75.4228, 36.8333),
+    ("Khunjerab", "خنجراب", "红其拉甫", 75.4228, 36.8333),
     // Torkham border crossing: en.wikipedia (review.clateway.com copy).
-    ("Torkham", 71.08472, 34.11472),
+    ("Torkham", "طورخم", "托尔哈姆", 71.08472, 34.11472),
     // Sost (Sust): en.wikipedia (wikimax.nixinova.com copy).
-    ("Sost", 74.821, 36.69),
+    ("Sost", "سوست", "苏斯特", 74.821, 36.69),
 ];
 
 /// What an area label names.
@@ -86,10 +90,8 @@ pub enum AreaKind {
 pub struct AreaLabel {
     /// English name.
     pub name: String,
-    /// Urdu name, where the data has one (`name_ur`).
-    pub ur: Option<String>,
-    /// Chinese name, where the data has one (`name_zh`).
-    pub zh: Option<String>,
+    /// Urdu and Chinese names, where the data has them (`name_ur`, `name_zh`).
+    pub local: LocalNames,
     /// Where the label is centred.
     pub pos: WorldPos,
     /// Other points well inside the area, farthest from its border first: where the label
@@ -185,10 +187,14 @@ impl Basemap {
         );
 
         let mut cities: Vec<City> = inputs.cities.iter().filter_map(city).collect();
-        for (name, lon, lat) in CORRIDOR_PLACES_ADDED {
+        for (name, ur, zh, lon, lat) in CORRIDOR_PLACES_ADDED {
             if !cities.iter().any(|c| c.name == name) {
                 cities.push(City {
                     name: name.to_string(),
+                    local: LocalNames {
+                        ur: Some(ur.to_string()),
+                        zh: Some(zh.to_string()),
+                    },
                     pos: LonLat::new(lon, lat).to_world(),
                     population: 0,
                     in_pakistan: true,
@@ -369,8 +375,7 @@ fn area_label(f: &Feature, kind: AreaKind) -> Option<AreaLabel> {
     let point = mainland.interior_point()?;
     Some(AreaLabel {
         name,
-        ur: f.text("name_ur").map(str::to_string),
-        zh: f.text("name_zh").map(str::to_string),
+        local: f.local_names(),
         pos: LonLat::new(point.x(), point.y()).to_world(),
         alternatives: inner_points(&mainland, 24),
         kind,
@@ -420,6 +425,7 @@ fn city(f: &Feature) -> Option<City> {
         .unwrap_or(0);
     let capital = CAPITALS.contains(&name.as_str());
     Some(City {
+        local: f.local_names(),
         pos: LonLat::new(p.x(), p.y()).to_world(),
         population,
         in_pakistan: f.text("cc") == Some("PK"),

@@ -21,6 +21,15 @@ pub struct LayerEntry {
     pub file: PathBuf,
     /// Title in the layers panel and legend.
     pub title: String,
+    /// The title in Urdu, for legends in Urdu.
+    #[serde(default)]
+    pub title_ur: Option<String>,
+    /// The title in Chinese (Simplified), for legends in Chinese.
+    #[serde(default)]
+    pub title_zh: Option<String>,
+    /// Where the Urdu and Chinese titles come from: a source's own name, or "translated here".
+    #[serde(default)]
+    pub title_translation: Option<String>,
     /// Longer description: figures, caveats.
     #[serde(default)]
     pub description: String,

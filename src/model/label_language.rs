@@ -81,6 +81,25 @@ impl LabelLanguage {
     }
 }
 
+/// A title's Urdu and Chinese forms, where its data gives them (a layer's title, a legend
+/// class); the English one is held beside it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalNames {
+    /// In Urdu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ur: Option<String>,
+    /// In Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<String>,
+}
+
+impl LocalNames {
+    /// The text shown for `en` in `language` (see [`LabelLanguage::text`]).
+    pub fn text(&self, language: LabelLanguage, en: &str) -> String {
+        language.text(en, self.ur.as_deref(), self.zh.as_deref())
+    }
+}
+
 /// Chinese text in Simplified characters (Traditional forms converted; others kept).
 pub fn simplified(text: &str) -> String {
     fast2s::convert(text)

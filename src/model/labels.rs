@@ -29,6 +29,14 @@ impl BoxPx {
         dx.hypot(dy)
     }
 
+    /// The box grown by `by` pixels on every side.
+    pub fn expand(&self, by: f32) -> Self {
+        Self {
+            min: [self.min[0] - by, self.min[1] - by],
+            max: [self.max[0] + by, self.max[1] + by],
+        }
+    }
+
     /// Whether `self` lies entirely inside `outer`.
     pub fn inside(&self, outer: &Self) -> bool {
         self.min[0] >= outer.min[0]
@@ -45,6 +53,9 @@ pub struct LabelCandidate {
     pub anchor_px: [f32; 2],
     /// Width and height of the text, in pixels.
     pub size_px: [f32; 2],
+    /// Width and height of a shorter form of it (a two-line name's first line), tried where
+    /// the whole label does not fit.
+    pub short_size_px: Option<[f32; 2]>,
     /// Higher goes first.
     pub priority: f64,
     /// May cover reserved boxes (markers) when no free place is left, e.g. a capital's name;
@@ -59,10 +70,16 @@ pub struct PlacedLabel {
     pub candidate: usize,
     /// Top-left corner of the text, in pixels.
     pub pos_px: [f32; 2],
+    /// Whether it is placed in its shorter form.
+    pub short: bool,
 }
 
 /// Gap between a label and its anchor, in pixels.
 const GAP_PX: f32 = 4.0;
+
+/// Clear space kept between two labels, as a share of the label's height: two names set
+/// edge to edge ("纳瓦布沙阿辛焦罗") read as one.
+const CLEARANCE: f32 = 0.3;
 
 /// Place labels inside `bounds` without overlaps, avoiding the `reserved` boxes (e.g. markers).
 pub fn place_labels(
@@ -84,47 +101,16 @@ pub fn place_labels_avoiding(
 ) -> Vec<PlacedLabel> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| candidates[b].priority.total_cmp(&candidates[a].priority));
-    let mut taken: Vec<BoxPx> = reserved.to_vec();
     let mut labels: Vec<BoxPx> = Vec::new();
-    let mut placed = Vec::new();
+    let mut placed: Vec<PlacedLabel> = Vec::new();
     for i in order {
         let c = candidates[i];
-        let [ax, ay] = c.anchor_px;
-        let [w, h] = c.size_px;
-        // Beside the anchor, then past the markers around it (a town point carrying several
-        // projects spreads them a marker or two wide); only an essential label goes the
-        // farthest, where a name reads less surely as its point's.
-        let rings: &[f32] = if c.essential {
-            &[GAP_PX, GAP_PX + 12.0, GAP_PX + 24.0, GAP_PX + 36.0]
-        } else {
-            &[GAP_PX, GAP_PX + 12.0]
-        };
-        let options: Vec<[f32; 2]> = rings
-            .iter()
-            .copied()
-            .flat_map(|g| {
-                [
-                    [ax + g, ay - h / 2.0],
-                    [ax - g - w, ay - h / 2.0],
-                    [ax - w / 2.0, ay - g - h],
-                    [ax - w / 2.0, ay + g],
-                    [ax + g, ay - g - h],
-                    [ax + g, ay + g],
-                    [ax - g - w, ay - g - h],
-                    [ax - g - w, ay + g],
-                ]
-            })
-            .collect();
-        let boxed = |pos: [f32; 2]| BoxPx {
-            min: pos,
-            max: [pos[0] + w, pos[1] + h],
-        };
         // The points named already, other than this one's.
         let others = || {
             placed
                 .iter()
                 .zip(&labels)
-                .map(|(p, pb): (&PlacedLabel, &BoxPx)| (candidates[p.candidate].anchor_px, pb))
+                .map(|(p, pb)| (candidates[p.candidate].anchor_px, pb))
                 .filter(|(o, _)| *o != c.anchor_px)
         };
         // A label already placed must stay nearer its point than this one's, or naming this
@@ -133,34 +119,80 @@ pub fn place_labels_avoiding(
             continue;
         }
         // And this label must sit nearer its own point than any other named point (a town's
-        // name beside a capital's dot), inside the bounds, off the map's furniture.
-        let free = |b: &BoxPx, against: &[BoxPx]| {
+        // name beside a capital's dot), inside the bounds, off the map's furniture; other
+        // labels are kept a little farther off than markers.
+        let free = |b: &BoxPx, over_markers: bool| {
             let d = b.distance_to(c.anchor_px);
+            let spaced = b.expand(CLEARANCE * (b.max[1] - b.min[1]));
             b.inside(&bounds)
-                && !against.iter().chain(avoid).any(|t| t.overlaps(b))
+                && !avoid.iter().any(|t| t.overlaps(b))
+                && (over_markers || !reserved.iter().any(|t| t.overlaps(b)))
+                && !labels.iter().any(|t| t.overlaps(&spaced))
                 && !others().any(|(o, _)| b.distance_to(o) < d)
         };
-        let first = |against: &[BoxPx]| {
-            options
-                .iter()
-                .map(|&pos| (pos, boxed(pos)))
-                .find(|(_, b)| free(b, against))
+        let first = |size: [f32; 2], over_markers: bool| {
+            positions(&c, size)
+                .map(|pos| (pos, boxed(pos, size)))
+                .find(|(_, b)| free(b, over_markers))
         };
-        let fit = first(&taken).or_else(|| {
-            // An essential label may cover markers; never another label, nor go under the
-            // map's furniture.
-            c.essential.then(|| first(&labels)).flatten()
-        });
-        if let Some((pos_px, b)) = fit {
-            taken.push(b);
+        // Whole, else shortened, off the markers; then, for an essential label, whole over
+        // markers (never over another label, nor under the map's furniture).
+        let fit = first(c.size_px, false)
+            .map(|f| (f, false))
+            .or_else(|| {
+                c.short_size_px
+                    .and_then(|s| first(s, false))
+                    .map(|f| (f, true))
+            })
+            .or_else(|| {
+                c.essential
+                    .then(|| first(c.size_px, true))
+                    .flatten()
+                    .map(|f| (f, false))
+            });
+        if let Some(((pos_px, b), short)) = fit {
             labels.push(b);
             placed.push(PlacedLabel {
                 candidate: i,
                 pos_px,
+                short,
             });
         }
     }
     placed
+}
+
+/// The box of a label of `size` whose top-left corner is at `pos`.
+fn boxed(pos: [f32; 2], size: [f32; 2]) -> BoxPx {
+    BoxPx {
+        min: pos,
+        max: [pos[0] + size[0], pos[1] + size[1]],
+    }
+}
+
+/// Where a label of `size` may go, best first: right, left, above, below its anchor, then the
+/// corners; beside it, then past the markers around it (a town point carrying several
+/// projects spreads them a marker or two wide). Only an essential label goes the farthest,
+/// where a name reads less surely as its point's.
+fn positions(c: &LabelCandidate, [w, h]: [f32; 2]) -> impl Iterator<Item = [f32; 2]> {
+    let [ax, ay] = c.anchor_px;
+    let rings: &'static [f32] = if c.essential {
+        &[GAP_PX, GAP_PX + 12.0, GAP_PX + 24.0, GAP_PX + 36.0]
+    } else {
+        &[GAP_PX, GAP_PX + 12.0]
+    };
+    rings.iter().flat_map(move |&g| {
+        [
+            [ax + g, ay - h / 2.0],
+            [ax - g - w, ay - h / 2.0],
+            [ax - w / 2.0, ay - g - h],
+            [ax - w / 2.0, ay + g],
+            [ax + g, ay - g - h],
+            [ax + g, ay + g],
+            [ax - g - w, ay - g - h],
+            [ax - g - w, ay + g],
+        ]
+    })
 }
 
 #[cfg(test)]
@@ -174,6 +206,7 @@ mod tests {
         let town = LabelCandidate {
             anchor_px: [500.0, 500.0],
             size_px: [60.0, 14.0],
+            short_size_px: None,
             priority: 2.0,
             essential: false,
         };
@@ -227,6 +260,7 @@ mod tests {
         LabelCandidate {
             anchor_px: [x, y],
             size_px: [60.0, 14.0],
+            short_size_px: None,
             priority,
             essential: false,
         }
@@ -263,6 +297,12 @@ mod tests {
         for i in 0..b.len() {
             for j in i + 1..b.len() {
                 assert!(!b[i].overlaps(&b[j]), "labels {i} and {j} overlap");
+                // Nor do they touch: each keeps its clear space from the others.
+                let h = b[j].max[1] - b[j].min[1];
+                assert!(
+                    !b[i].overlaps(&b[j].expand(0.99 * CLEARANCE * h)),
+                    "labels {i} and {j} set edge to edge"
+                );
             }
         }
     }
@@ -299,5 +339,40 @@ mod tests {
         // The second, at the right edge, goes to the left of its anchor.
         let second = placed.iter().find(|p| p.candidate == 1).expect("placed");
         assert!(second.pos_px[0] < 995.0);
+    }
+
+    #[test]
+    fn a_name_too_big_for_its_place_is_shortened_not_laid_over_markers() {
+        // Markers above and below a capital leave room beside it for one line, not two.
+        let reserved = [
+            BoxPx {
+                min: [380.0, 480.0],
+                max: [620.0, 491.0],
+            },
+            BoxPx {
+                min: [380.0, 509.0],
+                max: [620.0, 520.0],
+            },
+        ];
+        let both_lines = LabelCandidate {
+            anchor_px: [500.0, 500.0],
+            size_px: [60.0, 30.0],
+            short_size_px: None,
+            priority: 1.0,
+            essential: false,
+        };
+        assert!(place_labels(&[both_lines], &reserved, BOUNDS).is_empty());
+        let placed = place_labels(
+            &[LabelCandidate {
+                short_size_px: Some([60.0, 14.0]),
+                ..both_lines
+            }],
+            &reserved,
+            BOUNDS,
+        );
+        assert_eq!(placed.len(), 1);
+        assert!(placed[0].short, "the first line alone");
+        let b = boxed(placed[0].pos_px, [60.0, 14.0]);
+        assert!(!reserved.iter().any(|r| r.overlaps(&b)));
     }
 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
+use super::label_language::{LabelLanguage, LocalNames};
 use super::lod::{Kept, level_for_zoom, push_ranks};
 use super::measure::{geodesic_area_m2, geodesic_length_m};
 use super::style::LayerStyle;
@@ -25,6 +26,10 @@ pub const EVIDENCE_PROPERTIES: [&str; 7] = [
     "source",
     "confidence",
 ];
+
+/// A feature's names in Urdu and Chinese and where each comes from (a source's own name, or
+/// "translated here"), shown together in the inspector.
+pub const NAME_PROPERTIES: [&str; 4] = ["name_ur", "name_ur_source", "name_zh", "name_zh_source"];
 
 /// What a line carries about its drawing (shown in their own places in the inspector): where
 /// the geometry comes from, how sure it is (`A` traced, `schematic`), the official length and a
@@ -300,6 +305,36 @@ impl Feature {
         self.text("confidence").and_then(Confidence::parse)
     }
 
+    /// Its name in a language (`"ur"`, `"zh"`) where its data gives one: `name_ur` (the map
+    /// content's), `name:ur` (OpenStreetMap's) or `NAME_UR` (Natural Earth's).
+    pub fn local_name(&self, language_code: &str) -> Option<&str> {
+        self.properties
+            .iter()
+            .find(|(k, _)| {
+                k.len() == 5 + language_code.len()
+                    && k[..4].eq_ignore_ascii_case("name")
+                    && matches!(k.as_bytes()[4], b'_' | b':')
+                    && k[5..].eq_ignore_ascii_case(language_code)
+            })
+            .and_then(|(_, v)| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Its Urdu and Chinese names, where its data gives them (see [`Feature::local_name`]).
+    pub fn local_names(&self) -> LocalNames {
+        LocalNames {
+            ur: self.local_name("ur").map(str::to_string),
+            zh: self.local_name("zh").map(str::to_string),
+        }
+    }
+
+    /// Its name as the map's labels show it in `language` (the English name where the data
+    /// has none in that language).
+    pub fn name_in(&self, language: LabelLanguage) -> String {
+        language.text(&self.name, self.local_name("ur"), self.local_name("zh"))
+    }
+
     /// Whether its geometry is a schematic alignment (no traced route), as
     /// `geometry_confidence: "schematic"` says.
     pub fn is_schematic(&self) -> bool {
@@ -502,6 +537,9 @@ pub struct Layer {
     pub id: String,
     /// Title in the layers panel and legend.
     pub title: String,
+    /// The title in Urdu and Chinese, for legends in those languages (from the manifest;
+    /// dropped when the user retitles the layer).
+    pub title_local: LocalNames,
     /// Longer description (figures, caveats).
     pub description: String,
     /// Where the data came from.
@@ -528,6 +566,15 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// Give the layer the user's title; the manifest's translations of the old one go.
+    pub fn retitle(&mut self, title: &str) {
+        if self.title != title {
+            self.title = title.to_string();
+            self.title_local = LocalNames::default();
+        }
+        self.customised = true;
+    }
+
     /// Build a layer and its spatial index.
     pub fn new(
         id: impl Into<String>,
@@ -549,6 +596,7 @@ impl Layer {
         Self {
             id: id.into(),
             title: title.into(),
+            title_local: LocalNames::default(),
             description: String::new(),
             origin,
             style,

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::confidence::Confidence;
+use super::label_language::LabelLanguage;
 use super::layer::Layer;
 use super::style::{Categories, CategoryClass, Rgba};
 use super::view::WorldRect;
@@ -72,11 +73,92 @@ pub fn layer_credits(layers: &[Layer]) -> Vec<String> {
     out
 }
 
-/// Build the legend for the visible layers and the features inside `view`.
-pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: WorldRect) -> Legend {
+/// The default subtitle of a briefing image: the visible layers' titles in `language` (English
+/// and local: in English, one line), bottom first.
+pub fn default_subtitle(layers: &[Layer], language: LabelLanguage) -> String {
+    let language = match language {
+        LabelLanguage::EnglishAndLocal => LabelLanguage::English,
+        other => other,
+    };
+    layers
+        .iter()
+        .filter(|l| l.visible)
+        .map(|l| l.title_local.text(language, &l.title))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The legend's own words: its headings and the rows of symbols every map shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Term {
+    /// The legend's heading.
+    Legend,
+    /// The status classes' heading.
+    Status,
+    /// The halo of an estimated position.
+    EstimatedPosition,
+    /// The faded line of a schematic alignment.
+    SchematicAlignment,
+    /// The basemap symbols' heading.
+    Basemap,
+    /// A boundary between countries.
+    InternationalBoundary,
+    /// A disputed boundary or line of control.
+    DisputedBoundary,
+    /// A province's or territory's boundary.
+    Province,
+}
+
+impl Term {
+    /// The words in `language` (translated here); English, and English with local names,
+    /// keep the English words.
+    pub fn text(self, language: LabelLanguage) -> &'static str {
+        let [en, ur, zh] = match self {
+            Self::Legend => ["Legend", "علامات", "图例"],
+            Self::Status => ["Status", "حیثیت", "状态"],
+            Self::EstimatedPosition => {
+                ["Estimated position (C)", "تخمینی مقام (C)", "估计位置（C）"]
+            }
+            Self::SchematicAlignment => [
+                "Schematic alignment (not a route)",
+                "خاکہ نما راستہ (اصل راستہ نہیں)",
+                "示意走向（非实际线路）",
+            ],
+            Self::Basemap => ["Basemap", "بنیادی نقشہ", "底图"],
+            Self::InternationalBoundary => ["International boundary", "بین الاقوامی سرحد", "国界"],
+            Self::DisputedBoundary => [
+                "Disputed boundary / line of control",
+                "متنازع سرحد / لائن آف کنٹرول",
+                "争议边界／控制线",
+            ],
+            Self::Province => ["Province or territory", "صوبہ یا علاقہ", "省或地区"],
+        };
+        match language {
+            LabelLanguage::Urdu => ur,
+            LabelLanguage::Chinese => zh,
+            LabelLanguage::English | LabelLanguage::EnglishAndLocal => en,
+        }
+    }
+}
+
+/// Build the legend for the visible layers and the features inside `view`, its titles and
+/// labels in `language`.
+pub fn legend_for(
+    layers: &[Layer],
+    categories: Option<&Categories>,
+    view: WorldRect,
+    language: LabelLanguage,
+) -> Legend {
     let visible: Vec<&Layer> = layers.iter().rev().filter(|l| l.visible).collect();
     let classes = match categories {
-        Some(c) if visible.iter().any(|l| l.style.categorized) => c.classes.clone(),
+        Some(c) if visible.iter().any(|l| l.style.categorized) => c
+            .classes
+            .iter()
+            .map(|class| CategoryClass {
+                label: class.label_in(language),
+                ..class.clone()
+            })
+            .collect(),
         _ => Vec::new(),
     };
     let mut by_confidence = [0; 3];
@@ -109,7 +191,7 @@ pub fn legend_for(layers: &[Layer], categories: Option<&Categories>, view: World
         layers: visible
             .iter()
             .map(|l| LegendLayer {
-                title: l.title.clone(),
+                title: l.title_local.text(language, &l.title),
                 color: l.style.color,
                 classes: l
                     .style
@@ -227,7 +309,7 @@ mod tests {
             vec![ungraded, feature(62.4, 25.2, "C", "dawn.com")],
         )];
         let gwadar = WorldRect::from_lon_lat(LonLat::new(62.0, 24.9), LonLat::new(62.8, 25.5));
-        let legend = legend_for(&layers, None, gwadar);
+        let legend = legend_for(&layers, None, gwadar, LabelLanguage::English);
         assert_eq!(legend.by_confidence, [0, 0, 1], "one estimate");
         assert_eq!(legend.not_stated, 1, "one unknown, apart");
         assert_eq!(legend.feature_count(), 2);
@@ -242,7 +324,7 @@ mod tests {
         ];
         let everywhere =
             WorldRect::from_lon_lat(LonLat::new(-179.0, -80.0), LonLat::new(179.0, 80.0));
-        let legend = legend_for(&layers, None, everywhere);
+        let legend = legend_for(&layers, None, everywhere, LabelLanguage::English);
         let titles: Vec<&str> = legend.layers.iter().map(|l| l.title.as_str()).collect();
         assert_eq!(titles, ["C", "A"]);
     }
@@ -256,7 +338,7 @@ mod tests {
         ));
         let everywhere =
             WorldRect::from_lon_lat(LonLat::new(-179.0, -80.0), LonLat::new(179.0, 80.0));
-        let legend = legend_for(&[a], None, everywhere);
+        let legend = legend_for(&[a], None, everywhere, LabelLanguage::English);
         assert_eq!(
             legend.layers[0].classes,
             [("A (1)".to_string(), crate::model::classify::QUALITATIVE[0])]
@@ -280,7 +362,7 @@ mod tests {
             ],
         )];
         let gwadar = WorldRect::from_lon_lat(LonLat::new(62.0, 24.9), LonLat::new(62.8, 25.5));
-        let legend = legend_for(&layers, None, gwadar);
+        let legend = legend_for(&layers, None, gwadar, LabelLanguage::English);
         assert_eq!(legend.by_confidence, [1, 0, 1]);
         assert_eq!(legend.not_stated, 0);
         assert!(legend.has_estimates());

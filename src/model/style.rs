@@ -125,6 +125,12 @@ pub struct CategoryClass {
     pub value: String,
     /// Label in the legend.
     pub label: String,
+    /// The label in Urdu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_ur: Option<String>,
+    /// The label in Chinese (Simplified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_zh: Option<String>,
     /// Line pattern (and marker fill: solid markers are filled, others hollow).
     pub pattern: LinePattern,
 }
@@ -134,8 +140,22 @@ pub struct CategoryClass {
 pub struct Categories {
     /// Property the classes are read from (e.g. `status`).
     pub property: String,
+    /// Where the classes' Urdu and Chinese labels come from ("translated here").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_translation: Option<String>,
     /// The classes, in legend order.
     pub classes: Vec<CategoryClass>,
+}
+
+impl CategoryClass {
+    /// The legend label in `language` (English where no translation is given).
+    pub fn label_in(&self, language: crate::model::label_language::LabelLanguage) -> String {
+        language.text(
+            &self.label,
+            self.label_ur.as_deref(),
+            self.label_zh.as_deref(),
+        )
+    }
 }
 
 impl Categories {
@@ -264,15 +284,20 @@ mod tests {
     fn status_categories() -> Categories {
         Categories {
             property: "status".into(),
+            label_translation: None,
             classes: vec![
                 CategoryClass {
                     value: "operational".into(),
                     label: "Operational".into(),
+                    label_ur: None,
+                    label_zh: None,
                     pattern: LinePattern::Solid,
                 },
                 CategoryClass {
                     value: "planned".into(),
                     label: "Planned".into(),
+                    label_ur: None,
+                    label_zh: None,
                     pattern: LinePattern::Dotted,
                 },
             ],

@@ -668,21 +668,21 @@ pub struct AtlasLabels {
     pub texts: Vec<crate::tiles::vector::draw::PlacedText>,
 }
 
-/// An area's name laid out: a country's in spaced capitals as atlases set them (P A K I S T A N)
-/// when it is in Latin letters, any other script as it is written, in visual order; English
-/// and local on two lines.
-fn area_galley(
+/// A place's or area's name laid out, English and local on two lines: with `spaced_caps` (a
+/// country) in spaced capitals as atlases set them (P A K I S T A N) when in Latin letters;
+/// any other script as it is written, in visual order, a little larger (Naskh's letters are
+/// small beside Latin ones of the same size).
+fn name_galley(
     painter: &egui::Painter,
     text: &str,
-    kind: AreaKind,
+    spaced_caps: bool,
     size: f32,
     color: Color32,
 ) -> std::sync::Arc<egui::Galley> {
-    let latin = crate::model::label_language::is_latin(text);
     let mut job = egui::text::LayoutJob::default();
     for (i, line) in text.lines().enumerate() {
         let line_latin = crate::model::label_language::is_latin(line);
-        let shown = if kind == AreaKind::Country && line_latin {
+        let shown = if spaced_caps && line_latin {
             line.to_uppercase()
         } else {
             bidi::visual(line).into_owned()
@@ -691,7 +691,7 @@ fn area_galley(
             // Naskh's letters are small beside Latin capitals of the same size.
             font_id: egui::FontId::proportional(if line_latin { size } else { size * 1.25 }),
             color,
-            extra_letter_spacing: if kind == AreaKind::Country && latin && line_latin {
+            extra_letter_spacing: if spaced_caps && line_latin {
                 0.3 * size
             } else {
                 0.0
@@ -765,8 +765,14 @@ pub fn label_shapes(
             AreaKind::Country => AREA_LABEL,
             AreaKind::Province => PROVINCE_LABEL,
         };
-        let text = language.text(&label.name, label.ur.as_deref(), label.zh.as_deref());
-        let galley = area_galley(painter, &text, label.kind, area_size, color);
+        let text = label.local.text(language, &label.name);
+        let galley = name_galley(
+            painter,
+            &text,
+            label.kind == AreaKind::Country,
+            area_size,
+            color,
+        );
         let size = galley.size();
         // Its point, else the next best inside the area, in view; there, or a little
         // above or below it, where no marker or label is.
@@ -792,6 +798,7 @@ pub fn label_shapes(
             reserved.push(b);
             texts.push(crate::tiles::vector::draw::PlacedText {
                 text: label.name.clone(),
+                shown: text,
                 at: c,
             });
             out.push(Shape::galley(min, galley, color));
@@ -820,7 +827,16 @@ pub fn label_shapes(
             } else {
                 CITY_LABEL_FOREIGN
             };
-            painter.layout_no_wrap(c.name.clone(), egui::FontId::proportional(size), color)
+            // Two lines (English and local) may be shortened to the first where they do not fit.
+            let shown = c.local.text(language, &c.name);
+            let short = shown.split_once('\n').map(|(first, _)| {
+                let first = first.to_string();
+                (name_galley(painter, &first, false, size, color), first)
+            });
+            (
+                (name_galley(painter, &shown, false, size, color), shown),
+                short,
+            )
         })
         .collect();
     let candidates: Vec<LabelCandidate> = cities
@@ -831,7 +847,8 @@ pub fn label_shapes(
                 let p = view.pos(c.pos);
                 [p.x, p.y]
             },
-            size_px: [g.size().x, g.size().y],
+            size_px: g.0.0.size().into(),
+            short_size_px: g.1.as_ref().map(|(s, _)| s.size().into()),
             // The corridor's places first, then the country's capital, then the other
             // capitals, then by population.
             priority: if c.corridor {
@@ -848,7 +865,11 @@ pub fn label_shapes(
     // (but for an essential name, rather than cover a marker).
     for placed in place_labels_avoiding(&candidates, &reserved, &corners, bounds) {
         let city = cities[placed.candidate];
-        let galley = galleys[placed.candidate].clone();
+        let (whole, short) = &galleys[placed.candidate];
+        let (galley, shown) = match short {
+            Some(short) if placed.short => short.clone(),
+            _ => whole.clone(),
+        };
         let dot = view.pos(city.pos);
         let [x, y] = placed.pos_px;
         reserved.push(BoxPx {
@@ -857,6 +878,7 @@ pub fn label_shapes(
         });
         texts.push(crate::tiles::vector::draw::PlacedText {
             text: city.name.clone(),
+            shown,
             at: dot,
         });
         out.push(Shape::circle_filled(

@@ -20,8 +20,11 @@ use crate::tiles::source::TileAddress;
 /// A label a tile offers: its text, where (tile units) and how it looks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelSeed {
-    /// The text.
+    /// The text: the Latin name where the tile has one.
     pub text: String,
+    /// The local name in another script (OpenStreetMap's `name`, "کراچی" beside "Karachi"),
+    /// for the labels in Urdu and in English with local names.
+    pub local: Option<String>,
     /// The anchor in tile units.
     pub at: TilePoint,
     /// Its look and priority.
@@ -177,7 +180,11 @@ pub fn prepare(
         + mesh.indices.capacity() * 4
         + labels
             .iter()
-            .map(|l| l.text.capacity() + std::mem::size_of::<LabelSeed>())
+            .map(|l| {
+                l.text.capacity()
+                    + l.local.as_ref().map_or(0, String::capacity)
+                    + std::mem::size_of::<LabelSeed>()
+            })
             .sum::<usize>()
         + picks.iter().map(pick_bytes).sum::<usize>();
     TileArt {
@@ -256,13 +263,27 @@ fn label_seed(f: &TileFeature, k: &Kind, style: LabelStyle) -> Option<LabelSeed>
         },
         _ => name(f)?.to_string(),
     };
+    // The local name where it is written in another script than the label's.
+    let local = match k {
+        Kind::RoadName { .. } | Kind::Peak => None,
+        _ => f
+            .text("name")
+            .map(str::trim)
+            .filter(|n| *n != text && !crate::model::label_language::is_latin(n))
+            .map(str::to_string),
+    };
     let text = if style.caps { spaced_caps(&text) } else { text };
     let at = anchor(&f.geometry)?;
     // Labels whose anchor is in the buffer belong to the neighbouring tile.
     if !(0.0..1.0).contains(&at[0]) || !(0.0..1.0).contains(&at[1]) {
         return None;
     }
-    Some(LabelSeed { text, at, style })
+    Some(LabelSeed {
+        text,
+        local,
+        at,
+        style,
+    })
 }
 
 /// Capitals with a thin space between letters, as atlases write regions.
@@ -409,8 +430,10 @@ pub fn paint_tiles(painter: &egui::Painter, view: &View, frame: &VectorFrame) {
 /// A label already on the map (the atlas's), which the tiles' labels must not repeat.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlacedText {
-    /// Its text.
+    /// The place's English name (what it is known by in tests and reports).
     pub text: String,
+    /// The text shown, in the labels' language (the English name, or another, or both).
+    pub shown: String,
     /// Its anchor on screen.
     pub at: Pos2,
 }
@@ -459,13 +482,18 @@ pub fn label_shapes(
         }
     }
     seeds.sort_by(|a, b| b.1.style.priority.total_cmp(&a.1.style.priority));
-    let mut kept: Vec<(Pos2, &str)> = already.iter().map(|p| (p.at, p.text.as_str())).collect();
-    let mut chosen: Vec<(Pos2, &LabelSeed)> = Vec::new();
+    // A name already on the map nearby, in English or as shown ("Gwadar" and "گوادر" from an
+    // atlas label in Urdu), is not repeated.
+    let mut kept: Vec<(Pos2, &str)> = already
+        .iter()
+        .flat_map(|p| [(p.at, p.text.as_str()), (p.at, p.shown.as_str())])
+        .collect();
+    let mut chosen: Vec<(Pos2, &LabelSeed, String)> = Vec::new();
     for (at, seed) in seeds {
-        if kept
-            .iter()
-            .any(|(p, text)| *text == seed.text && p.distance(at) < SAME_LABEL_PT)
-        {
+        let names = || std::iter::once(seed.text.as_str()).chain(seed.local.as_deref());
+        if kept.iter().any(|(p, text)| {
+            text.lines().any(|line| names().any(|n| n == line)) && p.distance(at) < SAME_LABEL_PT
+        }) {
             continue;
         }
         // English labels: a name OpenStreetMap has only in another script ("گوادر" where no
@@ -475,26 +503,28 @@ pub fn label_shapes(
             continue;
         }
         kept.push((at, &seed.text));
-        chosen.push((at, seed));
+        let shown = language.text(&seed.text, seed.local.as_deref(), None);
+        chosen.push((at, seed, shown));
     }
     // Shields first, then the rest, each best first. Text the fonts cannot draw is left out
     // (and counted), never shown as boxes. A label is laid out only if a box a little smaller
     // than its text can be still fits somewhere: laying out hundreds of street names that
     // cannot be placed would cost a frame its budget.
-    chosen.sort_by_key(|(_, seed)| !seed.style.shield);
+    chosen.sort_by_key(|(_, seed, _)| !seed.style.shield);
     let mut out = Vec::new();
     let mut taken: Vec<BoxPx> = reserved.to_vec();
     let fits =
         |taken: &[BoxPx], b: &BoxPx| b.inside(&bounds) && !taken.iter().any(|t| t.overlaps(b));
-    for (at, seed) in chosen {
+    for (at, seed, shown) in chosen {
         let font = egui::FontId::proportional(seed.style.size_pt);
-        if !painter.fonts_mut(|f| f.has_glyphs(&font, &seed.text)) {
+        if !painter.fonts_mut(|f| shown.lines().all(|line| f.has_glyphs(&font, line))) {
             report.no_glyphs += 1;
             continue;
         }
+        let longest = shown.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         let guess = egui::vec2(
-            seed.text.chars().count() as f32 * seed.style.size_pt * 0.3,
-            seed.style.size_pt * 0.8,
+            longest as f32 * seed.style.size_pt * 0.3,
+            shown.lines().count() as f32 * seed.style.size_pt * 0.8,
         );
         if !label_boxes(at, guess, &seed.style)
             .iter()
@@ -502,7 +532,7 @@ pub fn label_shapes(
         {
             continue;
         }
-        let text = crate::render::bidi::visual(&seed.text).into_owned();
+        let text = crate::render::bidi::visual(&shown).into_owned();
         let galley = painter.layout_no_wrap(text, font, color32(seed.style.color));
         let Some((pos, b)) = label_boxes(at, galley.size(), &seed.style)
             .into_iter()
