@@ -157,6 +157,9 @@ fn urdu_arabic_chinese_and_mixed_text_render_as_the_reference_shaper_renders_the
         ("arabic", "ميناء جوادر الدولي"),
         ("chinese", "中巴经济走廊 瓜达尔港"),
         ("mixed", "Gwadar گوادر 2025"),
+        // Punctuation and brackets inside right-to-left text (the map content's Urdu names).
+        ("urdu-comma", "پاک چین دوستی ہسپتال، گوادر"),
+        ("urdu-brackets", "ضلع گوادر (جنوبی بلوچستان پیکج)"),
     ];
     for (name, text) in cases {
         let Some(reference) = pango(&dir, text, name) else {
@@ -173,7 +176,7 @@ fn urdu_arabic_chinese_and_mixed_text_render_as_the_reference_shaper_renders_the
             "{name}: the app's line is {width_ratio:.3}× the reference's width (unjoined letters are wider)"
         );
         assert!(
-            corr > 0.85,
+            corr > 0.9,
             "{name}: the ink lies elsewhere along the line than the reference's (correlation {corr:.3}); see {}",
             dir.display()
         );
@@ -189,7 +192,7 @@ fn urdu_arabic_chinese_and_mixed_text_render_as_the_reference_shaper_renders_the
     // `rasterise_line` reorders; handing it the words already swapped undoes that.
     let wrong = ours(&dir, &reversed_words, "urdu-wrong-order");
     let (_, corr) = likeness(&wrong, &reference);
-    assert!(corr < 0.85, "a wrong word order still correlates {corr:.3}");
+    assert!(corr < 0.9, "a wrong word order still correlates {corr:.3}");
 }
 
 #[test]

@@ -192,6 +192,34 @@ fn overlapping_features_offer_a_list_and_gwadar_port_shows_its_facts() {
 }
 
 #[test]
+fn with_urdu_labels_the_list_and_the_inspector_name_gwadar_port_in_urdu_and_english() {
+    use corridor_viewer::model::label_language::LabelLanguage;
+    let mut h = harness();
+    apply(&mut h, Command::SetLabels(LabelLanguage::Urdu));
+    let pos = screen_pos_of(&h, "connectivity", "Gwadar Port");
+    click_at(&mut h, pos);
+    // The list names each project as the labels do (in visual order for egui).
+    h.get_by_label("Several features here — choose one:");
+    assert!(h.query_by_label("Gwadar Port").is_none());
+    let urdu = corridor_viewer::render::bidi::visual("گوادر بندرگاہ").into_owned();
+    h.get_by_label(&urdu).click();
+    h.run();
+    // The inspector's heading in Urdu (and its row among the names), the English name under
+    // it, and the names' sources.
+    assert_eq!(h.query_all_by_label(&urdu).count(), 2);
+    h.get_by_label("Gwadar Port");
+    h.get_by_label("Urdu name");
+    h.get_by_label("瓜达尔港");
+    assert_eq!(
+        h.query_all_by_label("(translated here)").count(),
+        2,
+        "each name says where it comes from"
+    );
+    // The UI itself stays English.
+    h.get_by_label("A — position and figures as printed on the source");
+}
+
+#[test]
 fn unticking_a_layer_hides_it_from_the_map_and_from_clicks() {
     let mut h = harness();
     let pos = screen_pos_of(&h, "border_markets", "Torkham border market (Afghanistan)");

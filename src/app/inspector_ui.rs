@@ -97,7 +97,7 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
 
         if let Some(d) = feature.text("description") {
             ui.add_space(6.0);
-            ui.label(d);
+            paragraph_ui(ui, d);
         }
 
         ui.add_space(8.0);
@@ -158,12 +158,11 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             egui::Grid::new("inspector_other").num_columns(2).striped(true).show(ui, |ui| {
                 for (key, value) in others {
                     ui.label(RichText::new(humanize(key)).weak());
-                    let text = match value {
-                        serde_json::Value::String(s) => visual(s).into_owned(),
-                        serde_json::Value::Null => "—".into(),
-                        other => other.to_string(),
-                    };
-                    ui.add(egui::Label::new(text).wrap());
+                    match value {
+                        serde_json::Value::String(s) => paragraph_ui(ui, s),
+                        serde_json::Value::Null => paragraph_ui(ui, "—"),
+                        other => paragraph_ui(ui, &other.to_string()),
+                    }
                     ui.end_row();
                 }
             });
@@ -171,8 +170,33 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
     });
 }
 
-/// The map content's Urdu and Chinese names, each with where it comes from (a source's own
-/// name, or "translated here").
+/// A text that may run over several lines: right-to-left text broken into lines in reading
+/// order, each shown in visual order (egui would reorder nothing and read its lines bottom
+/// up); other text wrapped by egui.
+fn paragraph_ui(ui: &mut Ui, text: &str) {
+    let width = ui.available_width().max(80.0);
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let ctx = ui.ctx().clone();
+    let shown = crate::render::bidi::visual_lines(text, width, |line| {
+        ctx.fonts_mut(|f| {
+            f.layout_no_wrap(line.to_string(), font.clone(), egui::Color32::WHITE)
+                .size()
+                .x
+        })
+    });
+    if !crate::render::bidi::is_rtl_paragraph(text) {
+        ui.add(egui::Label::new(shown.as_ref()).wrap());
+        return;
+    }
+    // A right-to-left paragraph is set flush right.
+    ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+        ui.set_max_width(width);
+        ui.add(egui::Label::new(shown.as_ref()).wrap());
+    });
+}
+
+/// A feature's Urdu and Chinese names (`name_ur`, `name_zh`), each with where it comes from
+/// when the file says (the map content's: a source's own name, or "translated here").
 fn names_ui(ui: &mut Ui, feature: &Feature) {
     let names: Vec<(&str, &str, Option<&str>)> =
         [("Urdu name", "name_ur"), ("Chinese name", "name_zh")]
@@ -193,8 +217,11 @@ fn names_ui(ui: &mut Ui, feature: &Feature) {
                 ui.label(RichText::new(label).weak());
                 ui.horizontal_wrapped(|ui| {
                     ui.label(visual(name));
-                    let source = source.unwrap_or("translation source not given");
-                    ui.label(RichText::new(format!("({source})")).weak().italics());
+                    // The map content says where each comes from; a user's file is its own
+                    // source.
+                    if let Some(source) = source {
+                        ui.label(RichText::new(format!("({source})")).weak().italics());
+                    }
                 });
                 ui.end_row();
             }

@@ -9,8 +9,9 @@
 //! word left in reading order for the shaper to draw right to left itself; mirrored brackets
 //! swapped. Left-to-right text is returned as it is, untouched.
 //!
-//! For single lines: labels, names, values. A wrapped paragraph of right-to-left text would
-//! need the reordering per line after wrapping (its lines would otherwise be read bottom up).
+//! [`visual`] is for single lines: labels, names, values. A paragraph with right-to-left text
+//! is broken into lines first, in reading order, and each line reordered on its own
+//! ([`visual_lines`]): reordered whole and then wrapped, its lines would read bottom up.
 
 use std::borrow::Cow;
 
@@ -21,12 +22,16 @@ fn is_rtl_letter(c: char) -> bool {
     matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
-/// Part of a right-to-left word: its letters, the marks on them, and the joiners.
+/// Part of a right-to-left word: its letters, the marks on them, the joiners, and the
+/// script's own punctuation ("،" "؛" "؟" "۔"), which only the Arabic-script font has, so egui
+/// shapes it in one run with the letters beside it (and the shaper draws that run right to
+/// left: it must be handed in reading order, like the letters).
 fn is_in_rtl_word(c: char) -> bool {
     is_rtl_letter(c)
         || matches!(bidi_class(c), BidiClass::NSM)
         || c == '\u{200C}'
         || c == '\u{200D}'
+        || matches!(c, '\u{060C}' | '\u{061B}' | '\u{061F}' | '\u{06D4}')
 }
 
 /// The bracket a right-to-left run shows for `c`.
@@ -87,9 +92,59 @@ pub fn visual(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `text` is a right-to-left paragraph: its first strong letter is (UAX #9, P2–P3), so
+/// its lines are set flush right.
+pub fn is_rtl_paragraph(text: &str) -> bool {
+    unicode_bidi::get_base_direction(text) == unicode_bidi::Direction::Rtl
+}
+
+/// `text` broken into lines no wider than `max_width` (as `width_of` measures a line), each in
+/// visual order, joined by newlines; text with no right-to-left letter comes back as it is
+/// (egui wraps it itself). A word wider than the width gets a line of its own.
+pub fn visual_lines(text: &str, max_width: f32, width_of: impl Fn(&str) -> f32) -> Cow<'_, str> {
+    if !text.chars().any(is_rtl_letter) {
+        return Cow::Borrowed(text);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let longer = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if !line.is_empty() && width_of(&visual(&longer)) > max_width {
+                lines.push(visual(&line).into_owned());
+                line = word.to_string();
+            } else {
+                line = longer;
+            }
+        }
+        lines.push(visual(&line).into_owned());
+    }
+    Cow::Owned(lines.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_right_to_left_paragraph_is_broken_in_reading_order_then_each_line_reordered() {
+        // Three words, two to a line (a letter is one unit wide; the limit takes two words).
+        let width = |s: &str| s.chars().count() as f32;
+        let text = "گوادر پورٹ اور خنجراب";
+        let lines = visual_lines(text, 10.0, width);
+        // The first line holds the first two words read, drawn right to left.
+        assert_eq!(lines, "پورٹ گوادر\nخنجراب اور");
+        assert!(matches!(
+            visual_lines("Gwadar Port and Khunjerab", 10.0, width),
+            Cow::Borrowed(_)
+        ));
+        assert!(is_rtl_paragraph(text) && is_rtl_paragraph("2025 گوادر"));
+        assert!(!is_rtl_paragraph("Gwadar گوادر"));
+    }
 
     #[test]
     fn left_to_right_text_is_untouched() {
@@ -104,6 +159,8 @@ mod tests {
         assert_eq!(visual("گوادر پورٹ"), "پورٹ گوادر");
         // A single word is left to the shaper.
         assert_eq!(visual("پاکستان"), "پاکستان");
+        // The Urdu comma goes with the word before it, shaped in one run with it.
+        assert_eq!(visual("ہسپتال، گوادر"), "گوادر ہسپتال،");
     }
 
     #[test]
