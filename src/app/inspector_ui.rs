@@ -209,23 +209,26 @@ fn names_ui(ui: &mut Ui, feature: &Feature) {
     if names.is_empty() {
         return;
     }
-    egui::Grid::new("inspector_names")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            for (label, name, source) in names {
-                ui.label(RichText::new(label).weak());
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(visual(name));
-                    // The map content says where each comes from; a user's file is its own
-                    // source.
-                    if let Some(source) = source {
-                        ui.label(RichText::new(format!("({source})")).weak().italics());
-                    }
-                });
-                ui.end_row();
-            }
-        });
+    // One wrapping line each (a grid's column would widen the panel to the longest name).
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let weak = ui.visuals().weak_text_color();
+    let strong = ui.visuals().text_color();
+    for (label, name, source) in names {
+        let mut job = egui::text::LayoutJob::default();
+        let format = |color, italics| egui::TextFormat {
+            font_id: body.clone(),
+            color,
+            italics,
+            ..Default::default()
+        };
+        job.append(label, 0.0, format(weak, false));
+        job.append(&visual(name), 8.0, format(strong, false));
+        // The map content says where each comes from; a user's file is its own source.
+        if let Some(source) = source {
+            job.append(&format!("({source})"), 8.0, format(weak, true));
+        }
+        ui.add(egui::Label::new(job).wrap());
+    }
 }
 
 /// A feature of the vector basemap: its OpenStreetMap class, name and number, under its own

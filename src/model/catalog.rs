@@ -46,6 +46,10 @@ pub struct LayerEntry {
     /// Credit owed whenever the layer is drawn (e.g. for geometry traced on OpenStreetMap).
     #[serde(default)]
     pub attribution: Option<String>,
+    /// Line width in points, where not the default: a line laid along another layer's (the
+    /// fibre cable along the Karakoram Highway) is drawn thinner, above it, so both show.
+    #[serde(default)]
+    pub line_width_pt: Option<f32>,
 }
 
 fn default_true() -> bool {
@@ -55,10 +59,12 @@ fn default_true() -> bool {
 impl LayerEntry {
     /// The layer style this entry asks for.
     pub fn style(&self) -> LayerStyle {
+        let default = LayerStyle::default();
         LayerStyle {
             color: self.color,
             categorized: self.categorized,
-            ..LayerStyle::default()
+            line_width_pt: self.line_width_pt.unwrap_or(default.line_width_pt),
+            ..default
         }
     }
 }

@@ -371,10 +371,13 @@ fn feature_lines<'a>(
                         Stroke::new(w + 6.0, palette::SELECTION),
                     ));
                 }
-                // A light casing keeps dotted and dashed lines readable on any background.
+                // A light casing keeps dotted and dashed lines readable on any background; a
+                // thin line's is a hairline, so a wider line it runs along (the fibre cable on
+                // the Karakoram Highway) still shows either side of it.
+                let casing = if w < 2.0 { w + 0.6 } else { w + 2.0 };
                 out.push(Shape::line(
                     pts.clone(),
-                    Stroke::new(w + 2.0, palette::CASING),
+                    Stroke::new(casing, palette::CASING),
                 ));
                 patterned_line(&mut out, pts, Stroke::new(w, stroke_color), paint.pattern);
             }
