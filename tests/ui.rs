@@ -1594,3 +1594,34 @@ fn a_source_naming_a_page_is_a_link_and_its_mirror_is_named_once() {
         1
     );
 }
+
+#[test]
+fn the_briefing_dialog_copies_its_image_or_says_there_is_no_clipboard() {
+    let mut h = harness();
+    apply(&mut h, Command::OpenBriefingDialog);
+    h.run();
+    h.get_by_label("Copy").click();
+    h.run();
+    let headless =
+        std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none();
+    let texts: Vec<&str> = app(&h).messages.iter().map(|m| m.text.as_str()).collect();
+    if headless {
+        // No display, no clipboard: said so, and nothing else lost (the dialog stays open).
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Copy failed: No clipboard here")),
+            "{texts:?}"
+        );
+    } else {
+        assert!(
+            texts.iter().any(
+                |t| t.starts_with("Copied the briefing image (1920×1080 px)")
+                    || t.starts_with("Copy failed")
+            ),
+            "{texts:?}"
+        );
+    }
+    // The dialog stays open, to save the image too.
+    h.get_by_label("Save PNG…");
+}

@@ -180,13 +180,11 @@ pub(super) fn briefing_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: 
             ui.horizontal(|ui| {
                 let [w, h] = dialog.size_px();
                 let too_large = w > MAX_SIDE_PX || h > MAX_SIDE_PX || w < 200 || h < 150;
-                let save =
-                    ui.add_enabled(!too_large, egui::Button::new(Command::SaveBriefing.label()));
-                if save
-                    .on_hover_text(Command::SaveBriefing.tooltip())
-                    .clicked()
-                {
-                    commands.push(Command::SaveBriefing);
+                for command in [Command::SaveBriefing, Command::CopyBriefing] {
+                    let button = ui.add_enabled(!too_large, egui::Button::new(command.label()));
+                    if button.on_hover_text(command.tooltip()).clicked() {
+                        commands.push(command);
+                    }
                 }
                 if ui.button("Cancel").clicked() {
                     commands.push(Command::CloseBriefingDialog);
@@ -336,9 +334,9 @@ impl CorridorApp {
         self.briefing = Some(dialog);
     }
 
-    /// Render the composed image at full resolution and save it.
-    pub(super) fn save_briefing(&mut self, path: &std::path::Path) {
-        let Some(dialog) = &self.briefing else { return };
+    /// Render the composed image at full resolution (a message says why not).
+    fn render_full(&mut self) -> Option<crate::export::RenderedImage> {
+        let dialog = self.briefing.as_ref()?;
         let request = dialog.request(f32::from(dialog.scale));
         let scene = Scene {
             basemap: &self.basemap,
@@ -346,12 +344,27 @@ impl CorridorApp {
             categories: self.categories.as_ref(),
             labels: self.label_language,
         };
-        let image = match render_briefing(&scene, &request, SAVE_TILE_TIMEOUT) {
-            Ok(image) => image,
+        match render_briefing(&scene, &request, SAVE_TILE_TIMEOUT) {
+            Ok(image) => Some(image),
             Err(e) => {
                 self.notify(Level::Error, format!("Export failed: {e}"));
-                return;
+                None
             }
+        }
+    }
+
+    /// Render the composed image at full resolution and put it on the clipboard; the dialog
+    /// stays open (to save it too).
+    pub(super) fn copy_briefing(&mut self) {
+        if let Some(image) = self.render_full() {
+            self.copy_image(image.width, image.height, &image.rgba, "the briefing image");
+        }
+    }
+
+    /// Render the composed image at full resolution and save it.
+    pub(super) fn save_briefing(&mut self, path: &std::path::Path) {
+        let Some(image) = self.render_full() else {
+            return;
         };
         match save_png(path, image.width, image.height, &image.rgba) {
             Ok(()) => {

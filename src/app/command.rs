@@ -123,12 +123,16 @@ pub enum Command {
     ExportPng,
     /// Save a PNG of the map at this path.
     ExportPngTo(PathBuf),
+    /// Put the map as shown on the clipboard.
+    CopyMapImage,
     /// Open the briefing export dialog on the current view.
     OpenBriefingDialog,
     /// Choose a file and save the composed briefing image.
     SaveBriefing,
     /// Save the composed briefing image at this path.
     SaveBriefingTo(PathBuf),
+    /// Put the composed briefing image on the clipboard.
+    CopyBriefing,
     /// Close the briefing export dialog.
     CloseBriefingDialog,
     /// Zoom in one level.
@@ -204,11 +208,12 @@ impl Command {
 
     /// The commands that have a keyboard shortcut.
     /// More specific shortcuts (with Shift) come first: egui matches them logically.
-    pub const WITH_SHORTCUTS: [Self; 14] = [
+    pub const WITH_SHORTCUTS: [Self; 15] = [
         Self::OpenFiles,
         Self::OpenSearch,
         Self::OpenBookmarks,
         Self::OpenBriefingDialog,
+        Self::CopyMapImage,
         Self::ExportPng,
         Self::ZoomIn,
         Self::ZoomOut,
@@ -256,6 +261,8 @@ impl Command {
             Self::SetLabels(language) => language.menu_label().into(),
             Self::ExportPng => "Export PNG…".into(),
             Self::ExportPngTo(path) => format!("Export PNG to {}", path.display()),
+            Self::CopyMapImage => "Copy map image".into(),
+            Self::CopyBriefing => "Copy".into(),
             Self::OpenBriefingDialog => "Export briefing image…".into(),
             Self::SaveBriefing => "Save PNG…".into(),
             Self::SaveBriefingTo(path) => format!("Save briefing image to {}", path.display()),
@@ -338,6 +345,12 @@ impl Command {
             Self::ExportPng | Self::ExportPngTo(_) => {
                 "Save a PNG of the map exactly as shown, with attribution and disclaimer"
             }
+            Self::CopyMapImage => {
+                "Put the map as shown on the clipboard (PNG), with attribution and disclaimer, to paste into a slide"
+            }
+            Self::CopyBriefing => {
+                "Render the composed image at full resolution and put it on the clipboard (PNG), to paste into a slide"
+            }
             Self::OpenBriefingDialog => {
                 "Compose an image for a briefing: title, legend, scale bar, north arrow, sources, at 1–4×"
             }
@@ -399,6 +412,10 @@ impl Command {
             Self::OpenSearch => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::F)),
             Self::OpenBookmarks => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::B)),
             Self::ExportPng => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::E)),
+            Self::CopyMapImage => Some(KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::C,
+            )),
             Self::OpenBriefingDialog => Some(KeyboardShortcut::new(
                 Modifiers::COMMAND.plus(Modifiers::SHIFT),
                 Key::E,

@@ -1,15 +1,25 @@
-//! PNG export of the map area exactly as shown: a screenshot of the window, cropped to the
-//! map, written atomically.
+//! The map area exactly as shown — a screenshot of the window, cropped to the map — written
+//! as PNG atomically, or put on the clipboard; and the clipboard itself, opened at the first
+//! copy and kept while the app runs.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::{CorridorApp, Level, PendingExport};
+use crate::io::clipboard::ImageClipboard;
 use crate::io::png::save_png;
 
+/// Where a picture of the map goes.
+pub(super) enum ExportTarget {
+    /// A PNG file.
+    File(PathBuf),
+    /// The clipboard.
+    Clipboard,
+}
+
 impl CorridorApp {
-    /// Request a screenshot; it is saved to `path` when it arrives (a frame later).
-    pub(super) fn start_export(&mut self, path: PathBuf) {
+    /// Request a screenshot; it goes to `to` when it arrives (a frame later).
+    pub(super) fn start_export(&mut self, to: ExportTarget) {
         let slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>> = Arc::default();
         let sink = Arc::clone(&slot);
         self.ctx.request_screenshot(move |image| {
@@ -17,7 +27,7 @@ impl CorridorApp {
                 *s = Some(image);
             }
         });
-        self.pending_export = Some(PendingExport { path, image: slot });
+        self.pending_export = Some(PendingExport { to, image: slot });
         self.ctx.request_repaint();
     }
 
@@ -31,22 +41,61 @@ impl CorridorApp {
             self.ctx.request_repaint();
             return;
         };
-        let path = pending.path.clone();
-        self.pending_export = None;
-        self.finish_export(&image, &path);
+        if let Some(pending) = self.pending_export.take() {
+            match pending.to {
+                ExportTarget::File(path) => self.finish_export(&image, &path),
+                ExportTarget::Clipboard => {
+                    if let Some((rgba, w, h)) = self.map_pixels(&image) {
+                        self.copy_image(w, h, &rgba, "the map");
+                    }
+                }
+            }
+        }
     }
 
-    /// Crop a window screenshot to the map and save it; the outcome becomes a message.
-    pub(crate) fn finish_export(&mut self, image: &egui::ColorImage, path: &std::path::Path) {
+    /// The map's pixels in a window screenshot, or a message that there is no map yet.
+    fn map_pixels(&mut self, image: &egui::ColorImage) -> Option<(Vec<u8>, u32, u32)> {
         let Some(view) = self.last_view else {
             self.notify(
                 Level::Error,
                 "Export failed: the map has not been drawn yet.",
             );
+            return None;
+        };
+        Some(crop(image, view.rect, self.ctx.pixels_per_point()))
+    }
+
+    /// Put an image on the clipboard (opened at the first copy); the outcome, naming `what`,
+    /// becomes a message.
+    pub(super) fn copy_image(&mut self, width: u32, height: u32, rgba: &[u8], what: &str) {
+        if self.clipboard.is_none() {
+            match ImageClipboard::open() {
+                Ok(c) => self.clipboard = Some(c),
+                Err(e) => {
+                    self.notify(Level::Error, format!("Copy failed: {e}"));
+                    return;
+                }
+            }
+        }
+        let Some(clipboard) = self.clipboard.as_mut() else {
             return;
         };
-        let ppp = self.ctx.pixels_per_point();
-        let (rgba, w, h) = crop(image, view.rect, ppp);
+        match clipboard.copy_rgba(width, height, rgba) {
+            Ok(()) => self.notify(
+                Level::Info,
+                format!(
+                    "Copied {what} ({width}×{height} px) to the clipboard: paste it into a slide"
+                ),
+            ),
+            Err(e) => self.notify(Level::Error, format!("Copy failed: {e}")),
+        }
+    }
+
+    /// Crop a window screenshot to the map and save it; the outcome becomes a message.
+    pub(crate) fn finish_export(&mut self, image: &egui::ColorImage, path: &std::path::Path) {
+        let Some((rgba, w, h)) = self.map_pixels(image) else {
+            return;
+        };
         match save_png(path, w, h, &rgba) {
             Ok(()) => self.notify(
                 Level::Info,

@@ -110,7 +110,7 @@ fn repaint_from(ctx: &egui::Context) -> Box<dyn Fn() + Send + Sync> {
 
 /// A screenshot on its way, to be cropped to the map and saved.
 struct PendingExport {
-    path: PathBuf,
+    to: export::ExportTarget,
     image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
 }
 
@@ -166,6 +166,9 @@ pub struct CorridorApp {
     /// The open and save dialogs, and the folders last used.
     pub files: file_dialog::FileChooser,
     pending_export: Option<PendingExport>,
+    /// The system clipboard, opened at the first copy (on X11 and Wayland this process serves
+    /// what it copied, so it stays open).
+    clipboard: Option<crate::io::clipboard::ImageClipboard>,
     /// The briefing export dialog, when open.
     briefing: Option<briefing_ui::BriefingDialog>,
     /// Files being opened in the background.
@@ -290,6 +293,7 @@ impl CorridorApp {
             messages,
             files: file_dialog::FileChooser::new(options.file_dialogs),
             pending_export: None,
+            clipboard: None,
             briefing: None,
             loading: None,
             queued_files: Vec::new(),
@@ -478,7 +482,9 @@ impl CorridorApp {
                 let title = self.view_title();
                 self.choose_file(file_dialog::FilePurpose::ExportMap, &title);
             }
-            Command::ExportPngTo(path) => self.start_export(path),
+            Command::ExportPngTo(path) => self.start_export(export::ExportTarget::File(path)),
+            Command::CopyMapImage => self.start_export(export::ExportTarget::Clipboard),
+            Command::CopyBriefing => self.copy_briefing(),
             Command::OpenBriefingDialog => self.open_briefing_dialog(),
             Command::SaveBriefing => {
                 let title = self
@@ -950,6 +956,7 @@ impl CorridorApp {
                 command_button(ui, Command::OpenFiles, commands);
                 ui.separator();
                 command_button(ui, Command::ExportPng, commands);
+                command_button(ui, Command::CopyMapImage, commands);
                 command_button(ui, Command::OpenBriefingDialog, commands);
                 ui.separator();
                 command_button(ui, Command::Quit, commands);

@@ -2,6 +2,7 @@
 
 pub mod basemap_assets;
 pub mod catalog;
+pub mod clipboard;
 pub mod fast_feature;
 pub mod geojson;
 pub mod info;
