@@ -51,21 +51,27 @@ pub enum Cmd {
 #[derive(Args, Debug, Clone)]
 #[command(
     after_help = "Views: Pakistan, \"Northern gateway\" (Khunjerab), Gwadar, Chagai–Gwadar \
-(also Chagai-Gwadar); names match case-insensitively.\n\nExample:\n  corridor-viewer export --view Gwadar --size 1200x800 --scale 4 --out gwadar.png"
+(also Chagai-Gwadar); names match case-insensitively. Several --view options make a deck, one \
+page each, in order: with a .png output the pages are numbered (brief-1.png, brief-2.png, …).\n\n\
+Examples:\n  corridor-viewer export --view Gwadar --size 1200x800 --scale 4 --out gwadar.png\n  \
+corridor-viewer export --view Pakistan --view Gwadar --view \"Northern gateway\" --view Chagai-Gwadar \
+--scale 2 --out brief.png"
 )]
 pub struct ExportArgs {
-    /// Area to show: a view name, LON,LAT,ZOOM, or W,S,E,N (degrees)
-    #[arg(long, default_value = "Pakistan", allow_hyphen_values = true)]
-    pub view: String,
+    /// Area to show: a view name, LON,LAT,ZOOM, or W,S,E,N (degrees); repeat for a deck, one
+    /// page per view, in order
+    #[arg(long = "view", default_value = "Pakistan", allow_hyphen_values = true)]
+    pub views: Vec<String>,
     /// Page size in points, WIDTHxHEIGHT; the image is this times --scale in pixels
     #[arg(long, default_value = "1600x1000")]
     pub size: String,
     /// Resolution: 1 to 4 pixels per point (4 for print)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
     pub scale: u8,
-    /// Title at the top of the image
-    #[arg(long, default_value = "CPEC phase two")]
-    pub title: String,
+    /// Title at the top of the image; in a deck, repeat it for each page in order [default:
+    /// "CPEC phase two"; in a deck, each page's view name]
+    #[arg(long = "title")]
+    pub titles: Vec<String>,
     /// Subtitle [default: the visible layers]
     #[arg(long)]
     pub subtitle: Option<String>,
@@ -99,7 +105,7 @@ pub struct ExportArgs {
     /// Language of the map's labels: en, ur (Urdu), zh (Chinese) or en+local
     #[arg(long, default_value = "en", value_parser = parse_labels)]
     pub labels: crate::model::label_language::LabelLanguage,
-    /// Output PNG file
+    /// Output PNG file (a deck's pages numbered after it: brief-1.png, brief-2.png, …)
     #[arg(long, short)]
     pub out: PathBuf,
     /// Extra GeoJSON files, drawn as layers on top
@@ -116,8 +122,19 @@ pub enum ExportError {
     #[error("the image would be {0}×{1} px; the largest side allowed is {MAX_SIDE_PX} px")]
     TooLarge(u32, u32),
     /// `--view` is not understood.
-    #[error("--view: {0}")]
+    #[error("--view: {0}; nothing was written")]
     View(#[from] ViewError),
+    /// More titles than pages.
+    #[error("{titles} --title options for {pages} --view (one title a page); nothing was written")]
+    TooManyTitles {
+        /// Titles given.
+        titles: usize,
+        /// Pages asked for.
+        pages: usize,
+    },
+    /// An output this build does not write.
+    #[error("{}: only PNG output is written so far (.png); nothing was written", .0.display())]
+    NotPng(PathBuf),
     /// A layer id that the catalog does not have.
     #[error("--layers: no layer \"{id}\"; the layers are: {known}")]
     UnknownLayer {
@@ -179,7 +196,71 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Run `export`: write the PNG and return a one-line summary.
+/// One page of an export: the area it shows, its title and its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// The area shown.
+    pub view: crate::model::views::ViewSpec,
+    /// The title at its top.
+    pub title: String,
+    /// The PNG it is written to.
+    pub out: PathBuf,
+}
+
+/// The pages `export` writes: one per `--view`, in order, each with its `--title` (else, in a
+/// deck, its view's name) and, in a deck, its file numbered after `--out` (`brief.png` →
+/// `brief-1.png`, `brief-2.png`, …). Every view is checked before anything is drawn.
+pub fn plan_pages(
+    views: &[String],
+    titles: &[String],
+    out: &Path,
+) -> Result<Vec<Page>, ExportError> {
+    if out
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("svg"))
+    {
+        return Err(ExportError::NotPng(out.to_path_buf()));
+    }
+    if titles.len() > views.len().max(1) {
+        return Err(ExportError::TooManyTitles {
+            titles: titles.len(),
+            pages: views.len(),
+        });
+    }
+    let deck = views.len() > 1;
+    let numbered = |i: usize| {
+        let stem = out
+            .file_stem()
+            .map_or_else(|| "brief".into(), |s| s.to_string_lossy().into_owned());
+        let ext = out
+            .extension()
+            .map_or_else(|| "png".into(), |x| x.to_string_lossy().into_owned());
+        out.with_file_name(format!("{stem}-{i}.{ext}"))
+    };
+    views
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let view = parse_view(text)?;
+            let title = titles.get(i).cloned().unwrap_or_else(|| {
+                if deck {
+                    crate::model::views::find_view(text)
+                        .map_or_else(|| text.clone(), |v| v.name.to_string())
+                } else {
+                    "CPEC phase two".to_string()
+                }
+            });
+            let out = if deck {
+                numbered(i + 1)
+            } else {
+                out.to_path_buf()
+            };
+            Ok(Page { view, title, out })
+        })
+        .collect()
+}
+
+/// Run `export`: write the PNG (or a deck's PNGs) and return a summary, a line a page.
 pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportError> {
     let size_pt = parse_size(&args.size)?;
     let scale = f32::from(args.scale);
@@ -187,7 +268,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
     if w_px > MAX_SIDE_PX || h_px > MAX_SIDE_PX {
         return Err(ExportError::TooLarge(w_px, h_px));
     }
-    let view = parse_view(&args.view)?;
+    let pages = plan_pages(&args.views, &args.titles, &args.out)?;
     let tiles = if args.basemap.eq_ignore_ascii_case("offline") {
         None
     } else if crate::tiles::pack::is_pack(Path::new(&args.basemap)) {
@@ -266,45 +347,54 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
         .subtitle
         .clone()
         .unwrap_or_else(|| default_subtitle(&catalog.layers, args.labels));
-    let request = BriefingRequest {
-        view,
-        size_pt,
-        scale,
-        composition: Composition {
-            title: args.title.clone(),
-            subtitle,
-            legend: !args.no_legend,
-            date: !args.no_date,
-            classification: args.classification.clone().unwrap_or_default(),
-            ..Composition::default()
-        },
-        attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
-        date: today(),
-        detail: crate::tiles::vector::detail_pack_in(&dir),
-        tiles,
-        hybrid: args.hybrid,
-        tile_opacity: 1.0,
-    };
-    let image = render_briefing(
-        &scene,
-        &request,
-        std::time::Duration::from_secs(args.tile_timeout),
-    )?;
-    log::debug!("image composed at {:.2} s", started.elapsed().as_secs_f64());
-    save_png(&args.out, image.width, image.height, &image.rgba)?;
-    log::debug!("image written at {:.2} s", started.elapsed().as_secs_f64());
-    let legend = image.info.legend.titles();
+    let detail = crate::tiles::vector::detail_pack_in(&dir);
+    // Every page is drawn before any is written: a page that fails (tiles that do not load)
+    // leaves no deck half written.
+    let mut images = Vec::with_capacity(pages.len());
+    for page in &pages {
+        let request = BriefingRequest {
+            view: page.view,
+            size_pt,
+            scale,
+            composition: Composition {
+                title: page.title.clone(),
+                subtitle: subtitle.clone(),
+                legend: !args.no_legend,
+                date: !args.no_date,
+                classification: args.classification.clone().unwrap_or_default(),
+                ..Composition::default()
+            },
+            attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
+            date: today(),
+            detail: detail.clone(),
+            tiles: tiles.clone(),
+            hybrid: args.hybrid,
+            tile_opacity: 1.0,
+        };
+        images.push(render_briefing(
+            &scene,
+            &request,
+            std::time::Duration::from_secs(args.tile_timeout),
+        )?);
+        log::debug!("page composed at {:.2} s", started.elapsed().as_secs_f64());
+    }
+    let mut summary = Vec::with_capacity(pages.len());
+    for (page, image) in pages.iter().zip(&images) {
+        save_png(&page.out, image.width, image.height, &image.rgba)?;
+        summary.push(format!(
+            "Wrote {}: {}×{} px; legend: {}",
+            page.out.display(),
+            image.width,
+            image.height,
+            image.info.legend.titles().join(", ").replace('\n', " / ")
+        ));
+    }
+    log::debug!("written at {:.2} s", started.elapsed().as_secs_f64());
     // The command ends here: the layers and the basemap (hundreds of thousands of allocations
     // for a big file, 40–65 ms to free one by one) are freed on a thread of their own, which
     // the process's exit may cut short — the system takes the memory back whole.
-    std::thread::spawn(move || drop((catalog, basemap)));
-    Ok(format!(
-        "Wrote {}: {}×{} px; legend: {}",
-        args.out.display(),
-        image.width,
-        image.height,
-        legend.join(", ").replace('\n', " / ")
-    ))
+    std::thread::spawn(move || drop((catalog, basemap, images)));
+    Ok(summary.join("\n"))
 }
 
 /// Print a summary of each GeoJSON file to `out`, errors to `err`. Returns the process exit

@@ -168,3 +168,84 @@ fn help_documents_views_sizes_and_options() {
         assert!(stdout.contains(needle), "help mentions {needle}:\n{stdout}");
     }
 }
+
+#[test]
+fn several_views_make_a_deck_of_numbered_pages_in_order_titled_by_their_views() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = temp_png(&dir, "brief.png");
+    let common = ["--size", "640x420", "--no-date"];
+    let mut args: Vec<&str> = vec![
+        "--view",
+        "Pakistan",
+        "--view",
+        "Gwadar",
+        "--view",
+        "Northern gateway",
+        "--title",
+        "The corridor",
+    ];
+    args.extend(common);
+    args.extend(["--out", out.to_str().expect("utf-8")]);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 3, "a line a page: {stdout}");
+    assert!(!out.exists(), "the pages are numbered, no brief.png");
+    // Each page is the single export of its view with its title: the first the title given,
+    // the others their view's name.
+    for (i, (view, title)) in [
+        ("Pakistan", "The corridor"),
+        ("Gwadar", "Gwadar"),
+        ("Northern gateway", "Northern gateway"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let page = dir.path().join(format!("brief-{}.png", i + 1));
+        assert!(
+            stdout.contains(&format!("Wrote {}", page.display())),
+            "{stdout}"
+        );
+        let single = temp_png(&dir, &format!("single-{i}.png"));
+        let mut one = vec!["--view", view, "--title", title];
+        one.extend(common);
+        one.extend(["--out", single.to_str().expect("utf-8")]);
+        let (code, _, stderr) = run(&one);
+        assert_eq!(code, 0, "{stderr}");
+        let a = image::open(&page).expect("page").to_rgba8();
+        let b = image::open(&single).expect("single").to_rgba8();
+        assert!(a == b, "page {} is {view} titled {title:?}", i + 1);
+    }
+}
+
+#[test]
+fn a_deck_with_an_unknown_view_or_too_many_titles_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = temp_png(&dir, "brief.png");
+    let out_s = out.to_str().expect("utf-8");
+    for (args, says) in [
+        (
+            vec!["--view", "Pakistan", "--view", "Gwadr", "--out", out_s],
+            "unknown view \"Gwadr\"",
+        ),
+        (
+            vec![
+                "--view", "Gwadar", "--title", "A", "--title", "B", "--out", out_s,
+            ],
+            "2 --title options for 1 --view",
+        ),
+    ] {
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.contains(says) && stderr.contains("nothing was written"),
+            "{stderr}"
+        );
+        let written: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert!(written.is_empty(), "{written:?}");
+    }
+    let pdf = dir.path().join("brief.pdf");
+    let (code, _, stderr) = run(&["--out", pdf.to_str().expect("utf-8")]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("only PNG output"), "{stderr}");
+    assert!(!pdf.exists());
+}
