@@ -90,6 +90,10 @@ pub struct ExportArgs {
     /// Classification line at top and bottom, e.g. RESTRICTED
     #[arg(long)]
     pub classification: Option<String>,
+    /// A fixed map scale for print, e.g. 2000000 or 1:2,000,000: exact at the map's centre and
+    /// printed beside the scale bar [default: the view fitted to the map]
+    #[arg(long, value_parser = parse_map_scale)]
+    pub map_scale: Option<u32>,
     /// Leave out the legend
     #[arg(long)]
     pub no_legend: bool,
@@ -362,6 +366,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
                 legend: !args.no_legend,
                 date: !args.no_date,
                 classification: args.classification.clone().unwrap_or_default(),
+                map_scale: args.map_scale,
                 ..Composition::default()
             },
             attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
@@ -417,6 +422,17 @@ pub fn info(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 
 }
 
 /// `--labels`: one of the label languages' codes.
+fn parse_map_scale(text: &str) -> Result<u32, String> {
+    use crate::model::print_scale::{SCALE_RANGE, parse_scale, scale_label};
+    parse_scale(text).ok_or_else(|| {
+        format!(
+            "\"{text}\" is not a map scale from {} to {}: write it as 2000000 or 1:2,000,000",
+            scale_label(*SCALE_RANGE.start()),
+            scale_label(*SCALE_RANGE.end())
+        )
+    })
+}
+
 fn parse_labels(code: &str) -> Result<crate::model::label_language::LabelLanguage, String> {
     use crate::model::label_language::LabelLanguage;
     LabelLanguage::from_code(code).ok_or_else(|| {

@@ -127,6 +127,52 @@ fn scale_bar_matches_the_geodesic_distance_at_the_centre_latitude() {
 }
 
 #[test]
+fn a_fixed_print_scale_measures_right_against_the_ground_at_the_centre() {
+    // An A4 landscape page at 1 : 2,000,000: on paper the bar is its ground length over two
+    // million (a ruler on the print reads it), and the ground is measured geodesically.
+    let f = Fixture::load();
+    for name in ["Pakistan", "Gwadar"] {
+        let composition = Composition {
+            map_scale: Some(2_000_000),
+            ..Composition::default()
+        };
+        let img = f.render(view(name), [842.0, 595.0], 2.0, composition);
+        let bar = img.info.scale_bar.expect("a scale bar");
+        let paper_m = bar.width_px * corridor_viewer::model::print_scale::POINT_M;
+        let on_paper = bar.length_m / paper_m;
+        assert!(
+            (on_paper / 2_000_000.0 - 1.0).abs() < 1e-6,
+            "{name}: the bar's {} m are {:.1} mm on paper: 1 : {on_paper:.0}",
+            bar.length_m,
+            paper_m * 1000.0
+        );
+        // The same width across the map's centre on the ground, geodesically (WGS84).
+        let v = img.info.view;
+        let c = v.rect.center();
+        let half = bar.width_px / 2.0;
+        let ends = [f64::from(c.x) - half, f64::from(c.x) + half]
+            .map(|x| LonLat::from_world(v.transform.to_world([x, f64::from(c.y)])));
+        let ground_m = Geodesic.distance(
+            geo::Point::new(ends[0].lon, ends[0].lat),
+            geo::Point::new(ends[1].lon, ends[1].lat),
+        );
+        let ratio = ground_m / paper_m;
+        assert!(
+            (ratio / 2_000_000.0 - 1.0).abs() < 0.01,
+            "{name}: 1 : {ratio:.0} on the ground at the centre"
+        );
+        // Centred where the view is.
+        let want = view(name);
+        if let ViewSpec::Fit(r) = want {
+            let centre = v.transform.to_world([f64::from(c.x), f64::from(c.y)]);
+            assert!(
+                (centre.x - r.center().x).abs() < 1e-9 && (centre.y - r.center().y).abs() < 1e-9
+            );
+        }
+    }
+}
+
+#[test]
 fn legend_lists_exactly_the_visible_layers() {
     let mut f = Fixture::load();
     for layer in &mut f.layers {

@@ -1625,3 +1625,23 @@ fn the_briefing_dialog_copies_its_image_or_says_there_is_no_clipboard() {
     // The dialog stays open, to save the image too.
     h.get_by_label("Save PNG…");
 }
+
+#[test]
+fn the_briefing_dialog_takes_a_print_scale_and_refuses_what_is_not_one() {
+    let mut h = harness();
+    apply(&mut h, Command::OpenBriefingDialog);
+    h.run();
+    let refused = "Write a scale from 1:1,000 to 1:100,000,000.";
+    h.get_by_label("Map scale").focus();
+    h.get_by_label("Map scale").type_text("1:two million");
+    h.run();
+    h.get_by_label(refused);
+    // Cleared and written as a scale: taken.
+    h.get_by_label("Map scale").focus();
+    for _ in 0.."1:two million".len() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.get_by_label("Map scale").type_text("1:2,000,000");
+    h.run();
+    assert!(h.query_by_label(refused).is_none());
+}

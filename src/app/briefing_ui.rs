@@ -69,6 +69,8 @@ pub struct BriefingDialog {
     pub tile_opacity: f32,
     /// Without tiles: the vector pack giving the offline atlas its OpenStreetMap detail.
     pub detail: Option<std::path::PathBuf>,
+    /// The map scale as typed ("1:2,000,000"; empty: the view fitted).
+    pub map_scale_text: String,
     /// Why the last preview could not be drawn.
     preview_error: Option<String>,
     window_pt: [f32; 2],
@@ -102,6 +104,7 @@ impl BriefingDialog {
             hybrid: false,
             tile_opacity: 1.0,
             detail: None,
+            map_scale_text: String::new(),
             preview_error: None,
             window_pt,
             preview: None,
@@ -252,6 +255,18 @@ fn settings_ui(d: &mut BriefingDialog, ui: &mut Ui) {
         let label = ui.label("Classification");
         ui.add(egui::TextEdit::singleline(&mut d.composition.classification).hint_text("e.g. RESTRICTED (top and bottom)"))
             .labelled_by(label.id);
+        ui.end_row();
+        // A fixed scale for print, exact at the map's centre; empty: the view fitted.
+        let label = ui.label("Map scale");
+        ui.vertical(|ui| {
+            ui.add(egui::TextEdit::singleline(&mut d.map_scale_text).hint_text("fitted, or e.g. 1:2,000,000"))
+                .labelled_by(label.id);
+            let typed = d.map_scale_text.trim();
+            d.composition.map_scale = crate::model::print_scale::parse_scale(typed);
+            if !typed.is_empty() && d.composition.map_scale.is_none() {
+                ui.colored_label(ui.visuals().error_fg_color, "Write a scale from 1:1,000 to 1:100,000,000.");
+            }
+        });
         ui.end_row();
     });
 }

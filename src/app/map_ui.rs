@@ -510,8 +510,13 @@ fn overlays_ui(
     }
 
     // Scale bar, bottom left, true at the latitude of the map centre.
-    let (shapes, _) =
-        scale_bar_shapes(painter, view, rect.left_bottom() + vec2(14.0, -16.0), 140.0);
+    let (shapes, _) = scale_bar_shapes(
+        painter,
+        view,
+        rect.left_bottom() + vec2(14.0, -16.0),
+        140.0,
+        None,
+    );
     painter.extend(shapes);
 
     // Attribution and disclaimer, bottom right.

@@ -218,10 +218,14 @@ pub fn compose(
     });
     let header_h = title.size().y + subtitle.as_ref().map_or(0.0, |g| g.size().y + 4.0);
     let provisional = layout(req.size_pt, c, header_h, 40.0);
+    // A fixed print scale keeps the view's centre and sets its zoom.
+    let spec = c.map_scale.map_or(req.view, |s| {
+        crate::model::print_scale::view_at_scale(req.view, s)
+    });
     let legend = legend_for(
         scene.layers,
         scene.categories,
-        map_view(req.view, rect(provisional.map), req.scale).visible_world(0.0),
+        map_view(spec, rect(provisional.map), req.scale).visible_world(0.0),
         scene.labels,
     );
     let credit = vector
@@ -237,7 +241,7 @@ pub fn compose(
         .sum::<f32>()
         .max(4.0);
     let l = layout(req.size_pt, c, header_h, footer_h);
-    let view = map_view(req.view, rect(l.map), req.scale);
+    let view = map_view(spec, rect(l.map), req.scale);
     let legend = legend_for(
         scene.layers,
         scene.categories,
@@ -311,6 +315,7 @@ pub fn compose(
             &view,
             map.left_bottom() + vec2(14.0, -12.0),
             (f64::from(map.width()) * 0.25).min(180.0),
+            c.map_scale.map(crate::model::print_scale::scale_label),
         );
         painter.with_clip_rect(map).extend(shapes);
         scale_bar = Some(bar);

@@ -48,6 +48,9 @@ pub struct Composition {
     pub date: bool,
     /// Classification line at top and bottom (e.g. "RESTRICTED"); empty: none.
     pub classification: String,
+    /// A fixed map scale for print, its denominator (2,000,000 for 1 : 2,000,000), exact at the
+    /// map's centre and printed beside the scale bar; `None`: the view is fitted.
+    pub map_scale: Option<u32>,
 }
 
 impl Default for Composition {
@@ -62,6 +65,7 @@ impl Default for Composition {
             disclaimer: true,
             date: true,
             classification: String::new(),
+            map_scale: None,
         }
     }
 }

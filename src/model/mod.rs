@@ -16,6 +16,7 @@ pub mod layout;
 pub mod legend;
 pub mod lod;
 pub mod measure;
+pub mod print_scale;
 pub mod search;
 pub mod session;
 pub mod spread;

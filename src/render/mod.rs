@@ -1143,12 +1143,14 @@ pub fn estimate_swatch_shapes(center: Pos2) -> Vec<Shape> {
 }
 
 /// A scale bar with its label whose left end is at `origin` (bottom-left of the bar), true at
-/// the latitude of the view's centre. Returns the shapes and the bar.
+/// the latitude of the view's centre, with a print scale ("1 : 2,000,000") after the label when
+/// one is given. Returns the shapes and the bar.
 pub fn scale_bar_shapes(
     painter: &egui::Painter,
     view: &View,
     origin: Pos2,
     max_width_pt: f64,
+    ratio: Option<String>,
 ) -> (Vec<Shape>, crate::model::view::ScaleBar) {
     use crate::model::view::{LonLat, ScaleBar, metres_per_px};
     let c = view.rect.center();
@@ -1158,14 +1160,18 @@ pub fn scale_bar_shapes(
         max_width_pt,
     );
     let end = origin + egui::vec2(bar.width_px as f32, 0.0);
+    let text = match ratio {
+        Some(r) => format!("{}     {r}", bar.label()),
+        None => bar.label(),
+    };
     let label = painter.layout_no_wrap(
-        bar.label(),
+        text,
         egui::FontId::proportional(12.0),
         Color32::from_gray(30),
     );
     let panel = Rect::from_min_max(
         origin + egui::vec2(-6.0, -10.0 - label.size().y),
-        end + egui::vec2(8.0, 6.0),
+        Pos2::new(end.x.max(origin.x + label.size().x), end.y) + egui::vec2(8.0, 6.0),
     );
     let stroke = Stroke::new(2.0, Color32::from_gray(40));
     let shapes = vec![
