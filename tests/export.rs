@@ -102,21 +102,28 @@ fn image_has_exactly_the_requested_pixel_size() {
     }
 }
 
+/// The ground (geodesic, WGS84) under `width_pt` of the map, centred on its centre.
+fn ground_across_centre_m(img: &RenderedImage, width_pt: f64) -> f64 {
+    let v = img.info.view;
+    let c = v.rect.center();
+    let ends = [
+        f64::from(c.x) - width_pt / 2.0,
+        f64::from(c.x) + width_pt / 2.0,
+    ]
+    .map(|x| LonLat::from_world(v.transform.to_world([x, f64::from(c.y)])));
+    Geodesic.distance(
+        geo::Point::new(ends[0].lon, ends[0].lat),
+        geo::Point::new(ends[1].lon, ends[1].lat),
+    )
+}
+
 #[test]
 fn scale_bar_matches_the_geodesic_distance_at_the_centre_latitude() {
     let f = Fixture::load();
     for name in ["Pakistan", "Northern gateway", "Gwadar", "Chagai-Gwadar"] {
         let img = f.render(view(name), [900.0, 600.0], 1.0, Composition::default());
         let bar = img.info.scale_bar.expect("a scale bar");
-        let v = img.info.view;
-        let c = v.rect.center();
-        let half = bar.width_px / 2.0;
-        let ends = [f64::from(c.x) - half, f64::from(c.x) + half]
-            .map(|x| LonLat::from_world(v.transform.to_world([x, f64::from(c.y)])));
-        let ground_m = Geodesic.distance(
-            geo::Point::new(ends[0].lon, ends[0].lat),
-            geo::Point::new(ends[1].lon, ends[1].lat),
-        );
+        let ground_m = ground_across_centre_m(&img, bar.width_px);
         let error = (ground_m - bar.length_m).abs() / bar.length_m;
         assert!(
             error < 0.02,
@@ -146,16 +153,8 @@ fn a_fixed_print_scale_measures_right_against_the_ground_at_the_centre() {
             bar.length_m,
             paper_m * 1000.0
         );
-        // The same width across the map's centre on the ground, geodesically (WGS84).
-        let v = img.info.view;
-        let c = v.rect.center();
-        let half = bar.width_px / 2.0;
-        let ends = [f64::from(c.x) - half, f64::from(c.x) + half]
-            .map(|x| LonLat::from_world(v.transform.to_world([x, f64::from(c.y)])));
-        let ground_m = Geodesic.distance(
-            geo::Point::new(ends[0].lon, ends[0].lat),
-            geo::Point::new(ends[1].lon, ends[1].lat),
-        );
+        // The same width across the map's centre on the ground.
+        let ground_m = ground_across_centre_m(&img, bar.width_px);
         let ratio = ground_m / paper_m;
         assert!(
             (ratio / 2_000_000.0 - 1.0).abs() < 0.01,
@@ -164,6 +163,7 @@ fn a_fixed_print_scale_measures_right_against_the_ground_at_the_centre() {
         // Centred where the view is.
         let want = view(name);
         if let ViewSpec::Fit(r) = want {
+            let (v, c) = (img.info.view, img.info.view.rect.center());
             let centre = v.transform.to_world([f64::from(c.x), f64::from(c.y)]);
             assert!(
                 (centre.x - r.center().x).abs() < 1e-9 && (centre.y - r.center().y).abs() < 1e-9
