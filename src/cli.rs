@@ -7,12 +7,15 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::compose::attribution_lines;
-use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
+use crate::export::deck::{
+    DeckError, DeckPage, OutputFormat, VECTOR_DETAIL_SCALE, deck_title, numbered, write_deck,
+};
+use crate::export::{BriefingRequest, MAX_SIDE_PX, today};
 use crate::io::basemap_assets::load_basemap;
 use crate::io::catalog::{find_maps_dir, layer_from_file, load_catalog};
 use crate::io::geojson::{LoadError, load_file};
 use crate::io::info::FileSummary;
-use crate::io::png::{SaveError, save_png};
+use crate::io::png::SaveError;
 use crate::model::catalog::CatalogError;
 use crate::model::layout::Composition;
 use crate::model::legend::default_subtitle;
@@ -43,7 +46,7 @@ pub enum Cmd {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Write a composed briefing image (PNG) with no window and no display
+    /// Write a composed briefing page (PNG, or vector PDF or SVG) with no window and no display
     Export(Box<ExportArgs>),
 }
 
@@ -109,9 +112,14 @@ pub struct ExportArgs {
     /// Language of the map's labels: en, ur (Urdu), zh (Chinese) or en+local
     #[arg(long, default_value = "en", value_parser = parse_labels)]
     pub labels: crate::model::label_language::LabelLanguage,
-    /// Output PNG file (a deck's pages numbered after it: brief-1.png, brief-2.png, …)
+    /// Output file: .png, .pdf (vector, a page a view) or .svg (vector); a deck's PNG or SVG
+    /// pages are numbered after it: brief-1.png, brief-2.png, …
     #[arg(long, short)]
     pub out: PathBuf,
+    /// The PDF's document title [default: the title of a single page; for a deck "CPEC phase
+    /// two briefing" and its pages' titles]
+    #[arg(long)]
+    pub deck_title: Option<String>,
     /// Extra GeoJSON files, drawn as layers on top
     pub files: Vec<PathBuf>,
 }
@@ -136,9 +144,12 @@ pub enum ExportError {
         /// Pages asked for.
         pages: usize,
     },
-    /// An output this build does not write.
-    #[error("{}: only PNG output is written so far (.png); nothing was written", .0.display())]
-    NotPng(PathBuf),
+    /// The PDF could not be made.
+    #[error("{path}: {reason}; nothing was written", path = .0.display(), reason = .1)]
+    Pdf(PathBuf, crate::export::pdf::PdfError),
+    /// A deck with no pages.
+    #[error("a deck needs at least one page; nothing was written")]
+    NoPages,
     /// A layer id that the catalog does not have.
     #[error("--layers: no layer \"{id}\"; the layers are: {known}")]
     UnknownLayer {
@@ -174,9 +185,21 @@ pub enum ExportError {
     /// An extra file or the basemap could not be loaded.
     #[error(transparent)]
     Load(#[from] LoadError),
-    /// The PNG could not be written.
+    /// The file could not be written.
     #[error(transparent)]
     Save(#[from] SaveError),
+}
+
+impl From<DeckError> for ExportError {
+    fn from(e: DeckError) -> Self {
+        match e {
+            DeckError::NoPages => Self::NoPages,
+            DeckError::Tiles(t) => Self::Tiles(t),
+            DeckError::Pdf(path, e) => Self::Pdf(path, e),
+            DeckError::Save(e) => Self::Save(e),
+            DeckError::Cancelled => Self::Internal("the export was cancelled"),
+        }
+    }
 }
 
 /// Parse `WIDTHxHEIGHT`.
@@ -212,19 +235,14 @@ pub struct Page {
 }
 
 /// The pages `export` writes: one per `--view`, in order, each with its `--title` (else, in a
-/// deck, its view's name) and, in a deck, its file numbered after `--out` (`brief.png` →
-/// `brief-1.png`, `brief-2.png`, …). Every view is checked before anything is drawn.
+/// deck, its view's name) and, in a deck of PNG or SVG files, its file numbered after `--out`
+/// (`brief.png` → `brief-1.png`, `brief-2.png`, …; a PDF holds every page). Every view is
+/// checked before anything is drawn.
 pub fn plan_pages(
     views: &[String],
     titles: &[String],
     out: &Path,
 ) -> Result<Vec<Page>, ExportError> {
-    if out
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("svg"))
-    {
-        return Err(ExportError::NotPng(out.to_path_buf()));
-    }
     if titles.len() > views.len().max(1) {
         return Err(ExportError::TooManyTitles {
             titles: titles.len(),
@@ -232,15 +250,6 @@ pub fn plan_pages(
         });
     }
     let deck = views.len() > 1;
-    let numbered = |i: usize| {
-        let stem = out
-            .file_stem()
-            .map_or_else(|| "brief".into(), |s| s.to_string_lossy().into_owned());
-        let ext = out
-            .extension()
-            .map_or_else(|| "png".into(), |x| x.to_string_lossy().into_owned());
-        out.with_file_name(format!("{stem}-{i}.{ext}"))
-    };
     views
         .iter()
         .enumerate()
@@ -254,8 +263,8 @@ pub fn plan_pages(
                     "CPEC phase two".to_string()
                 }
             });
-            let out = if deck {
-                numbered(i + 1)
+            let out = if deck && OutputFormat::of(out).file_a_page() {
+                numbered(out, i + 1)
             } else {
                 out.to_path_buf()
             };
@@ -264,7 +273,8 @@ pub fn plan_pages(
         .collect()
 }
 
-/// Run `export`: write the PNG (or a deck's PNGs) and return a summary, a line a page.
+/// Run `export`: write the PNG, PDF or SVG (or a deck's pages) and return a summary, a line a
+/// file or page.
 pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportError> {
     let size_pt = parse_size(&args.size)?;
     let scale = f32::from(args.scale);
@@ -354,51 +364,58 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
     let detail = crate::tiles::vector::detail_pack_in(&dir);
     // Every page is drawn before any is written: a page that fails (tiles that do not load)
     // leaves no deck half written.
-    let mut images = Vec::with_capacity(pages.len());
-    for page in &pages {
-        let request = BriefingRequest {
-            view: page.view,
-            size_pt,
-            scale,
-            composition: Composition {
-                title: page.title.clone(),
-                subtitle: subtitle.clone(),
-                legend: !args.no_legend,
-                date: !args.no_date,
-                classification: args.classification.clone().unwrap_or_default(),
-                map_scale: args.map_scale,
-                ..Composition::default()
+    let format = OutputFormat::of(&args.out);
+    let deck: Vec<DeckPage> = pages
+        .iter()
+        .map(|page| DeckPage {
+            request: BriefingRequest {
+                view: page.view,
+                size_pt,
+                scale: if format == OutputFormat::Png {
+                    scale
+                } else {
+                    VECTOR_DETAIL_SCALE
+                },
+                composition: Composition {
+                    title: page.title.clone(),
+                    subtitle: subtitle.clone(),
+                    legend: !args.no_legend,
+                    date: !args.no_date,
+                    classification: args.classification.clone().unwrap_or_default(),
+                    map_scale: args.map_scale,
+                    ..Composition::default()
+                },
+                attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
+                date: today(),
+                detail: detail.clone(),
+                tiles: tiles.clone(),
+                hybrid: args.hybrid,
+                tile_opacity: 1.0,
             },
-            attribution: attribution_lines(tiles.as_ref(), args.hybrid, 1.0),
-            date: today(),
-            detail: detail.clone(),
-            tiles: tiles.clone(),
-            hybrid: args.hybrid,
-            tile_opacity: 1.0,
-        };
-        images.push(render_briefing(
-            &scene,
-            &request,
-            std::time::Duration::from_secs(args.tile_timeout),
-        )?);
-        log::debug!("page composed at {:.2} s", started.elapsed().as_secs_f64());
-    }
-    let mut summary = Vec::with_capacity(pages.len());
-    for (page, image) in pages.iter().zip(&images) {
-        save_png(&page.out, image.width, image.height, &image.rgba)?;
-        summary.push(format!(
-            "Wrote {}: {}×{} px; legend: {}",
-            page.out.display(),
-            image.width,
-            image.height,
-            image.info.legend.titles().join(", ").replace('\n', " / ")
-        ));
-    }
+            out: page.out.clone(),
+        })
+        .collect();
+    let titles: Vec<&str> = pages.iter().map(|p| p.title.as_str()).collect();
+    let title = args
+        .deck_title
+        .clone()
+        .unwrap_or_else(|| deck_title(&titles));
+    let summary = write_deck(
+        &scene,
+        &deck,
+        format,
+        &title,
+        std::time::Duration::from_secs(args.tile_timeout),
+        &mut |i| {
+            log::debug!("page {i} at {:.2} s", started.elapsed().as_secs_f64());
+            true
+        },
+    )?;
     log::debug!("written at {:.2} s", started.elapsed().as_secs_f64());
     // The command ends here: the layers and the basemap (hundreds of thousands of allocations
     // for a big file, 40–65 ms to free one by one) are freed on a thread of their own, which
     // the process's exit may cut short — the system takes the memory back whole.
-    std::thread::spawn(move || drop((catalog, basemap, images)));
+    std::thread::spawn(move || drop((catalog, basemap)));
     Ok(summary.join("\n"))
 }
 

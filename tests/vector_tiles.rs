@@ -170,7 +170,7 @@ fn the_karachi_tile_decodes_with_its_layers() {
             zoom,
             atlas_under: true,
         };
-        draw::prepare(&tile, addr, ctx, 1.0)
+        draw::prepare(&tile, addr, ctx, 1.0, true)
     };
     let (art14, art12) = (at_zoom(14), at_zoom(12));
     assert!(art14.mesh.vertices.len() > art12.mesh.vertices.len());
@@ -279,7 +279,7 @@ fn protomaps_and_unknown_schemas_from_tippecanoe() {
         zoom: 12,
         atlas_under: true,
     };
-    let art = draw::prepare(&tile, addr, ctx, 1.0);
+    let art = draw::prepare(&tile, addr, ctx, 1.0, true);
     assert!(
         art.labels.iter().any(|l| l.text == "M-2" && l.style.shield),
         "the motorway's number on a shield: {:?}",
@@ -294,7 +294,7 @@ fn protomaps_and_unknown_schemas_from_tippecanoe() {
     assert!(motorway > 0, "the motorway drawn as a motorway");
     let (tile, addr) = z12("unknown-schema.mbtiles");
     assert_eq!(Schema::of_tile(&tile), Schema::Unknown);
-    let art = draw::prepare(&tile, addr, ctx, 1.0);
+    let art = draw::prepare(&tile, addr, ctx, 1.0, true);
     assert!(!art.mesh.is_empty(), "drawn generically");
     assert!(art.labels.iter().any(|l| l.text == "Parcel 7"));
     let info = open(&fixture("unknown-schema.mbtiles"));

@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::{Command, CorridorApp, Level};
 use crate::export::compose::attribution_lines;
+use crate::export::deck::{DeckPage, OutputFormat, VECTOR_DETAIL_SCALE, write_deck};
 use crate::export::{BriefingRequest, MAX_SIDE_PX, render_briefing, today};
 use crate::io::png::save_png;
 use crate::model::layout::Composition;
@@ -155,7 +156,7 @@ const PREVIEW_W: f32 = 560.0;
 /// How long the preview waits for online tiles.
 const PREVIEW_TILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 /// How long saving waits for online tiles.
-const SAVE_TILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub(super) const SAVE_TILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub(super) fn briefing_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &mut Vec<Command>) {
     let scene = Scene {
@@ -183,7 +184,12 @@ pub(super) fn briefing_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: 
             ui.horizontal(|ui| {
                 let [w, h] = dialog.size_px();
                 let too_large = w > MAX_SIDE_PX || h > MAX_SIDE_PX || w < 200 || h < 150;
-                for command in [Command::SaveBriefing, Command::CopyBriefing] {
+                for command in [
+                    Command::SaveBriefing(OutputFormat::Png),
+                    Command::SaveBriefing(OutputFormat::Pdf),
+                    Command::SaveBriefing(OutputFormat::Svg),
+                    Command::CopyBriefing,
+                ] {
                     let button = ui.add_enabled(!too_large, egui::Button::new(command.label()));
                     if button.on_hover_text(command.tooltip()).clicked() {
                         commands.push(command);
@@ -323,18 +329,24 @@ fn preview_ui(d: &mut BriefingDialog, scene: &Scene<'_>, ui: &mut Ui) {
 }
 
 impl CorridorApp {
-    /// Open the dialog on the map's current view.
-    pub(super) fn open_briefing_dialog(&mut self) {
-        let Some(view) = self.last_view else { return };
-        let window = self.ctx.content_rect().size();
-        let subtitle = crate::model::legend::default_subtitle(&self.layers, self.label_language);
-        let tiles = match &self.basemap_source {
+    /// The tiles under the map, for an export drawn as the screen is (`None`: the offline
+    /// atlas).
+    pub(super) fn tile_spec(&self) -> Option<TileSourceSpec> {
+        match &self.basemap_source {
             super::BasemapSource::OfflineAtlas => None,
             super::BasemapSource::Tiles(spec) => Some(spec.clone()),
             super::BasemapSource::Pack(path) => self
                 .pack_meta(path)
                 .map(|meta| TileSourceSpec::for_pack(path, meta)),
-        };
+        }
+    }
+
+    /// Open the dialog on the map's current view.
+    pub(super) fn open_briefing_dialog(&mut self) {
+        let Some(view) = self.last_view else { return };
+        let window = self.ctx.content_rect().size();
+        let subtitle = crate::model::legend::default_subtitle(&self.layers, self.label_language);
+        let tiles = self.tile_spec();
         let mut dialog = BriefingDialog::new(
             ViewSpec::Fit(view.visible_world(0.0)),
             tiles,
@@ -376,8 +388,44 @@ impl CorridorApp {
         }
     }
 
-    /// Render the composed image at full resolution and save it.
+    /// Render the composed page at full resolution and save it: a PNG, or (for a `.pdf` or
+    /// `.svg` path) a vector page drawn by the deck writer, as the command line does.
     pub(super) fn save_briefing(&mut self, path: &std::path::Path) {
+        let format = OutputFormat::of(path);
+        if format != OutputFormat::Png {
+            let Some(dialog) = self.briefing.as_ref() else {
+                return;
+            };
+            let page = DeckPage {
+                request: dialog.request(VECTOR_DETAIL_SCALE),
+                out: path.to_path_buf(),
+            };
+            let title = page.request.composition.title.clone();
+            let scene = Scene {
+                basemap: &self.basemap,
+                layers: &self.layers,
+                categories: self.categories.as_ref(),
+                labels: self.label_language,
+            };
+            match write_deck(
+                &scene,
+                &[page],
+                format,
+                &title,
+                SAVE_TILE_TIMEOUT,
+                &mut |_| true,
+            ) {
+                Ok(_) => {
+                    self.notify(
+                        Level::Info,
+                        format!("Saved the briefing page to {}", path.display()),
+                    );
+                    self.briefing = None;
+                }
+                Err(e) => self.notify(Level::Error, format!("Export failed: {e}")),
+            }
+            return;
+        }
         let Some(image) = self.render_full() else {
             return;
         };

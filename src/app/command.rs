@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::export::deck::OutputFormat;
+
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::measure_ui::MeasureMode;
@@ -127,14 +129,24 @@ pub enum Command {
     CopyMapImage,
     /// Open the briefing export dialog on the current view.
     OpenBriefingDialog,
-    /// Choose a file and save the composed briefing image.
-    SaveBriefing,
+    /// Choose a file and save the composed briefing page as PNG, or as vector PDF or SVG.
+    SaveBriefing(OutputFormat),
     /// Save the composed briefing image at this path.
     SaveBriefingTo(PathBuf),
     /// Put the composed briefing image on the clipboard.
     CopyBriefing,
     /// Close the briefing export dialog.
     CloseBriefingDialog,
+    /// Open the briefing deck dialog: several bookmarks, one page each.
+    OpenDeckDialog,
+    /// Choose a file and write the deck (PDF, or numbered PNGs).
+    ExportDeck(OutputFormat),
+    /// Write the deck at this path (a PDF, or PNGs numbered after it).
+    ExportDeckTo(PathBuf),
+    /// Stop the deck being drawn; nothing is written.
+    CancelDeck,
+    /// Close the deck dialog.
+    CloseDeckDialog,
     /// Zoom in one level.
     ZoomIn,
     /// Zoom out one level.
@@ -264,9 +276,16 @@ impl Command {
             Self::CopyMapImage => "Copy map image".into(),
             Self::CopyBriefing => "Copy".into(),
             Self::OpenBriefingDialog => "Export briefing image…".into(),
-            Self::SaveBriefing => "Save PNG…".into(),
+            Self::SaveBriefing(OutputFormat::Png) => "Save PNG…".into(),
+            Self::SaveBriefing(OutputFormat::Pdf) => "Save PDF…".into(),
+            Self::SaveBriefing(OutputFormat::Svg) => "Save SVG…".into(),
             Self::SaveBriefingTo(path) => format!("Save briefing image to {}", path.display()),
-            Self::CloseBriefingDialog => "Close".into(),
+            Self::CloseBriefingDialog | Self::CloseDeckDialog => "Close".into(),
+            Self::OpenDeckDialog => "Export briefing deck…".into(),
+            Self::ExportDeck(OutputFormat::Pdf) => "Export PDF…".into(),
+            Self::ExportDeck(_) => "Export PNGs…".into(),
+            Self::ExportDeckTo(path) => format!("Export the deck to {}", path.display()),
+            Self::CancelDeck => "Cancel".into(),
             Self::ZoomIn => "Zoom in".into(),
             Self::ZoomOut => "Zoom out".into(),
             Self::ResetView => "Show all of Pakistan".into(),
@@ -354,10 +373,25 @@ impl Command {
             Self::OpenBriefingDialog => {
                 "Compose an image for a briefing: title, legend, scale bar, north arrow, sources, at 1–4×"
             }
-            Self::SaveBriefing | Self::SaveBriefingTo(_) => {
+            Self::SaveBriefing(OutputFormat::Pdf) => {
+                "Save the composed page as a vector PDF: crisp at any print size, text selectable and searchable"
+            }
+            Self::SaveBriefing(OutputFormat::Svg) => {
+                "Save the composed page as a vector SVG, to edit or place in a document"
+            }
+            Self::SaveBriefing(OutputFormat::Png) | Self::SaveBriefingTo(_) => {
                 "Render the composed image at full resolution and save it as PNG"
             }
             Self::CloseBriefingDialog => "Close the dialog without saving",
+            Self::OpenDeckDialog => {
+                "Export several bookmarked views as one briefing pack: a page each, in the order chosen, as one PDF or numbered PNGs"
+            }
+            Self::ExportDeck(OutputFormat::Pdf) | Self::ExportDeckTo(_) => {
+                "Draw every page and write them as one vector PDF, a page a view"
+            }
+            Self::ExportDeck(_) => "Draw every page and write them as PNG images at 2×, numbered",
+            Self::CancelDeck => "Stop drawing the deck; nothing is written",
+            Self::CloseDeckDialog => "Close the dialog",
             Self::ZoomIn => "Zoom in one level (also: scroll, double-click)",
             Self::ZoomOut => "Zoom out one level (also: scroll)",
             Self::ResetView => "Fit Pakistan in the window",

@@ -130,22 +130,11 @@ pub(crate) fn crop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::AppOptions;
     use crate::model::view::{ScreenTransform, WorldPos};
     use crate::render::View;
 
     fn app_with_map_at(rect: egui::Rect) -> CorridorApp {
-        let ctx = egui::Context::default();
-        let mut app = CorridorApp::new(
-            &ctx,
-            AppOptions {
-                maps_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
-                session_file: None,
-                open_files: Vec::new(),
-                cache_dir: None,
-                file_dialogs: crate::app::file_dialog::FileDialogs::InApp,
-            },
-        );
+        let mut app = CorridorApp::for_tests();
         app.last_view = Some(View {
             transform: ScreenTransform::new(WorldPos::new(0.5, 0.5), 3.0, [0.0, 0.0]),
             rect,

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{Command, CorridorApp};
+use crate::export::deck::OutputFormat;
 use crate::io::save_path::{default_image_dir, file_name_from_title, today, unused_in};
 
 /// Which dialogs ask for files.
@@ -35,8 +36,10 @@ use crate::tiles::pack::PACK_EXTENSIONS;
 pub enum FilePurpose {
     /// A PNG of the map as shown.
     ExportMap,
-    /// The composed briefing image.
-    SaveBriefing,
+    /// The composed briefing page, as PNG, PDF or SVG.
+    SaveBriefing(OutputFormat),
+    /// A briefing deck: one PDF, or PNGs numbered after the name.
+    SaveDeck(OutputFormat),
     /// GeoJSON files (or tile packs) to open.
     OpenLayers,
     /// A tile pack to show as the basemap.
@@ -48,7 +51,8 @@ impl FilePurpose {
     fn title(self) -> &'static str {
         match self {
             Self::ExportMap => "Export map as PNG",
-            Self::SaveBriefing => "Save briefing image",
+            Self::SaveBriefing(_) => "Save briefing page",
+            Self::SaveDeck(_) => "Export briefing deck",
             Self::OpenLayers => "Open GeoJSON files or tile packs",
             Self::OpenTilePack => "Open tile pack",
         }
@@ -56,13 +60,21 @@ impl FilePurpose {
 
     /// Whether a file is written (else read).
     fn saves(self) -> bool {
-        matches!(self, Self::ExportMap | Self::SaveBriefing)
+        matches!(
+            self,
+            Self::ExportMap | Self::SaveBriefing(_) | Self::SaveDeck(_)
+        )
     }
 
     /// The kinds of file shown, with the name the system dialog gives them.
     fn filter(self) -> (&'static str, Vec<&'static str>) {
         match self {
-            Self::ExportMap | Self::SaveBriefing => ("PNG image", vec!["png"]),
+            Self::ExportMap => ("PNG image", vec!["png"]),
+            Self::SaveBriefing(f) | Self::SaveDeck(f) => match f {
+                OutputFormat::Png => ("PNG image", vec!["png"]),
+                OutputFormat::Pdf => ("PDF document", vec!["pdf"]),
+                OutputFormat::Svg => ("SVG drawing", vec!["svg"]),
+            },
             Self::OpenLayers => (
                 "GeoJSON and tile packs",
                 [LAYER_EXTENSIONS, &PACK_EXTENSIONS].concat(),
@@ -74,21 +86,35 @@ impl FilePurpose {
     /// What the chosen files are then used for.
     fn command(self, mut paths: Vec<PathBuf>) -> Option<Command> {
         match self {
-            Self::ExportMap | Self::SaveBriefing => {
+            Self::ExportMap | Self::SaveBriefing(_) | Self::SaveDeck(_) => {
                 let mut path = paths.pop()?;
-                if !has_extension(&path, &["png"]) {
+                let extension = self.extension();
+                if !has_extension(&path, &[extension]) {
                     // "Gwadar 2026-12-01" becomes "Gwadar 2026-12-01.png", dots kept.
                     let mut name = path.file_name()?.to_os_string();
-                    name.push(".png");
+                    name.push(".");
+                    name.push(extension);
                     path.set_file_name(name);
                 }
                 Some(match self {
                     Self::ExportMap => Command::ExportPngTo(path),
+                    Self::SaveDeck(_) => Command::ExportDeckTo(path),
                     _ => Command::SaveBriefingTo(path),
                 })
             }
             Self::OpenLayers => (!paths.is_empty()).then_some(Command::LoadFiles(paths)),
             Self::OpenTilePack => paths.pop().map(Command::LoadTilePack),
+        }
+    }
+}
+
+impl FilePurpose {
+    /// The extension a saved file gets.
+    fn extension(self) -> &'static str {
+        match self {
+            Self::SaveBriefing(OutputFormat::Pdf) | Self::SaveDeck(OutputFormat::Pdf) => "pdf",
+            Self::SaveBriefing(OutputFormat::Svg) | Self::SaveDeck(OutputFormat::Svg) => "svg",
+            _ => "png",
         }
     }
 }
@@ -170,7 +196,7 @@ impl FileChooser {
     /// ([`file_dialog_ui`]). `title` names the file saved (unused for opening).
     fn ask(&mut self, ctx: &egui::Context, purpose: FilePurpose, title: &str) -> Option<Command> {
         let dir = self.start_dir(purpose);
-        let name = file_name_from_title(title, "Corridor map", &today(), "png");
+        let name = file_name_from_title(title, "Corridor map", &today(), purpose.extension());
         let name = unused_in(&dir, &name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -204,7 +230,7 @@ fn system_dialog(purpose: FilePurpose, dir: &Path, name: &str) -> Option<Vec<Pat
         .add_filter(label, &extensions)
         .add_filter("All files", &["*"]);
     match purpose {
-        FilePurpose::ExportMap | FilePurpose::SaveBriefing => {
+        FilePurpose::ExportMap | FilePurpose::SaveBriefing(_) | FilePurpose::SaveDeck(_) => {
             dialog.set_file_name(name).save_file().map(|p| vec![p])
         }
         FilePurpose::OpenLayers => dialog.pick_files(),
@@ -301,10 +327,16 @@ mod tests {
                 "/tmp/Gwadar 2026-12-01.png"
             )))
         );
-        let cmd = FilePurpose::SaveBriefing.command(vec![PathBuf::from("/tmp/a.PNG")]);
+        let cmd =
+            FilePurpose::SaveBriefing(OutputFormat::Png).command(vec![PathBuf::from("/tmp/a.PNG")]);
         assert_eq!(
             cmd,
             Some(Command::SaveBriefingTo(PathBuf::from("/tmp/a.PNG")))
+        );
+        let cmd = FilePurpose::SaveDeck(OutputFormat::Pdf).command(vec![PathBuf::from("/tmp/b")]);
+        assert_eq!(
+            cmd,
+            Some(Command::ExportDeckTo(PathBuf::from("/tmp/b.pdf")))
         );
         let cmd = FilePurpose::OpenTilePack.command(vec![PathBuf::from("/tmp/p.mbtiles")]);
         assert_eq!(
@@ -319,7 +351,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut chooser = FileChooser::new(FileDialogs::InApp);
         let saved = dir.path().join("briefing.png");
-        chooser.chosen(FilePurpose::SaveBriefing, vec![saved]);
+        chooser.chosen(FilePurpose::SaveBriefing(OutputFormat::Png), vec![saved]);
         assert_eq!(chooser.start_dir(FilePurpose::ExportMap), dir.path());
         // Opening is remembered apart from saving.
         assert_ne!(chooser.start_dir(FilePurpose::OpenLayers), dir.path());

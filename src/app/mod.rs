@@ -4,6 +4,7 @@
 mod bookmarks_ui;
 mod briefing_ui;
 pub mod command;
+mod deck_ui;
 mod export;
 pub mod file_dialog;
 mod inspector_ui;
@@ -122,7 +123,7 @@ pub struct CorridorApp {
     pub categories: Option<Categories>,
     /// Title of the loaded catalog.
     pub title: String,
-    basemap: Basemap,
+    basemap: std::sync::Arc<Basemap>,
     /// walkers' view state (centre, zoom).
     pub map_memory: MapMemory,
     /// The chosen basemap.
@@ -171,6 +172,8 @@ pub struct CorridorApp {
     clipboard: Option<crate::io::clipboard::ImageClipboard>,
     /// The briefing export dialog, when open.
     briefing: Option<briefing_ui::BriefingDialog>,
+    /// The briefing deck dialog, when open (and the deck it is writing).
+    deck: Option<deck_ui::DeckDialog>,
     /// Files being opened in the background.
     loading: Option<open_files::Loading>,
     /// Files to open once the batch being loaded is done.
@@ -270,7 +273,7 @@ impl CorridorApp {
             layers,
             categories,
             title,
-            basemap,
+            basemap: std::sync::Arc::new(basemap),
             map_memory,
             basemap_source: BasemapSource::OfflineAtlas,
             tiles: Default::default(),
@@ -295,6 +298,7 @@ impl CorridorApp {
             pending_export: None,
             clipboard: None,
             briefing: None,
+            deck: None,
             loading: None,
             queued_files: Vec::new(),
             search: None,
@@ -356,6 +360,21 @@ impl CorridorApp {
     /// The layer index of a layer id.
     pub fn layer_index(&self, id: &str) -> Option<usize> {
         self.layers.iter().position(|l| l.id == id)
+    }
+
+    /// An app on the repository's maps/, no session, in-app file dialogs (unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self::new(
+            &egui::Context::default(),
+            AppOptions {
+                maps_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+                session_file: None,
+                open_files: Vec::new(),
+                cache_dir: None,
+                file_dialogs: file_dialog::FileDialogs::InApp,
+            },
+        )
     }
 
     /// Apply one user action. The only place that changes the app's state.
@@ -486,13 +505,24 @@ impl CorridorApp {
             Command::CopyMapImage => self.start_export(export::ExportTarget::Clipboard),
             Command::CopyBriefing => self.copy_briefing(),
             Command::OpenBriefingDialog => self.open_briefing_dialog(),
-            Command::SaveBriefing => {
+            Command::SaveBriefing(format) => {
                 let title = self
                     .briefing
                     .as_ref()
                     .map(|b| b.composition.title.clone())
                     .unwrap_or_default();
-                self.choose_file(file_dialog::FilePurpose::SaveBriefing, &title);
+                self.choose_file(file_dialog::FilePurpose::SaveBriefing(format), &title);
+            }
+            Command::OpenDeckDialog => self.open_deck_dialog(),
+            Command::ExportDeck(format) => {
+                let title = format!("{} briefing deck", self.title);
+                self.choose_file(file_dialog::FilePurpose::SaveDeck(format), &title);
+            }
+            Command::ExportDeckTo(path) => self.export_deck(path),
+            Command::CancelDeck => self.cancel_deck(),
+            Command::CloseDeckDialog => {
+                self.cancel_deck();
+                self.deck = None;
             }
             Command::SaveBriefingTo(path) => self.save_briefing(&path),
             Command::CloseBriefingDialog => self.briefing = None,
@@ -939,6 +969,7 @@ impl CorridorApp {
             .show(ui, |ui| map_ui::map_ui(self, ui, &mut commands));
         let ctx = ui.ctx().clone();
         briefing_ui::briefing_ui(self, &ctx, &mut commands);
+        deck_ui::deck_ui(self, &ctx, &mut commands);
         search_ui::search_ui(self, &ctx, &mut commands);
         bookmarks_ui::bookmarks_ui(self, &ctx, &mut commands);
         layer_properties_ui::layer_properties_ui(self, &ctx, &mut commands);
@@ -958,6 +989,7 @@ impl CorridorApp {
                 command_button(ui, Command::ExportPng, commands);
                 command_button(ui, Command::CopyMapImage, commands);
                 command_button(ui, Command::OpenBriefingDialog, commands);
+                command_button(ui, Command::OpenDeckDialog, commands);
                 ui.separator();
                 command_button(ui, Command::Quit, commands);
             });

@@ -2,6 +2,11 @@
 //! display, through the same drawing code as the screen.
 
 pub mod compose;
+pub mod deck;
+pub mod glyphs;
+pub mod pdf;
+pub mod svg;
+pub mod vector;
 
 pub use compose::{BriefingRequest, ComposeInfo, compose, map_view};
 
@@ -72,6 +77,15 @@ fn missing_of(
         .collect()
 }
 
+/// A page composed by egui, not yet drawn: its shapes and the images they show.
+struct ComposedPage {
+    ctx: egui::Context,
+    shapes: Vec<egui::epaint::ClippedShape>,
+    textures: crate::render::raster::mesh::Textures,
+    pixels_per_point: f32,
+    info: ComposeInfo,
+}
+
 /// Render the composed page offscreen: egui lays out and tessellates it at `scale` pixels per
 /// point (text and lines are drawn at that resolution, not upscaled), and the meshes are
 /// rasterised on the CPU. With a tile source, wait (up to `timeout`) until every tile in view
@@ -81,6 +95,77 @@ pub fn render_briefing(
     req: &BriefingRequest,
     timeout: std::time::Duration,
 ) -> Result<RenderedImage, MissingTiles> {
+    let started = std::time::Instant::now();
+    let ComposedPage {
+        ctx,
+        shapes,
+        textures,
+        pixels_per_point: ppp,
+        info,
+    } = compose_page(scene, req, timeout, false)?;
+    let primitives = ctx.tessellate(shapes, ppp);
+    log::debug!(
+        "page tessellated at {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
+    let [w_pt, h_pt] = req.size_pt;
+    let width = (w_pt * req.scale).round() as u32;
+    let height = (h_pt * req.scale).round() as u32;
+    // The page, in bands over the cores.
+    let mut rgba = vec![0; width as usize * height as usize * 4];
+    crate::render::raster::mesh::draw_in_bands(
+        &primitives,
+        ppp,
+        &textures,
+        (
+            [0, 0],
+            [width as usize, height as usize],
+            egui::Color32::WHITE,
+        ),
+        &|| false,
+        &mut rgba,
+        crate::render::raster::mesh::Canvas::write_rgba8,
+    );
+    log::debug!(
+        "page rasterised at {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(RenderedImage {
+        width,
+        height,
+        rgba,
+        info,
+    })
+}
+
+/// The composed page as vector drawing (for PDF and SVG): the same shapes the PNG is drawn
+/// from, the layers as shapes rather than an image, vector tiles without anti-aliased
+/// fringes. `req.scale` sets the level of detail, as for a PNG of that scale.
+pub fn vector_briefing(
+    scene: &Scene<'_>,
+    req: &BriefingRequest,
+    timeout: std::time::Duration,
+) -> Result<(vector::VectorPage, ComposeInfo), MissingTiles> {
+    let page = compose_page(scene, req, timeout, true)?;
+    let ops = vector::page_ops(&page.shapes, &page.textures, glyphs::Faces::get());
+    Ok((
+        vector::VectorPage {
+            size_pt: req.size_pt,
+            ops,
+            title: req.composition.title.clone(),
+        },
+        page.info,
+    ))
+}
+
+/// Compose the page with egui, waiting for its tiles and layers; `vector`: for a vector page
+/// (layers drawn as shapes, not into an image).
+fn compose_page(
+    scene: &Scene<'_>,
+    req: &BriefingRequest,
+    timeout: std::time::Duration,
+    vector_page: bool,
+) -> Result<ComposedPage, MissingTiles> {
     let ctx = egui::Context::default();
     ctx.set_visuals(egui::Visuals::light());
     crate::render::fonts::install(&ctx);
@@ -99,7 +184,7 @@ pub fn render_briefing(
     }
     // Vector tiles (a vector source, or the offline atlas's OpenStreetMap detail) are
     // prepared for the page's map view once it is known, then drawn in a last pass.
-    let vector = open_vector(req);
+    let vector = open_vector(req).map(|v| if vector_page { v.for_vector_pages() } else { v });
     let atlas_under = req.tiles.is_none() || req.hybrid;
     let mut vector_frame: Option<crate::tiles::vector::VectorFrame> = None;
     // A pack that cannot be opened draws nothing, and the export refuses below.
@@ -136,7 +221,7 @@ pub fn render_briefing(
                 req,
                 t,
                 vector_frame.as_ref(),
-                Some(&mut layer_batch),
+                (!vector_page).then_some(&mut layer_batch),
             ));
         });
         // Textures (fonts, arriving tiles) accumulate over the passes.
@@ -182,37 +267,12 @@ pub fn render_briefing(
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     log::debug!("page composed at {:.3} s", started.elapsed().as_secs_f64());
-    let ppp = output.pixels_per_point;
-    let primitives = ctx.tessellate(std::mem::take(&mut output.shapes), ppp);
-    log::debug!(
-        "page tessellated at {:.3} s",
-        started.elapsed().as_secs_f64()
-    );
-    let width = (w_pt * req.scale).round() as u32;
-    let height = (h_pt * req.scale).round() as u32;
-    // The page, in bands over the cores.
-    let mut rgba = vec![0; width as usize * height as usize * 4];
-    crate::render::raster::mesh::draw_in_bands(
-        &primitives,
-        ppp,
-        &textures,
-        (
-            [0, 0],
-            [width as usize, height as usize],
-            egui::Color32::WHITE,
-        ),
-        &|| false,
-        &mut rgba,
-        crate::render::raster::mesh::Canvas::write_rgba8,
-    );
-    log::debug!(
-        "page rasterised at {:.3} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(RenderedImage {
-        width,
-        height,
-        rgba,
+    let pixels_per_point = output.pixels_per_point;
+    Ok(ComposedPage {
+        ctx,
+        shapes: std::mem::take(&mut output.shapes),
+        textures,
+        pixels_per_point,
         info,
     })
 }

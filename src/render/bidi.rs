@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 
 /// Whether `c` is read right to left (Hebrew, Arabic letters).
-fn is_rtl_letter(c: char) -> bool {
+pub fn is_rtl_letter(c: char) -> bool {
     matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 

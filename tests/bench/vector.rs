@@ -58,6 +58,7 @@ pub fn tile_timings(bytes: &[u8], addr: TileAddress, runs: usize) -> (f64, f64) 
                 atlas_under: true,
             },
             1.0,
+            true,
         );
         let all = t.elapsed().as_secs_f64() * 1e3;
         assert!(!art.mesh.is_empty());

@@ -59,6 +59,11 @@ impl Textures {
     fn get(&self, id: TextureId) -> Option<&ColorImage> {
         self.images.get(&id).map(|i| &**i)
     }
+
+    /// The image of a texture, shared (for the vector pages, which embed it).
+    pub fn image(&self, id: TextureId) -> Option<Arc<ColorImage>> {
+        self.images.get(&id).cloned()
+    }
 }
 
 /// An RGBA image being drawn: premultiplied colour, gamma space, row-major. It may be a window

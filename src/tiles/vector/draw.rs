@@ -80,12 +80,13 @@ fn pickable_layer(layer: &str) -> bool {
 }
 
 /// Prepare a decoded tile for painting at `ctx.zoom`, for a screen (or page) of
-/// `pixels_per_point`.
+/// `pixels_per_point`; `feathering`: anti-aliased edges (off for vector pages).
 pub fn prepare(
     tile: &VectorTile,
     addr: TileAddress,
     ctx: StyleContext,
     pixels_per_point: f32,
+    feathering: bool,
 ) -> TileArt {
     let schema = Schema::of_tile(tile);
     let size_pt = tile_size_pt(addr.z, ctx.zoom);
@@ -165,7 +166,7 @@ pub fn prepare(
     // Draw order, then the tile's order within one.
     shapes.sort_by_key(|(order, seq, _)| (*order, *seq));
     let options = TessellationOptions {
-        feathering: true,
+        feathering,
         ..TessellationOptions::default()
     };
     let mut tessellator = Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());

@@ -83,6 +83,9 @@ struct Shared {
     work: Condvar,
     done: Condvar,
     repaint: Box<dyn Fn() + Send + Sync>,
+    /// Tiles tessellated without anti-aliased fringes, for vector pages (see
+    /// [`VectorTiles::for_vector_pages`]).
+    exact_outlines: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -136,6 +139,7 @@ impl VectorTiles {
             work: Condvar::new(),
             done: Condvar::new(),
             repaint,
+            exact_outlines: std::sync::atomic::AtomicBool::new(false),
         });
         let threads = (0..threads.max(1))
             .filter_map(|i| {
@@ -184,6 +188,15 @@ impl VectorTiles {
         let mut s = self.shared.lock();
         s.entries
             .retain(|_, e| !matches!(e, Entry::Failed { network: true }));
+    }
+
+    /// Tessellate tiles without egui's anti-aliased fringes (a vector page's reader smooths
+    /// edges itself; a fringe would be drawn as a band of colour). Before the first frame.
+    pub fn for_vector_pages(self) -> Self {
+        self.shared
+            .exact_outlines
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self
     }
 
     /// The tiles for `view`: what is ready now; the rest is asked for.
@@ -324,7 +337,10 @@ fn work(shared: &Shared) {
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
             }
         };
-        let result = produce(&shared.bytes, key);
+        let exact = shared
+            .exact_outlines
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let result = produce(&shared.bytes, key, exact);
         // Art let go is freed after the lock is released: freeing a large mesh takes time a
         // frame waiting for the lock should not spend.
         let mut let_go: Vec<Arc<TileArt>> = Vec::new();
@@ -387,7 +403,7 @@ enum Failure {
 /// A tile prepared (or nothing there), with what of it could not be read.
 type Produced = (Option<Arc<TileArt>>, Vec<String>);
 
-fn produce(bytes: &TileBytes, key: Key) -> Result<Produced, Failure> {
+fn produce(bytes: &TileBytes, key: Key, exact_outlines: bool) -> Result<Produced, Failure> {
     let data = match bytes.tile(key.addr) {
         Ok(Some(d)) => d,
         Ok(None) => return Ok((None, Vec::new())),
@@ -403,6 +419,7 @@ fn produce(bytes: &TileBytes, key: Key) -> Result<Produced, Failure> {
             atlas_under: key.atlas_under,
         },
         f32::from(key.ppp_centi) / 100.0,
+        !exact_outlines,
     );
     Ok((Some(Arc::new(art)), tile.problems))
 }
