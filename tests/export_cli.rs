@@ -123,7 +123,7 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
         ),
         (
             vec!["--out", "/proc/briefing.png"],
-            "/proc/briefing.png: cannot write the image",
+            "/proc/briefing.png: cannot be written",
         ),
         (vec!["--scale", "5", "--out", out], "5 is not in 1..=4"),
         (vec!["--view", "Gwadar"], "--out <OUT>"),

@@ -1513,19 +1513,20 @@ fn with_no_system_dialog_files_are_opened_from_the_app_s_own_browser() {
     assert_eq!(app(&h).files.open_dir.as_deref(), Some(dir.path()));
 }
 
-#[test]
-fn with_no_system_dialog_a_briefing_is_saved_in_one_step() {
-    let mut h = harness_for_file_dialogs();
-    apply(&mut h, Command::OpenBriefingDialog);
-    h.run();
-    // Save PNG…: the app's own dialog opens in the folder last saved in, the name made from
-    // the title and today's date; one click on Save writes it.
-    let dir = tempfile::tempdir().expect("tempdir");
-    h.state_mut().as_mut().expect("app").files.save_dir = Some(dir.path().to_path_buf());
-    h.get_by_label("Save PNG…").click();
+/// Click `button`, which asks for a file to save: the app's own dialog opens in `dir` (as the
+/// folder last saved in), offering "{title} {today}.{extension}"; one click on Save. The name.
+fn save_in_app_dialog(
+    h: &mut Harness<'static, Option<CorridorApp>>,
+    dir: &std::path::Path,
+    button: &str,
+    title: &str,
+    extension: &str,
+) -> String {
+    h.state_mut().as_mut().expect("app").files.save_dir = Some(dir.to_path_buf());
+    h.get_by_label(button).click();
     h.run();
     let name = format!(
-        "CPEC phase two — Pakistan {}.png",
+        "{title} {}.{extension}",
         corridor_viewer::io::save_path::today()
     );
     assert!(
@@ -1534,6 +1535,24 @@ fn with_no_system_dialog_a_briefing_is_saved_in_one_step() {
     );
     h.get_by_label("Save").click();
     h.run();
+    name
+}
+
+#[test]
+fn with_no_system_dialog_a_briefing_is_saved_in_one_step() {
+    let mut h = harness_for_file_dialogs();
+    apply(&mut h, Command::OpenBriefingDialog);
+    h.run();
+    // Save PNG…: the app's own dialog opens in the folder last saved in, the name made from
+    // the title and today's date; one click on Save writes it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = save_in_app_dialog(
+        &mut h,
+        dir.path(),
+        "Save PNG…",
+        "CPEC phase two — Pakistan",
+        "png",
+    );
     h.run();
     let img = image::open(dir.path().join(&name)).expect("the briefing image");
     assert_eq!((img.width(), img.height()), (1920, 1080));
@@ -1644,4 +1663,71 @@ fn the_briefing_dialog_takes_a_print_scale_and_refuses_what_is_not_one() {
     h.get_by_label("Map scale").type_text("1:2,000,000");
     h.run();
     assert!(h.query_by_label(refused).is_none());
+}
+
+#[test]
+fn a_briefing_deck_is_chosen_in_its_dialog_and_written_as_one_pdf() {
+    let mut h = harness_for_file_dialogs();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Export briefing deck…").click();
+    h.run();
+    h.get_by_label("Export briefing deck");
+    h.get_by_label("4 pages");
+    // Two pages, Gwadar then Pakistan.
+    for name in ["Northern gateway", "Chagai–Gwadar"] {
+        h.get_by_role_and_label(egui::accesskit::Role::CheckBox, name)
+            .click();
+        h.run();
+    }
+    h.get_by_label("2 pages");
+    // Pakistan down twice: below Northern gateway, then below Gwadar.
+    for _ in 0..2 {
+        h.get_by_label("Move Pakistan down").click();
+        h.run();
+    }
+    let order: Vec<String> = app(&h)
+        .deck_pages()
+        .iter()
+        .filter(|p| p.include)
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(order, ["Gwadar", "Pakistan"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = save_in_app_dialog(
+        &mut h,
+        dir.path(),
+        "Export PDF…",
+        "CPEC phase two briefing deck",
+        "pdf",
+    );
+    // Drawn in the background: the dialog shows its progress, then closes with a message.
+    step_until(&mut h, 3000, |a| {
+        a.messages.iter().any(|m| m.text.contains("briefing deck"))
+    });
+    h.run();
+    h.get_by_label_contains("Saved the briefing deck.");
+    let bytes = std::fs::read(dir.path().join(&name)).expect("the PDF");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(h.query_by_label("Export briefing deck").is_none());
+}
+
+#[test]
+fn the_briefing_dialog_saves_a_vector_pdf_and_svg_of_its_page() {
+    let mut h = harness();
+    apply(&mut h, Command::OpenBriefingDialog);
+    h.run();
+    h.get_by_label("Save PDF…");
+    h.get_by_label("Save SVG…");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, magic) in [("page.pdf", &b"%PDF-"[..]), ("page.svg", &b"<?xml"[..])] {
+        apply(&mut h, Command::OpenBriefingDialog);
+        h.run();
+        let path = dir.path().join(name);
+        apply(&mut h, Command::SaveBriefingTo(path.clone()));
+        h.run();
+        let bytes = std::fs::read(&path).expect("written");
+        assert!(bytes.starts_with(magic), "{name}");
+        h.get_by_label_contains(&format!("Saved the briefing page to {}", path.display()));
+    }
 }

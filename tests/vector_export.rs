@@ -233,3 +233,86 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+#[test]
+fn a_write_that_fails_part_way_leaves_no_file_under_the_name() {
+    // The process may write at most 100 KB a file (`ulimit -f`, its signal ignored), so the
+    // 2 MB PDF's write fails part way through, as on a full disk.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("brief.pdf");
+    let run = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 200; exec \"$0\" export --size 842x595 --out \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_corridor-viewer"))
+        .arg(&out)
+        .env_remove("DISPLAY")
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("brief.pdf: cannot be written"),
+        "a message naming the file: {stderr}"
+    );
+    assert!(entries(dir.path()).is_empty(), "no file, no temporary file");
+}
+
+/// A raster tile pack of zooms 0–5 over the world: each tile 256 px, its colour from its
+/// place.
+fn raster_pack(path: &Path) {
+    let db = rusqlite::Connection::open(path).expect("sqlite");
+    db.execute_batch(
+        "create table metadata (name text, value text);
+         create table tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob);
+         insert into metadata values ('name', 'test raster'), ('format', 'png'), ('minzoom', '0'),
+           ('maxzoom', '5'), ('attribution', 'Test raster tiles'), ('bounds', '-180,-85,180,85');",
+    )
+    .expect("schema");
+    for z in 0..=5u32 {
+        let n = 1u32 << z;
+        for x in 0..n {
+            for y in 0..n {
+                let tile = image::RgbImage::from_fn(256, 256, |px, py| {
+                    let edge = px == 0 || py == 0;
+                    if edge {
+                        image::Rgb([90, 90, 90])
+                    } else {
+                        image::Rgb([180 + (x * 7 % 60) as u8, 200 - (y * 5 % 60) as u8, 170])
+                    }
+                });
+                let mut png = Vec::new();
+                tile.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                    .expect("png");
+                db.execute(
+                    "insert into tiles values (?1, ?2, ?3, ?4)",
+                    rusqlite::params![z, x, n - 1 - y, png],
+                )
+                .expect("tile");
+            }
+        }
+    }
+}
+
+#[test]
+fn raster_tiles_are_embedded_in_the_pdf_at_their_own_resolution() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("raster.mbtiles");
+    raster_pack(&pack);
+    let pdf = dir.path().join("tiles.pdf");
+    let (code, _, stderr) = export(&["--size", A4, "--basemap", s(&pack), "--out", s(&pdf)]);
+    assert_eq!(code, 0, "{stderr}");
+    let Some(list) = reader("pdfimages", &["-list", s(&pdf)]) else {
+        return;
+    };
+    let images: Vec<&str> = list.lines().skip(2).collect();
+    assert!(images.len() >= 4, "the tiles in view: {list}");
+    for line in &images {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(&cols[3..5], ["256", "256"], "a tile at 256 px: {line}");
+    }
+    let text = reader("pdftotext", &[s(&pdf), "-"]).expect("pdftotext");
+    assert!(
+        text.contains("Test raster tiles"),
+        "its attribution: {text}"
+    );
+}

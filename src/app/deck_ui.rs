@@ -230,18 +230,28 @@ fn pages_ui(d: &mut DeckDialog, ui: &mut Ui) {
                     )
                     .labelled_by(label.id);
                 });
-                if ui
+                // Named for screen readers by what they do, not by their arrow.
+                let up = ui
                     .add_enabled(i > 0, egui::Button::new("⏶"))
-                    .on_hover_text("Move up")
-                    .clicked()
-                {
+                    .on_hover_text("Move up");
+                let name = page.name.clone();
+                up.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, i > 0, format!("Move {name} up"))
+                });
+                if up.clicked() {
                     swap = Some((i, i - 1));
                 }
-                if ui
+                let down = ui
                     .add_enabled(i + 1 < n, egui::Button::new("⏷"))
-                    .on_hover_text("Move down")
-                    .clicked()
-                {
+                    .on_hover_text("Move down");
+                down.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Button,
+                        i + 1 < n,
+                        format!("Move {name} down"),
+                    )
+                });
+                if down.clicked() {
                     swap = Some((i, i + 1));
                 }
                 ui.end_row();

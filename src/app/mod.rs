@@ -4,7 +4,7 @@
 mod bookmarks_ui;
 mod briefing_ui;
 pub mod command;
-mod deck_ui;
+pub mod deck_ui;
 mod export;
 pub mod file_dialog;
 mod inspector_ui;
@@ -355,6 +355,11 @@ impl CorridorApp {
             Level::Info => log::info!("{text}"),
         }
         self.messages.push(Message { level, text });
+    }
+
+    /// The pages of the deck dialog, in order (none when it is closed).
+    pub fn deck_pages(&self) -> &[deck_ui::DeckEntry] {
+        self.deck.as_ref().map_or(&[], |d| d.pages.as_slice())
     }
 
     /// The layer index of a layer id.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     /// Encoding or writing failed.
-    #[error("{}: cannot write the image: {message}", path.display())]
+    #[error("{}: cannot be written: {message}", path.display())]
     Write {
         /// The target path.
         path: PathBuf,
