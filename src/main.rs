@@ -40,6 +40,15 @@ fn main() -> ExitCode {
             }
         }
         None => {
+            // A panic from here on is reported (the session saved first), and the next start
+            // says where the report is.
+            if let Some(dir) = corridor_viewer::io::crash::default_dir() {
+                corridor_viewer::io::crash::install(dir);
+            }
+            // The way to see the reporter work (and its test): stop as a bug would.
+            if std::env::var_os("CORRIDOR_VIEWER_CRASH_TEST").is_some() {
+                panic!("a crash asked for by CORRIDOR_VIEWER_CRASH_TEST");
+            }
             match corridor_viewer::app::run(corridor_viewer::app::AppOptions {
                 maps_dir: cli.maps,
                 session_file: corridor_viewer::app::default_session_path(),

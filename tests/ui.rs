@@ -1731,3 +1731,30 @@ fn the_briefing_dialog_saves_a_vector_pdf_and_svg_of_its_page() {
         h.get_by_label_contains(&format!("Saved the briefing page to {}", path.display()));
     }
 }
+
+#[test]
+fn a_session_tile_source_that_is_not_http_is_left_out_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = dir.path().join("session.json");
+    let secret = dir.path().join("secret.mbtiles");
+    let text = serde_json::json!({
+        "tile_sources": [
+            {"name": "Local", "url_template": format!("pack:{}", secret.display()),
+             "attribution": "x", "max_zoom": 10},
+            {"name": "Files", "url_template": "file:///etc/{z}/{x}/{y}.png",
+             "attribution": "x", "max_zoom": 10},
+            {"name": "Good", "url_template": "https://tiles.example/{z}/{x}/{y}.png",
+             "attribution": "Example", "max_zoom": 10}
+        ]
+    });
+    std::fs::write(&session, text.to_string()).expect("write");
+    let h = harness_with_session(Some(session));
+    let names: Vec<&str> = app(&h)
+        .tile_sources
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["Good"]);
+    h.get_by_label_contains("tile source \"Local\"");
+    h.get_by_label_contains("tile source \"Files\" (file:///etc/{z}/{x}/{y}.png) was left out");
+}

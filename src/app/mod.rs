@@ -198,6 +198,8 @@ pub struct CorridorApp {
     saved_session: Option<String>,
     session_write_failed: bool,
     last_session_check_s: f64,
+    /// When the session was last handed to the crash reporter, in seconds of egui time.
+    last_crash_snapshot_s: f64,
     /// The window's inner size now, in points (kept in the session).
     window_pt: Option<[f32; 2]>,
     /// The window size still to set at start: `Some(saved)` once a session is read (`None`
@@ -313,6 +315,7 @@ impl CorridorApp {
             saved_session: None,
             session_write_failed: false,
             last_session_check_s: 0.0,
+            last_crash_snapshot_s: f64::NEG_INFINITY,
             window_pt: None,
             window_at_start: None,
             restoring: Default::default(),
@@ -343,7 +346,30 @@ impl CorridorApp {
             None => app.enforce_cache_limit(),
         }
         app.open_files(options.open_files);
+        if let Some(dir) = crate::io::crash::installed_dir() {
+            app.mention_crash_report(dir);
+        }
         app
+    }
+
+    /// Say where the report of the last run's crash is, if it left one not yet mentioned.
+    pub fn mention_crash_report(&mut self, dir: &std::path::Path) {
+        if let Some(report) = crate::io::crash::take_unreported(dir) {
+            let saved = std::fs::read_to_string(&report)
+                .is_ok_and(|t| !t.contains("session saved first: no"));
+            self.notify(
+                Level::Warning,
+                format!(
+                    "Corridor Viewer stopped unexpectedly last time{}. What happened is in {} (send it with a note of what you were doing)",
+                    if saved {
+                        "; the session was saved first"
+                    } else {
+                        ""
+                    },
+                    report.display()
+                ),
+            );
+        }
     }
 
     /// Add a message for the user.
@@ -910,7 +936,9 @@ impl CorridorApp {
         self.window_size_ui(ui.ctx());
         self.poll_export();
         self.poll_loading();
-        self.autosave_session(ui.input(|i| i.time));
+        let now_s = ui.input(|i| i.time);
+        self.autosave_session(now_s);
+        self.remember_session_for_crash(now_s);
         let mut commands = Vec::new();
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw

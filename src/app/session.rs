@@ -70,7 +70,22 @@ impl CorridorApp {
         }
         self.cache_limit_mb = session.cache_limit_mb.max(1);
         self.enforce_cache_limit();
-        self.tile_sources = session.tile_sources;
+        // A source of the session is an http(s) template, as "Add tile source…" makes them:
+        // one naming anything else (a local file, a pack) is not used.
+        let (sources, refused): (Vec<_>, Vec<_>) = session
+            .tile_sources
+            .into_iter()
+            .partition(|s| TileSourceSpec::from_template(&s.url_template).is_ok());
+        for s in refused {
+            self.notify(
+                super::Level::Warning,
+                format!(
+                    "The session's tile source \"{}\" ({}) was left out: only http and https tile URL templates are used",
+                    s.name, s.url_template
+                ),
+            );
+        }
+        self.tile_sources = sources;
         self.hybrid = session.hybrid;
         self.tile_opacity = session.tile_opacity.clamp(0.1, 1.0);
         let known = TileSourceSpec::built_in()
@@ -196,6 +211,19 @@ impl CorridorApp {
         if now_s - self.last_session_check_s >= SAVE_EVERY_S {
             self.last_session_check_s = now_s;
             self.save_session();
+        }
+    }
+
+    /// Hand the session to the crash reporter (when it is on) a few times a second, so a panic
+    /// saves it as it stood.
+    pub(super) fn remember_session_for_crash(&mut self, now_s: f64) {
+        if crate::io::crash::installed_dir().is_none() || now_s - self.last_crash_snapshot_s < 0.25
+        {
+            return;
+        }
+        self.last_crash_snapshot_s = now_s;
+        if let Some(path) = &self.session_file {
+            crate::io::crash::remember_session(path, self.session_snapshot().to_json());
         }
     }
 

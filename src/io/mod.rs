@@ -3,6 +3,7 @@
 pub mod basemap_assets;
 pub mod catalog;
 pub mod clipboard;
+pub mod crash;
 pub mod fast_feature;
 pub mod geojson;
 pub mod info;

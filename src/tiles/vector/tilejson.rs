@@ -178,6 +178,21 @@ mod tests {
     }
 
     #[test]
+    fn a_document_cannot_point_the_app_at_local_files() {
+        // Anything but an http(s) URL is read as a path on the document's own server.
+        for tiles in ["file:///etc/passwd", "pack:/home/user/secret.mbtiles"] {
+            let body = format!(r#"{{"tiles":["{tiles}"]}}"#);
+            let spec = parse("https://host/data/x.json", body.as_bytes()).expect("parse");
+            assert!(
+                spec.url_template.starts_with("https://host/data/"),
+                "{}",
+                spec.url_template
+            );
+            assert_eq!(spec.pack_path(), None);
+        }
+    }
+
+    #[test]
     fn relative_tiles_and_bad_documents() {
         let spec = parse(
             "http://host:3000/catalog/roads",
