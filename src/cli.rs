@@ -68,7 +68,8 @@ pub struct ExportArgs {
     /// Page size in points, WIDTHxHEIGHT; the image is this times --scale in pixels
     #[arg(long, default_value = "1600x1000")]
     pub size: String,
-    /// Resolution: 1 to 4 pixels per point (4 for print)
+    /// Resolution: 1 to 4 pixels per point (4 for print); PDF and SVG are drawn at the detail
+    /// of 4
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
     pub scale: u8,
     /// Title at the top of the image; in a deck, repeat it for each page in order [default:
