@@ -916,15 +916,34 @@ fn check_range(g: geo::Geometry<f64>) -> Result<geo::Geometry<f64>, String> {
     {
         return Err(format!(
             "coordinate ({}, {}) is outside longitude/latitude range; {PROJECTED}",
-            c.x, c.y
+            short_number(c.x),
+            short_number(c.y)
         ));
     }
     Ok(g)
 }
 
+/// A number as a message shows it: plainly, or in scientific notation when huge (a 1e308
+/// coordinate is not written out in 309 digits).
+fn short_number(v: f64) -> String {
+    if v.abs() < 1e9 {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_coordinate_is_named_briefly() {
+        let err = check_range(geo::Geometry::Point(geo::Point::new(1e308, 2.0)))
+            .expect_err("out of range");
+        assert!(err.starts_with("coordinate (1e308, 2) is outside"), "{err}");
+        assert_eq!(short_number(-123456.5), "-123456.5");
+    }
 
     fn parse(text: &str) -> Result<LoadedFile, LoadError> {
         parse_bytes(text.as_bytes(), Path::new("test.geojson"))
