@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::compose::attribution_lines;
-use crate::export::deck::{
-    DeckError, DeckPage, OutputFormat, VECTOR_DETAIL_SCALE, deck_title, numbered, write_deck,
-};
+use crate::export::deck::{DeckError, DeckPage, OutputFormat, deck_title, page_file, write_deck};
 use crate::export::{BriefingRequest, MAX_SIDE_PX, today};
 use crate::io::basemap_assets::load_basemap;
 use crate::io::catalog::{find_maps_dir, layer_from_file, load_catalog};
@@ -145,12 +143,9 @@ pub enum ExportError {
         /// Pages asked for.
         pages: usize,
     },
-    /// The PDF could not be made.
-    #[error("{path}: {reason}; nothing was written", path = .0.display(), reason = .1)]
-    Pdf(PathBuf, crate::export::pdf::PdfError),
-    /// A deck with no pages.
-    #[error("a deck needs at least one page; nothing was written")]
-    NoPages,
+    /// The deck could not be made (no pages, a PDF the writer refused).
+    #[error(transparent)]
+    Deck(DeckError),
     /// A layer id that the catalog does not have.
     #[error("--layers: no layer \"{id}\"; the layers are: {known}")]
     UnknownLayer {
@@ -194,11 +189,10 @@ pub enum ExportError {
 impl From<DeckError> for ExportError {
     fn from(e: DeckError) -> Self {
         match e {
-            DeckError::NoPages => Self::NoPages,
+            // Named as the command names them: tiles by --basemap.
             DeckError::Tiles(t) => Self::Tiles(t),
-            DeckError::Pdf(path, e) => Self::Pdf(path, e),
             DeckError::Save(e) => Self::Save(e),
-            DeckError::Cancelled => Self::Internal("the export was cancelled"),
+            e => Self::Deck(e),
         }
     }
 }
@@ -231,7 +225,7 @@ pub struct Page {
     pub view: crate::model::views::ViewSpec,
     /// The title at its top.
     pub title: String,
-    /// The PNG it is written to.
+    /// The file it is written to.
     pub out: PathBuf,
 }
 
@@ -264,11 +258,7 @@ pub fn plan_pages(
                     "CPEC phase two".to_string()
                 }
             });
-            let out = if deck && OutputFormat::of(out).file_a_page() {
-                numbered(out, i + 1)
-            } else {
-                out.to_path_buf()
-            };
+            let out = page_file(out, i, views.len());
             Ok(Page { view, title, out })
         })
         .collect()
@@ -372,11 +362,7 @@ pub fn export(args: &ExportArgs, maps: Option<&Path>) -> Result<String, ExportEr
             request: BriefingRequest {
                 view: page.view,
                 size_pt,
-                scale: if format == OutputFormat::Png {
-                    scale
-                } else {
-                    VECTOR_DETAIL_SCALE
-                },
+                scale: format.compose_scale(scale),
                 composition: Composition {
                     title: page.title.clone(),
                     subtitle: subtitle.clone(),

@@ -13,9 +13,7 @@ use egui::{RichText, Ui};
 
 use super::{Command, CorridorApp, Level};
 use crate::export::compose::attribution_lines;
-use crate::export::deck::{
-    DeckError, DeckPage, OutputFormat, VECTOR_DETAIL_SCALE, deck_title, numbered, write_deck,
-};
+use crate::export::deck::{DeckError, DeckPage, OutputFormat, deck_title, page_file, write_deck};
 use crate::export::{BriefingRequest, today};
 use crate::model::layout::Composition;
 use crate::model::view::WorldRect;
@@ -127,11 +125,7 @@ impl DeckDialog {
                 request: BriefingRequest {
                     view: ViewSpec::Fit(entry.rect),
                     size_pt: self.paper.size_pt(),
-                    scale: if format == OutputFormat::Png {
-                        2.0
-                    } else {
-                        VECTOR_DETAIL_SCALE
-                    },
+                    scale: format.compose_scale(2.0),
                     composition: Composition {
                         title: entry.title.clone(),
                         subtitle: self.subtitle.clone(),
@@ -151,11 +145,7 @@ impl DeckDialog {
                     hybrid: self.hybrid,
                     tile_opacity: self.tile_opacity,
                 },
-                out: if format.file_a_page() && count > 1 {
-                    numbered(out, i + 1)
-                } else {
-                    out.to_path_buf()
-                },
+                out: page_file(out, i, count),
             })
             .collect()
     }
@@ -495,13 +485,9 @@ impl CorridorApp {
 mod tests {
     use super::*;
 
-    fn app() -> CorridorApp {
-        CorridorApp::for_tests()
-    }
-
     #[test]
     fn the_briefing_views_are_the_default_pages_and_their_order_and_titles_are_kept() {
-        let mut app = app();
+        let mut app = CorridorApp::for_tests();
         app.apply(Command::OpenDeckDialog);
         let d = app.deck.as_mut().expect("open");
         let ticked: Vec<&str> = d
@@ -532,13 +518,16 @@ mod tests {
         // A PDF is one file, drawn at a 4× image's detail.
         let pdf = d.pages_for(Path::new("/tmp/deck.pdf"));
         assert!(pdf.iter().all(|p| p.out == Path::new("/tmp/deck.pdf")));
-        assert!(pdf.iter().all(|p| p.request.scale == VECTOR_DETAIL_SCALE));
+        assert!(
+            pdf.iter()
+                .all(|p| p.request.scale == crate::export::deck::VECTOR_DETAIL_SCALE)
+        );
     }
 
     #[test]
     fn a_deck_is_written_in_the_background_and_a_cancelled_one_writes_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut app = app();
+        let mut app = CorridorApp::for_tests();
         app.apply(Command::OpenDeckDialog);
         {
             let d = app.deck.as_mut().expect("open");

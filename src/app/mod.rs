@@ -355,18 +355,16 @@ impl CorridorApp {
     /// Say where the report of the last run's crash is, if it left one not yet mentioned.
     pub fn mention_crash_report(&mut self, dir: &std::path::Path) {
         if let Some(report) = crate::io::crash::take_unreported(dir) {
-            let saved = std::fs::read_to_string(&report)
-                .is_ok_and(|t| !t.contains("session saved first: no"));
             self.notify(
                 Level::Warning,
                 format!(
                     "Corridor Viewer stopped unexpectedly last time{}. What happened is in {} (send it with a note of what you were doing)",
-                    if saved {
+                    if report.session_saved {
                         "; the session was saved first"
                     } else {
                         ""
                     },
-                    report.display()
+                    report.path.display()
                 ),
             );
         }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{BriefingRequest, ComposeInfo, MissingTiles, render_briefing, vector_briefing};
-use crate::io::png::{SaveError, save_png, write_atomically};
+use crate::io::png::{SaveError, save_bytes, save_png};
 use crate::render::Scene;
 
 /// What a deck is written as, from the output's extension.
@@ -37,6 +37,25 @@ impl OutputFormat {
     /// Whether each page is a file of its own (numbered in a deck).
     pub fn file_a_page(self) -> bool {
         self != Self::Pdf
+    }
+
+    /// The scale a page is composed at: a PNG's own `png_scale`; vector pages at
+    /// [`VECTOR_DETAIL_SCALE`].
+    pub fn compose_scale(self, png_scale: f32) -> f32 {
+        match self {
+            Self::Png => png_scale,
+            Self::Pdf | Self::Svg => VECTOR_DETAIL_SCALE,
+        }
+    }
+}
+
+/// The file page `i` (from 0) of a deck of `count` pages is written to: `out`, or for
+/// several pages of a file each, numbered after it ([`numbered`]).
+pub fn page_file(out: &Path, i: usize, count: usize) -> PathBuf {
+    if count > 1 && OutputFormat::of(out).file_a_page() {
+        numbered(out, i + 1)
+    } else {
+        out.to_path_buf()
     }
 }
 
@@ -91,16 +110,7 @@ pub fn write_deck(
     let mut summary = Vec::with_capacity(pages.len());
     match format {
         OutputFormat::Png => {
-            let mut images = Vec::with_capacity(pages.len());
-            for (i, page) in pages.iter().enumerate() {
-                if !progress(i) {
-                    return Err(DeckError::Cancelled);
-                }
-                images.push(render_briefing(scene, &page.request, timeout)?);
-            }
-            if !progress(pages.len()) {
-                return Err(DeckError::Cancelled);
-            }
+            let images = draw_all(pages, progress, |r| render_briefing(scene, r, timeout))?;
             for (page, image) in pages.iter().zip(&images) {
                 save_png(&page.out, image.width, image.height, &image.rgba)?;
                 summary.push(format!(
@@ -115,16 +125,7 @@ pub fn write_deck(
             std::thread::spawn(move || drop(images));
         }
         OutputFormat::Pdf | OutputFormat::Svg => {
-            let mut drawn = Vec::with_capacity(pages.len());
-            for (i, page) in pages.iter().enumerate() {
-                if !progress(i) {
-                    return Err(DeckError::Cancelled);
-                }
-                drawn.push(vector_briefing(scene, &page.request, timeout)?);
-            }
-            if !progress(pages.len()) {
-                return Err(DeckError::Cancelled);
-            }
+            let drawn = draw_all(pages, progress, |r| vector_briefing(scene, r, timeout))?;
             let (vector_pages, infos): (Vec<_>, Vec<_>) = drawn.into_iter().unzip();
             let [w, h] = first.request.size_pt;
             if format == OutputFormat::Pdf {
@@ -136,7 +137,7 @@ pub fn write_deck(
                 };
                 let bytes = super::pdf::write_pdf(&vector_pages, &info)
                     .map_err(|e| DeckError::Pdf(first.out.clone(), e))?;
-                save_file(&first.out, &bytes)?;
+                save_bytes(&first.out, &bytes)?;
                 summary.push(format!(
                     "Wrote {}: {} page{} of {w}×{h} pt (vector PDF, {:.1} MB); legend: {}",
                     first.out.display(),
@@ -149,7 +150,7 @@ pub fn write_deck(
                 let documents: Vec<String> =
                     vector_pages.iter().map(super::svg::write_svg).collect();
                 for ((page, svg), info) in pages.iter().zip(&documents).zip(&infos) {
-                    save_file(&page.out, svg.as_bytes())?;
+                    save_bytes(&page.out, svg.as_bytes())?;
                     summary.push(format!(
                         "Wrote {}: {w}×{h} pt (vector SVG, {:.1} MB); legend: {}",
                         page.out.display(),
@@ -173,7 +174,7 @@ pub fn deck_title(page_titles: &[&str]) -> String {
 
 /// The file of page `i` (from 1) of a deck written as one file a page: `brief.png` →
 /// `brief-1.png`.
-pub fn numbered(out: &Path, i: usize) -> PathBuf {
+fn numbered(out: &Path, i: usize) -> PathBuf {
     let stem = out
         .file_stem()
         .map_or_else(|| "brief".into(), |s| s.to_string_lossy().into_owned());
@@ -183,12 +184,24 @@ pub fn numbered(out: &Path, i: usize) -> PathBuf {
     out.with_file_name(format!("{stem}-{i}.{ext}"))
 }
 
-/// Write `bytes` to `path` atomically (a temporary file beside it, renamed over it).
-fn save_file(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    write_atomically(path, bytes).map_err(|e| SaveError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+/// Every page drawn by `draw`, `progress` told before each and once all are drawn (false:
+/// stop).
+fn draw_all<T>(
+    pages: &[DeckPage],
+    progress: &mut dyn FnMut(usize) -> bool,
+    mut draw: impl FnMut(&BriefingRequest) -> Result<T, MissingTiles>,
+) -> Result<Vec<T>, DeckError> {
+    let mut drawn = Vec::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        if !progress(i) {
+            return Err(DeckError::Cancelled);
+        }
+        drawn.push(draw(&page.request)?);
+    }
+    if !progress(pages.len()) {
+        return Err(DeckError::Cancelled);
+    }
+    Ok(drawn)
 }
 
 #[cfg(test)]
@@ -208,6 +221,18 @@ mod tests {
         assert_eq!(
             numbered(Path::new("/t/brief.svg"), 2),
             PathBuf::from("/t/brief-2.svg")
+        );
+        assert_eq!(
+            page_file(Path::new("/t/brief.png"), 0, 2),
+            PathBuf::from("/t/brief-1.png")
+        );
+        assert_eq!(
+            page_file(Path::new("/t/brief.png"), 0, 1),
+            PathBuf::from("/t/brief.png")
+        );
+        assert_eq!(
+            page_file(Path::new("/t/brief.pdf"), 1, 4),
+            PathBuf::from("/t/brief.pdf")
         );
         assert_eq!(deck_title(&["Gwadar"]), "Gwadar");
         assert_eq!(

@@ -12,8 +12,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use egui::FontFamily;
-use egui::epaint::TextShape;
+use egui::{Color32, FontFamily, Galley};
 use skrifa::MetadataProvider;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -109,6 +108,18 @@ pub struct GlyphRun {
     pub is_text: bool,
 }
 
+impl GlyphRun {
+    /// The run moved by `by` points.
+    pub fn moved(&self, by: egui::Vec2) -> Self {
+        let mut run = self.clone();
+        run.baseline_pt += by.y;
+        for g in &mut run.glyphs {
+            g.x_pt += by.x;
+        }
+        run
+    }
+}
+
 impl Faces {
     /// The app's fonts (built once).
     pub fn get() -> &'static Faces {
@@ -181,15 +192,15 @@ struct RowChar {
     baseline_pt: f32,
 }
 
-/// The glyph runs of a text shape, in page points.
+/// The glyph runs of a galley drawn at the page's origin, in points (`fallback_color` for
+/// text of no colour of its own); [`GlyphRun::moved`] puts them where a shape draws it.
 ///
 /// A galley's rows keep a glyph per character for left-to-right text, but a right-to-left
 /// run comes out in visual order with extra zero-width glyphs after it, so the text of a row
 /// is taken from the job: a paragraph laid out in one row is its text exactly; one egui
 /// wrapped is cut after each row's glyph count (egui wraps the app's left-to-right text; a
 /// right-to-left paragraph is broken into lines by the app before egui sees it).
-pub fn galley_runs(t: &TextShape, faces: &Faces) -> Vec<GlyphRun> {
-    let galley = &t.galley;
+pub fn galley_runs(galley: &Galley, fallback_color: Color32, faces: &Faces) -> Vec<GlyphRun> {
     let text = galley.job.text.as_str();
     let mut runs = Vec::new();
     let mut rows = galley.rows.iter().peekable();
@@ -216,7 +227,7 @@ pub fn galley_runs(t: &TextShape, faces: &Faces) -> Vec<GlyphRun> {
                     .nth(row.glyphs.len())
                     .map_or(para_end, |(b, _)| start + b)
             };
-            row_runs(t, row, start..end, faces, &mut runs);
+            row_runs(galley, fallback_color, row, start..end, faces, &mut runs);
             start = end;
         }
         para_start = (para_end + 1).min(text.len());
@@ -227,31 +238,33 @@ pub fn galley_runs(t: &TextShape, faces: &Faces) -> Vec<GlyphRun> {
 /// The runs of one row (its text: `range` of the job's): graphemes grouped by face and
 /// format, each shaped and placed over the row's glyphs of it.
 fn row_runs(
-    t: &TextShape,
+    galley: &Galley,
+    fallback_color: Color32,
     row: &egui::epaint::text::PlacedRow,
     range: Range<usize>,
     faces: &Faces,
     out: &mut Vec<GlyphRun>,
 ) {
-    let job = &t.galley.job;
+    let job = &galley.job;
     let text = &job.text[range.clone()];
-    let origin = t.pos + row.pos.to_vec2();
+    let origin = row.pos;
     let section_at = |byte: usize| {
         job.sections
             .iter()
             .position(|s| s.byte_range.contains(&egui::epaint::text::ByteIndex(byte)))
             .unwrap_or(0)
     };
-    let mut groups: Vec<(usize, usize, Range<usize>)> = Vec::new();
-    for (byte, grapheme) in text.grapheme_indices(true) {
-        let section = section_at(range.start + byte);
-        let family = job
-            .sections
+    let family_of = |section: usize| {
+        job.sections
             .get(section)
             .map_or(FontFamily::Proportional, |s| {
                 s.format.font_id.family.clone()
-            });
-        let face = faces.resolve(&family, grapheme);
+            })
+    };
+    let mut groups: Vec<(usize, usize, Range<usize>)> = Vec::new();
+    for (byte, grapheme) in text.grapheme_indices(true) {
+        let section = section_at(range.start + byte);
+        let face = faces.resolve(&family_of(section), grapheme);
         let end = byte + grapheme.len();
         match groups.last_mut() {
             Some((f, s, r)) if *f == face && *s == section => r.end = end,
@@ -262,12 +275,7 @@ fn row_runs(
     let mut next = 0;
     for (face, section, r) in groups {
         let run_text = &text[r];
-        let family = job
-            .sections
-            .get(section)
-            .map_or(FontFamily::Proportional, |s| {
-                s.format.font_id.family.clone()
-            });
+        let family = family_of(section);
         // The row's glyphs of this run: one a character, but for right-to-left text all
         // those of its face that follow (see `galley_runs`).
         let count = if run_text.chars().any(crate::render::bidi::is_rtl_letter) {
@@ -287,8 +295,8 @@ fn row_runs(
         if run_text.trim().is_empty() || run_glyphs.is_empty() {
             continue;
         }
-        let color = if format.color == egui::Color32::PLACEHOLDER {
-            t.fallback_color
+        let color = if format.color == Color32::PLACEHOLDER {
+            fallback_color
         } else {
             format.color
         };
@@ -385,6 +393,15 @@ fn shape_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use egui::epaint::TextShape;
+
+    /// The glyph runs of a text shape, in page points.
+    fn text_shape_runs(t: &TextShape, faces: &Faces) -> Vec<GlyphRun> {
+        galley_runs(&t.galley, t.fallback_color, faces)
+            .iter()
+            .map(|r| r.moved(t.pos.to_vec2()))
+            .collect()
+    }
 
     fn layout(text: &str, size: f32) -> TextShape {
         let ctx = egui::Context::default();
@@ -416,7 +433,7 @@ mod tests {
     #[test]
     fn latin_runs_sit_where_egui_put_each_character() {
         let t = layout("Gwadar Port", 14.0);
-        let runs = galley_runs(&t, Faces::get());
+        let runs = text_shape_runs(&t, Faces::get());
         assert_eq!(runs.len(), 1, "{runs:?}");
         let run = &runs[0];
         assert_eq!(run.text, "Gwadar Port");
@@ -434,7 +451,7 @@ mod tests {
     fn mixed_scripts_split_into_runs_of_their_fonts() {
         let shown = crate::render::bidi::visual("Gwadar گوادر 瓜达尔").into_owned();
         let t = layout(&shown, 14.0);
-        let runs = galley_runs(&t, Faces::get());
+        let runs = text_shape_runs(&t, Faces::get());
         let names: Vec<&str> = runs.iter().map(face_name).collect();
         assert!(names.contains(&"NotoNaskhArabic"), "{names:?}");
         assert!(names.contains(&"NotoSansCJKsc"), "{names:?}");

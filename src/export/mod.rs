@@ -158,8 +158,8 @@ pub fn vector_briefing(
     ))
 }
 
-/// Compose the page with egui, waiting for its tiles and layers; `vector`: for a vector page
-/// (layers drawn as shapes, not into an image).
+/// Compose the page with egui, waiting for its tiles and layers; `vector_page`: for a vector
+/// page (layers drawn as shapes, not into an image; tiles without anti-aliased fringes).
 fn compose_page(
     scene: &Scene<'_>,
     req: &BriefingRequest,

@@ -73,12 +73,10 @@ pub fn write_pdf(pages: &[VectorPage], info: &DocumentInfo) -> Result<Vec<u8>, P
             PageSettings::from_wh(w, h).ok_or(PdfError::BadSize { page: i + 1, w, h })?;
         let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
-        let page_rect = Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h));
         let mut clip_on: Option<Rect> = None;
         for op in &page.ops {
-            let clip = op_clip(op);
-            // Consecutive ops of one clip share it; a clip covering the page is none.
-            let wanted = (!clip.contains_rect(page_rect)).then_some(clip);
+            // Consecutive ops of one clip share it.
+            let wanted = page.clip_for(op);
             if wanted != clip_on {
                 if clip_on.is_some() {
                     surface.pop();
@@ -103,15 +101,6 @@ pub fn write_pdf(pages: &[VectorPage], info: &DocumentInfo) -> Result<Vec<u8>, P
     document
         .finish()
         .map_err(|e| PdfError::Writer(format!("{e:?}")))
-}
-
-fn op_clip(op: &Op) -> Rect {
-    match op {
-        Op::Fill { clip, .. }
-        | Op::Stroke { clip, .. }
-        | Op::Glyphs { clip, .. }
-        | Op::Image { clip, .. } => *clip,
-    }
 }
 
 fn opacity(alpha: f32) -> NormalizedF32 {

@@ -100,16 +100,10 @@ pub fn write_svg(page: &VectorPage) -> String {
     let mut defs = String::new();
     let mut glyph_ids: HashMap<(usize, u16), Option<String>> = HashMap::new();
     let mut clips: HashMap<[u32; 4], String> = HashMap::new();
-    let page_rect = Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h));
     let mut clip_on: Option<Rect> = None;
     for op in &page.ops {
-        let clip = match op {
-            Op::Fill { clip, .. }
-            | Op::Stroke { clip, .. }
-            | Op::Glyphs { clip, .. }
-            | Op::Image { clip, .. } => *clip,
-        };
-        let wanted = (!clip.contains_rect(page_rect)).then_some(clip);
+        // Consecutive ops of one clip share a group.
+        let wanted = page.clip_for(op);
         if wanted != clip_on {
             if clip_on.is_some() {
                 body.push_str("</g>\n");

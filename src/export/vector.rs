@@ -9,6 +9,7 @@
 //! position but not its glyph id: [`super::glyphs`] shapes the galley's runs again with the
 //! same fonts and shaper to get them back.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use egui::epaint::{ClippedShape, ColorMode, Mesh, PathShape, StrokeKind, TextShape};
@@ -46,6 +47,10 @@ pub fn straight_rgba(image: &ColorImage) -> Vec<u8> {
         .collect()
 }
 
+/// The distance of a cubic's control points from the ends of the quarter circle it draws, as
+/// a share of the radius.
+const QUARTER_ARC: f32 = 0.552_284_8;
+
 /// A piece of a path.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Segment {
@@ -79,8 +84,7 @@ impl SubPath {
 
     /// A circle of `radius` around `center`, four cubic arcs.
     pub fn ellipse(center: Pos2, radius: egui::Vec2) -> Self {
-        // The control-point distance of a quarter circle as one cubic.
-        const K: f32 = 0.552_284_8;
+        const K: f32 = QUARTER_ARC;
         let (rx, ry) = (radius.x, radius.y);
         let (kx, ky) = (rx * K, ry * K);
         let c = center;
@@ -151,21 +155,55 @@ pub struct VectorPage {
     pub title: String,
 }
 
+impl Op {
+    /// What the op is clipped to.
+    pub fn clip(&self) -> Rect {
+        match self {
+            Op::Fill { clip, .. }
+            | Op::Stroke { clip, .. }
+            | Op::Glyphs { clip, .. }
+            | Op::Image { clip, .. } => *clip,
+        }
+    }
+}
+
+impl VectorPage {
+    /// The clip a writer sets for `op`: none where its clip covers the whole page.
+    pub fn clip_for(&self, op: &Op) -> Option<Rect> {
+        let page = Rect::from_min_size(Pos2::ZERO, egui::Vec2::from(self.size_pt));
+        let clip = op.clip();
+        (!clip.contains_rect(page)).then_some(clip)
+    }
+}
+
+/// Glyph runs of the galleys already shaped, at the page's origin, by galley and fallback
+/// colour: a label's halo draws its galley four more times.
+type ShapedGalleys = HashMap<(usize, Color32), Vec<GlyphRun>>;
+
 /// The ops of egui's shapes for a page: `textures` holds the images they refer to.
 pub fn page_ops(shapes: &[ClippedShape], textures: &Textures, faces: &Faces) -> Vec<Op> {
     let mut ops = Vec::new();
+    let mut shaped = ShapedGalleys::new();
     for clipped in shapes {
-        shape_ops(&clipped.shape, clipped.clip_rect, textures, faces, &mut ops);
+        let clip = clipped.clip_rect;
+        shape_ops(&clipped.shape, clip, textures, faces, &mut shaped, &mut ops);
     }
     ops
 }
 
-fn shape_ops(shape: &Shape, clip: Rect, textures: &Textures, faces: &Faces, out: &mut Vec<Op>) {
+fn shape_ops(
+    shape: &Shape,
+    clip: Rect,
+    textures: &Textures,
+    faces: &Faces,
+    shaped: &mut ShapedGalleys,
+    out: &mut Vec<Op>,
+) {
     match shape {
         Shape::Noop | Shape::Callback(_) => {}
         Shape::Vec(shapes) => {
             for s in shapes {
-                shape_ops(s, clip, textures, faces, out);
+                shape_ops(s, clip, textures, faces, shaped, out);
             }
         }
         Shape::Circle(c) => {
@@ -222,7 +260,7 @@ fn shape_ops(shape: &Shape, clip: Rect, textures: &Textures, faces: &Faces, out:
                 });
             }
         }
-        Shape::Text(t) => text_ops(t, clip, faces, out),
+        Shape::Text(t) => text_ops(t, clip, faces, shaped, out),
         Shape::Mesh(mesh) => mesh_ops(mesh, clip, textures, out),
         Shape::QuadraticBezier(q) => {
             let [a, c, b] = q.points;
@@ -319,8 +357,7 @@ fn fill_and_stroke(
 
 /// A rectangle, its corners rounded by `radius` (points; at most half a side).
 fn rect_path(r: Rect, radius: egui::CornerRadius) -> SubPath {
-    // The control-point distance of a quarter circle as one cubic.
-    const K: f32 = 0.552_284_8;
+    const K: f32 = QUARTER_ARC;
     let limit = r.width().min(r.height()) / 2.0;
     let [nw, ne, se, sw] =
         [radius.nw, radius.ne, radius.se, radius.sw].map(|c| f32::from(c).min(limit).max(0.0));
@@ -373,10 +410,20 @@ fn rect_path(r: Rect, radius: egui::CornerRadius) -> SubPath {
     }
 }
 
-fn text_ops(t: &TextShape, clip: Rect, faces: &Faces, out: &mut Vec<Op>) {
+fn text_ops(
+    t: &TextShape,
+    clip: Rect,
+    faces: &Faces,
+    shaped: &mut ShapedGalleys,
+    out: &mut Vec<Op>,
+) {
     // A label's halo is its text drawn in the halo colour around it (render::palette::HALO).
     let halo = t.override_text_color == Some(crate::render::palette::HALO);
-    for mut run in galley_runs(t, faces) {
+    let runs = shaped
+        .entry((Arc::as_ptr(&t.galley) as usize, t.fallback_color))
+        .or_insert_with(|| galley_runs(&t.galley, t.fallback_color, faces));
+    for run in runs.iter() {
+        let mut run = run.moved(t.pos.to_vec2());
         if let Some(c) = t.override_text_color {
             run.paint = Paint::of(c);
         }

@@ -18,6 +18,9 @@ static LAST_SESSION: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
 /// The note a report leaves for the next start (holds the report's path).
 const UNREPORTED: &str = "unreported";
 
+/// The report's line saying whether the session was saved first.
+const SESSION_SAVED: &str = "session saved first: ";
+
 /// Where reports go: the user's data folder.
 pub fn default_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("corridor-viewer").join("crashes"))
@@ -103,7 +106,7 @@ pub fn report_text(
     let t = secs % 86_400;
     format!(
         "Corridor Viewer {} stopped at {y}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC\n\
-         what: {message}\nwhere: {place}\nthread: {thread}\nsession saved first: {}\n\
+         what: {message}\nwhere: {place}\nthread: {thread}\n{SESSION_SAVED}{}\n\
          system: {} {}\n\nbacktrace:\n{backtrace}\n",
         env!("CARGO_PKG_VERSION"),
         t / 3600,
@@ -130,14 +133,27 @@ pub fn write_report(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
+/// A report a run left.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The report's file.
+    pub path: PathBuf,
+    /// Whether the session was written before it.
+    pub session_saved: bool,
+}
+
 /// The report the last run left and no start has mentioned yet (mentioned now: the note is
 /// removed).
-pub fn take_unreported(dir: &Path) -> Option<PathBuf> {
+pub fn take_unreported(dir: &Path) -> Option<Report> {
     let note = dir.join(UNREPORTED);
     let text = std::fs::read_to_string(&note).ok()?;
     let _ = std::fs::remove_file(&note);
     let path = PathBuf::from(text.trim());
-    path.exists().then_some(path)
+    let report = std::fs::read_to_string(&path).ok()?;
+    Some(Report {
+        session_saved: !report.contains(&format!("{SESSION_SAVED}no")),
+        path,
+    })
 }
 
 #[cfg(test)]
@@ -154,7 +170,13 @@ mod tests {
         assert!(text.contains("backtrace:\n0: f"));
         let path = write_report(&crashes, &text).expect("written");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
-        assert_eq!(take_unreported(&crashes), Some(path));
+        assert_eq!(
+            take_unreported(&crashes),
+            Some(Report {
+                path,
+                session_saved: false
+            })
+        );
         assert_eq!(take_unreported(&crashes), None, "said once");
     }
 }

@@ -35,7 +35,15 @@ pub fn save_png(path: &Path, width: u32, height: u32, rgba: &[u8]) -> Result<(),
     image::codecs::png::PngEncoder::new(&mut encoded)
         .write_image(rgba, width, height, image::ExtendedColorType::Rgba8)
         .map_err(|e| fail(e.to_string()))?;
-    write_atomically(path, &encoded).map_err(|e| fail(e.to_string()))
+    save_bytes(path, &encoded)
+}
+
+/// Save a file's bytes at `path` atomically ([`write_atomically`]), a failure naming it.
+pub fn save_bytes(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    write_atomically(path, bytes).map_err(|e| SaveError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// Write `bytes` to `path` through a temporary file in the same directory, fsync, rename.
