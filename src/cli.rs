@@ -43,6 +43,9 @@ pub enum Cmd {
         /// GeoJSON files
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print the whole run's wall time and peak memory (VmHWM) to stderr
+        #[arg(long)]
+        stats: bool,
     },
     /// Write a composed briefing page (PNG, or vector PDF or SVG) with no window and no display
     Export(Box<ExportArgs>),
@@ -466,6 +469,6 @@ mod tests {
         );
         let cli = Cli::try_parse_from(["corridor-viewer", "info", "a.geojson"]).expect("info");
         assert!(cli.files.is_empty());
-        assert!(matches!(cli.command, Some(Cmd::Info { ref files }) if files.len() == 1));
+        assert!(matches!(cli.command, Some(Cmd::Info { ref files, .. }) if files.len() == 1));
     }
 }

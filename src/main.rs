@@ -14,19 +14,17 @@ fn main() -> ExitCode {
     .init();
     let cli = Cli::parse();
     match cli.command {
-        Some(Cmd::Info { files }) => {
+        Some(Cmd::Info { files, stats }) => {
             let code = info(&files, &mut std::io::stdout(), &mut std::io::stderr());
+            if stats {
+                print_stats(started);
+            }
             ExitCode::from(code as u8)
         }
         Some(Cmd::Export(args)) => {
             let result = export(&args, cli.maps.as_deref());
             if args.stats {
-                let peak = corridor_viewer::cli::peak_rss_bytes()
-                    .map_or_else(|| "unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
-                eprintln!(
-                    "stats: {:.2} s wall clock, peak memory {peak} (VmHWM)",
-                    started.elapsed().as_secs_f64()
-                );
+                print_stats(started);
             }
             match result {
                 Ok(summary) => {
@@ -49,6 +47,12 @@ fn main() -> ExitCode {
             if std::env::var_os("CORRIDOR_VIEWER_CRASH_TEST").is_some() {
                 panic!("a crash asked for by CORRIDOR_VIEWER_CRASH_TEST");
             }
+            // The way to test that a save killed part way loses nothing (tests/kill_save.rs).
+            if let Some(path) = std::env::var_os("CORRIDOR_VIEWER_SAVE_LOOP_TEST") {
+                let e = corridor_viewer::app::save_loop(std::path::Path::new(&path));
+                eprintln!("error: {}: {e}", std::path::Path::new(&path).display());
+                return ExitCode::FAILURE;
+            }
             match corridor_viewer::app::run(corridor_viewer::app::AppOptions {
                 maps_dir: cli.maps,
                 session_file: corridor_viewer::app::default_session_path(),
@@ -64,4 +68,14 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The whole run's wall time and peak memory, as the kernel counts it, on stderr (`--stats`).
+fn print_stats(started: std::time::Instant) {
+    let peak = corridor_viewer::cli::peak_rss_bytes()
+        .map_or_else(|| "unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
+    eprintln!(
+        "stats: {:.2} s wall clock, peak memory {peak} (VmHWM)",
+        started.elapsed().as_secs_f64()
+    );
 }

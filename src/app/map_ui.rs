@@ -297,16 +297,12 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
         let now = ui.input(|i| i.time);
         let was = app.tile_health.health();
         if app.tile_health.update(now, missing, downloading) {
-            // The loader asks for a tile only once: a fresh one asks again for the failed ones
-            // (and finds the cached ones on disk).
+            // The loaders ask for a tile only once: retrying asks again for the failed ones.
             log::info!("Asking {} again for {missing} tiles", spec.name);
             if let Some(v) = app.vector_servers.get(&spec.url_template) {
                 v.retry();
-            } else {
-                app.tiles.insert(
-                    spec.url_template.clone(),
-                    crate::tiles::http_tiles_cached_in(&spec, ui.ctx(), app.cache_dir.clone()),
-                );
+            } else if let Some(t) = app.tiles.get(&spec.url_template) {
+                t.retry();
             }
         }
         match (was, app.tile_health.health()) {

@@ -19,12 +19,12 @@ mod sources_ui;
 mod table_ui;
 
 pub use map_ui::features_at;
-pub use session::default_session_path;
+pub use session::{default_session_path, save_loop, save_loop_sessions, write_session_file};
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use walkers::{HttpTiles, MapMemory, Position};
+use walkers::{MapMemory, Position};
 
 pub use command::{BasemapSource, Command};
 
@@ -129,7 +129,7 @@ pub struct CorridorApp {
     /// The chosen basemap.
     pub basemap_source: BasemapSource,
     /// Tiles per source (by URL template), kept when switching away so the cache stays warm.
-    tiles: std::collections::HashMap<String, HttpTiles>,
+    tiles: std::collections::HashMap<String, crate::tiles::ServerTiles>,
     /// Tile sources the user added.
     pub tile_sources: Vec<crate::tiles::source::TileSourceSpec>,
     /// Draw the offline basemap's boundaries and labels over tiles.
@@ -753,9 +753,21 @@ impl CorridorApp {
                     }
                 }
             } else if !self.tiles.contains_key(&spec.url_template) {
-                let tiles =
-                    crate::tiles::http_tiles_cached_in(spec, &self.ctx, self.cache_dir.clone());
-                self.tiles.insert(spec.url_template.clone(), tiles);
+                match crate::tiles::ServerTiles::new(spec, &self.ctx, self.cache_dir.clone()) {
+                    Ok(tiles) => {
+                        self.tiles.insert(spec.url_template.clone(), tiles);
+                    }
+                    Err(e) => {
+                        self.notify(
+                            Level::Error,
+                            format!(
+                                "{}: not opened: {e}; the basemap stays as it was",
+                                spec.name
+                            ),
+                        );
+                        return;
+                    }
+                }
             }
         }
         self.basemap_source = source;
@@ -1061,6 +1073,8 @@ impl CorridorApp {
                 ui.label(egui::RichText::new("Corridor Viewer").strong());
                 ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
                 ui.label(crate::io::basemap_assets::BASEMAP_ATTRIBUTION);
+                ui.label("OpenStreetMap data and traced routes © OpenStreetMap contributors (ODbL 1.0)");
+                ui.label("Fonts: Noto, SIL Open Font License 1.1");
                 ui.label("Boundaries are not authoritative.");
                 ui.label("Keys: arrows pan, + / − zoom, Home shows Pakistan, Esc closes the open menu or window (else clears the selection), Ctrl+F searches, Ctrl+B bookmarks, Ctrl+E exports.");
             });

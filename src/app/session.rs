@@ -18,6 +18,45 @@ pub fn default_session_path() -> Option<PathBuf> {
         .map(|d| d.join("session.json"))
 }
 
+/// Write session JSON to `path` as the app does: its folder made if missing, the file
+/// replaced atomically ([`write_atomically`]).
+pub fn write_session_file(path: &Path, json: &str) -> std::io::Result<()> {
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| write_atomically(path, json.as_bytes()))
+}
+
+/// The two sessions [`save_loop`] writes in turn: the default one and one with 300
+/// bookmarks (some 60 kB, so that a kill often lands inside a write).
+pub fn save_loop_sessions() -> [String; 2] {
+    let small = Session::default();
+    let big = Session {
+        bookmarks: (0..300)
+            .map(|i| crate::model::session::Bookmark {
+                name: format!("Bookmark {i} with a long name to make the file longer"),
+                south_west: [60.0 + f64::from(i) / 20.0, 24.0 + f64::from(i) / 30.0],
+                north_east: [61.0 + f64::from(i) / 20.0, 25.0 + f64::from(i) / 30.0],
+            })
+            .collect(),
+        ..Session::default()
+    };
+    [small.to_json(), big.to_json()]
+}
+
+/// Save [`save_loop_sessions`] to `path` in turn, for ever, through the app's own session
+/// writer: `CORRIDOR_VIEWER_SAVE_LOOP_TEST=path` runs it, for the test that kills the
+/// process part way through a save (`tests/kill_save.rs`).
+pub fn save_loop(path: &Path) -> std::io::Error {
+    let sessions = save_loop_sessions();
+    loop {
+        for json in &sessions {
+            if let Err(e) = write_session_file(path, json) {
+                return e;
+            }
+        }
+    }
+}
+
 /// Seconds between checks for a changed session.
 const SAVE_EVERY_S: f64 = 3.0;
 
@@ -189,11 +228,7 @@ impl CorridorApp {
         if self.saved_session.as_deref() == Some(json.as_str()) {
             return;
         }
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomically(&path, json.as_bytes()));
-        match written {
+        match write_session_file(&path, &json) {
             Ok(()) => self.saved_session = Some(json),
             Err(e) if !self.session_write_failed => {
                 self.session_write_failed = true;

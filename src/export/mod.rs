@@ -32,11 +32,15 @@ pub const MAX_SIDE_PX: u32 = 16_384;
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{missing_count} of {total} tiles in view could not be loaded from {source_name} within {waited_s:.0} s \
-     (offline, or not on the server): {list}; nothing was written",
+     ({why}): {list}; nothing was written",
     missing_count = missing.len(),
+    why = reason.as_deref().unwrap_or("offline, or not on the server"),
     list = missing.iter().take(6).map(ToString::to_string).collect::<Vec<_>>().join(", ")
 )]
 pub struct MissingTiles {
+    /// Why, where known: the last failure (a timeout, an HTTP status, a tile that is not an
+    /// image, a pack that cannot be read); `None`: the tiles are still on their way.
+    pub reason: Option<String>,
     /// The tile source's name.
     pub source_name: String,
     /// The tiles that did not load.
@@ -53,8 +57,10 @@ impl MissingTiles {
         missing: Vec<crate::tiles::source::TileAddress>,
         total: usize,
         started: std::time::Instant,
+        reason: Option<String>,
     ) -> Self {
         Self {
+            reason,
             source_name: req
                 .tiles
                 .as_ref()
@@ -189,17 +195,18 @@ fn compose_page(
     let mut vector_frame: Option<crate::tiles::vector::VectorFrame> = None;
     // A pack that cannot be opened draws nothing, and the export refuses below.
     let raster = req.tiles.as_ref().filter(|spec| !spec.is_vector());
-    let mut tiles: Option<Box<dyn walkers::Tiles>> = raster.map(|spec| match spec.pack_path() {
-        Some(path) => match crate::tiles::pack::TilePack::open(&path) {
-            Ok(pack) => {
-                Box::new(crate::tiles::PackTiles::new(pack, &ctx)) as Box<dyn walkers::Tiles>
-            }
-            Err(e) => {
-                log::warn!("{e}");
-                Box::new(NoTiles) as Box<dyn walkers::Tiles>
-            }
-        },
-        None => Box::new(crate::tiles::http_tiles(spec, &ctx)),
+    let mut tiles: Option<crate::tiles::RasterTiles> = raster.map(|spec| {
+        use crate::tiles::RasterTiles;
+        match spec.pack_path() {
+            Some(path) => match crate::tiles::pack::TilePack::open(&path) {
+                Ok(pack) => RasterTiles::Pack(Box::new(crate::tiles::PackTiles::new(pack, &ctx))),
+                Err(e) => RasterTiles::Unavailable(e.to_string()),
+            },
+            None => match crate::tiles::ServerTiles::new(spec, &ctx, crate::tiles::cache_dir()) {
+                Ok(tiles) => RasterTiles::Server(tiles),
+                Err(e) => RasterTiles::Unavailable(e.to_string()),
+            },
+        }
     });
     let mut textures = crate::render::raster::mesh::Textures::default();
     // The layers are drawn as on the screen: culled, at the page's level of detail, dense data
@@ -212,9 +219,7 @@ fn compose_page(
         passes += 1;
         let mut info = None;
         let mut output = ctx.run_ui(input.clone(), |ui| {
-            let t = tiles
-                .as_mut()
-                .map(|t| t.as_mut() as &mut dyn walkers::Tiles);
+            let t = tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles);
             info = Some(compose(
                 ui.painter(),
                 scene,
@@ -242,7 +247,15 @@ fn compose_page(
             };
             let missing = missing_of(&frame.status);
             if req.tiles.is_some() && !missing.is_empty() {
-                return Err(MissingTiles::new(req, missing, frame.status.len(), started));
+                let p = v.problems();
+                let reason = p.network.or_else(|| p.examples.first().cloned());
+                return Err(MissingTiles::new(
+                    req,
+                    missing,
+                    frame.status.len(),
+                    started,
+                    reason,
+                ));
             }
             vector_frame = Some(frame);
             // Once more, with the tiles.
@@ -257,12 +270,21 @@ fn compose_page(
         if missing.is_empty() {
             break (output, info);
         }
-        let downloading = tiles.as_ref().is_some_and(|t| t.stats().in_progress > 0);
+        let downloading = tiles
+            .as_ref()
+            .is_some_and(|t| walkers::Tiles::stats(t).in_progress > 0);
         let waited = started.elapsed();
         // Give requests a moment to start before trusting "nothing in progress".
         let settled = passes > 20 && !downloading;
         if waited >= timeout || settled {
-            return Err(MissingTiles::new(req, missing, info.tiles.len(), started));
+            let reason = tiles.as_ref().and_then(crate::tiles::RasterTiles::problem);
+            return Err(MissingTiles::new(
+                req,
+                missing,
+                info.tiles.len(),
+                started,
+                reason,
+            ));
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
@@ -300,21 +322,6 @@ fn open_vector(req: &BriefingRequest) -> Option<crate::tiles::vector::VectorTile
         },
         Some(_) => None,
         None => req.detail.as_deref().and_then(open_pack),
-    }
-}
-
-/// Tiles from nowhere: what a pack that cannot be opened shows.
-struct NoTiles;
-
-impl walkers::Tiles for NoTiles {
-    fn at(&mut self, _: walkers::TileId) -> Option<walkers::TilePiece> {
-        None
-    }
-    fn attribution(&self) -> walkers::sources::Attribution {
-        crate::tiles::text_attribution("")
-    }
-    fn tile_size(&self) -> u32 {
-        256
     }
 }
 

@@ -10,20 +10,65 @@ use serde_json::{Map, Value};
 /// Properties and geometry of a feature, if it is well formed.
 pub type FastFeature = (Map<String, Value>, Option<geo::Geometry<f64>>);
 
-/// Read a feature's JSON text on the fast path; `None` sends it to the tolerant path.
-pub fn fast_feature(text: &str) -> Option<FastFeature> {
-    thread_local! {
-        /// The positions of the feature being read: one list per thread, kept from feature to
-        /// feature, so reading a position never allocates.
-        static FLAT: std::cell::RefCell<Vec<geo::Coord<f64>>> =
-            const { std::cell::RefCell::new(Vec::new()) };
-    }
+thread_local! {
+    /// The positions of the feature being read: one list per thread, kept from feature to
+    /// feature, so reading a position never allocates.
+    static FLAT: std::cell::RefCell<Vec<geo::Coord<f64>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most positions the per-thread list keeps between features (16 MB).
+const KEEP_POSITIONS: usize = 1 << 20;
+
+/// Read `text` whole with `read`, given this thread's position list (emptied first).
+fn with_flat<T>(
+    text: &str,
+    read: impl FnOnce(
+        &mut Vec<geo::Coord<f64>>,
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+    ) -> Option<T>,
+) -> Option<T> {
     FLAT.with_borrow_mut(|flat| {
         flat.clear();
         let mut de = serde_json::Deserializer::from_str(text);
-        let read = FeatureVisitor { flat }.deserialize(&mut de).ok()?;
+        let out = read(flat, &mut de);
+        // A huge feature's positions are not kept for the next one (a list of millions of
+        // positions would stay for the life of the thread).
+        if flat.capacity() > KEEP_POSITIONS {
+            *flat = Vec::new();
+        }
+        let out = out?;
         de.end().ok()?;
-        read
+        Some(out)
+    })
+}
+
+/// Read a feature's JSON text on the fast path; `None` sends it to the tolerant path.
+pub fn fast_feature(text: &str) -> Option<FastFeature> {
+    with_flat(text, |flat, de| {
+        FeatureVisitor { flat }.deserialize(de).ok()?
+    })
+}
+
+/// Read a geometry's JSON text (an object, or null: `Some(None)`) on the fast path; `None`
+/// sends it to the tolerant path.
+pub fn fast_geometry(text: &str) -> Option<Option<geo::Geometry<f64>>> {
+    with_flat(text, |flat, de| {
+        GeometryVisitor { flat }.deserialize(de).ok()
+    })
+}
+
+/// Read the `coordinates` text of a geometry of type `kind` on the fast path (a geometry
+/// that is the whole document); `None` sends it to the tolerant path.
+pub fn fast_coordinates(kind: &str, text: &str) -> Option<geo::Geometry<f64>> {
+    with_flat(text, |flat, de| {
+        let node = Coords { flat: &mut *flat }.deserialize(de).ok()?;
+        let raw = RawGeometry {
+            kind: kind.to_owned(),
+            coordinates: Some(node),
+            geometries: None,
+        };
+        build(&raw, flat)
     })
 }
 
@@ -229,7 +274,11 @@ impl<'de> Visitor<'de> for Members {
 /// The geo geometry for a type and its coordinates; `None` when they do not fit together, a
 /// ring is not closed or has fewer than four positions, a line has fewer than two, or a
 /// coordinate is outside longitude/latitude range.
-fn build(raw: &RawGeometry, flat: &[geo::Coord<f64>]) -> Option<geo::Geometry<f64>> {
+fn build(raw: &RawGeometry, flat: &mut Vec<geo::Coord<f64>>) -> Option<geo::Geometry<f64>> {
+    if let Some(g) = build_whole(raw, flat) {
+        return Some(g);
+    }
+    let flat: &[geo::Coord<f64>] = flat;
     if flat
         .iter()
         .any(|c| !(c.x.abs() <= 180.0 && c.y.abs() <= 90.0))
@@ -288,6 +337,29 @@ fn build(raw: &RawGeometry, flat: &[geo::Coord<f64>]) -> Option<geo::Geometry<f6
         ),
         _ => return None,
     })
+}
+
+/// A line, or a polygon of one ring, holding every position read (a huge feature's usual
+/// shape): built from the positions themselves, moved out of `flat`, not copied.
+fn build_whole(raw: &RawGeometry, flat: &mut Vec<geo::Coord<f64>>) -> Option<geo::Geometry<f64>> {
+    let whole = |n: &Node| matches!(n, Node::Positions(run) if *run == (0..flat.len()));
+    let in_range = || flat.iter().all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0);
+    match (raw.kind.as_str(), raw.coordinates.as_ref()?) {
+        ("LineString", n) if whole(n) && flat.len() >= 2 && in_range() => Some(
+            geo::Geometry::LineString(geo::LineString::new(std::mem::take(flat))),
+        ),
+        ("Polygon", Node::List(rings))
+            if rings.len() == 1
+                && whole(&rings[0])
+                && flat.len() >= 4
+                && flat.first() == flat.last()
+                && in_range() =>
+        {
+            let ring = geo::LineString::new(std::mem::take(flat));
+            Some(geo::Geometry::Polygon(geo::Polygon::new(ring, Vec::new())))
+        }
+        _ => None,
+    }
 }
 
 struct FeatureVisitor<'a> {

@@ -12,7 +12,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::fast_feature::fast_feature;
+use super::fast_feature::{fast_coordinates, fast_feature, fast_geometry};
 use super::repair::repair_geometry;
 use super::text::Text;
 use crate::model::layer::Feature;
@@ -202,6 +202,8 @@ fn parse_text(
     // behind, the reader builds the batch itself (both cores stay busy to the end, and the
     // batches waiting are never more than a few).
     let mut built_here = Vec::new();
+    // Where in the file an error inside a feature read from its own text lies.
+    let error_at = std::cell::Cell::new(None);
     let built = std::thread::scope(|scope| {
         let (builder, batches) = sync_channel::<Batch>(2);
         let worker = scope.spawn(move || batches.into_iter().map(build_batch).collect::<Vec<_>>());
@@ -209,6 +211,8 @@ fn parse_text(
         // One document, or a sequence of them (newline-delimited, RFC 8142).
         while de.end().is_err() {
             let read = DocSeed(FeaturesSeed {
+                text: &cleaned,
+                error_at: &error_at,
                 progress,
                 release,
                 repaired: &mut repaired,
@@ -228,12 +232,13 @@ fn parse_text(
                             path: path.to_path_buf(),
                         }
                     } else {
+                        let (line, column) = error_at.get().unwrap_or((e.line(), e.column()));
                         LoadError::Syntax {
                             path: path.to_path_buf(),
-                            line: e.line(),
-                            column: e.column(),
-                            message: syntax_message(&e, &cleaned),
-                            excerpt: excerpt(bytes, e.line(), e.column()),
+                            line,
+                            column,
+                            message: syntax_message(&e, line, column, &cleaned),
+                            excerpt: excerpt(bytes, line, column),
                         }
                     });
                 }
@@ -245,6 +250,9 @@ fn parse_text(
             .map_err(|_| not_geojson(path, "the features could not be built (an internal error)"))
     })?;
     drop(cleaned);
+    // Everything the documents keep has been copied out of the text: give it all back
+    // before their features are built (a file of one huge feature is built only now).
+    release(bytes.as_ptr().wrapping_add(bytes.len()));
     // Hand each collection its built features, in file order.
     let mut built: Vec<BuiltBatch> = built.into_iter().chain(built_here).collect();
     built.sort_unstable_by_key(|(seq, _)| *seq);
@@ -254,11 +262,19 @@ fn parse_text(
         .enumerate()
         .map(|(d, (doc, _))| {
             let doc = match doc {
-                Doc::Object(members, Some(mut streamed)) => {
+                Doc::Object {
+                    members,
+                    streamed: Some(mut streamed),
+                    fast,
+                } => {
                     while let Some((_, f)) = built.next_if(|(bd, _)| *bd == d) {
                         streamed.features.push(f);
                     }
-                    Doc::Object(members, Some(streamed))
+                    Doc::Object {
+                        members,
+                        streamed: Some(streamed),
+                        fast,
+                    }
                 }
                 other => other,
             };
@@ -440,8 +456,16 @@ fn from_sequence(docs: Vec<Result<LoadedFile, LoadError>>, path: &Path) -> Loade
 /// One top-level JSON value as read: an object with its `features` already converted, or
 /// something else.
 enum Doc {
-    /// A JSON object; `features` holds what its `features` array gave, when it had one.
-    Object(Map<String, Value>, Option<Streamed>),
+    /// A JSON object: its members but for those read on the way.
+    Object {
+        /// The members as JSON values.
+        members: Map<String, Value>,
+        /// What its `features` array gave, when it had one.
+        streamed: Option<Streamed>,
+        /// Its geometry (a Feature's `geometry`, or a bare geometry's `coordinates`) when
+        /// that was read on the fast path, straight from its text: `Some(None)` for null.
+        fast: Option<Option<geo::Geometry<f64>>>,
+    },
     /// Not an object.
     NotObject,
 }
@@ -500,15 +524,50 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Doc, A::Error> {
         let mut members = Map::new();
         let mut streamed = None;
+        // A geometry can be most of the file (one polygon of millions of vertices): kept as
+        // text until the type is known, then read on the fast path, not as JSON values.
+        let mut geometry: Option<&'de RawValue> = None;
+        let mut coordinates: Option<&'de RawValue> = None;
         while let Some(key) = map.next_key::<String>()? {
-            if key == "features" {
-                streamed = map.next_value_seed(self.0.reborrow())?;
-            } else {
-                let value: Value = map.next_value()?;
-                members.insert(key, value);
+            match key.as_str() {
+                "features" => streamed = map.next_value_seed(self.0.reborrow())?,
+                "geometry" => geometry = Some(map.next_value()?),
+                "coordinates" => coordinates = Some(map.next_value()?),
+                _ => {
+                    let value: Value = map.next_value()?;
+                    members.insert(key, value);
+                }
             }
         }
-        Ok(Doc::Object(members, streamed))
+        let kind = members
+            .get("type")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let fast = match (kind.as_deref(), geometry, coordinates) {
+            (Some("Feature"), Some(g), _) => fast_geometry(g.get()),
+            (Some(kind), _, Some(c)) => fast_coordinates(kind, c.get()).map(Some),
+            _ => None,
+        };
+        if fast.is_some() {
+            // Read already: only the member's presence is kept, for the checks that follow.
+            let key = if kind.as_deref() == Some("Feature") {
+                "geometry"
+            } else {
+                "coordinates"
+            };
+            members.insert(key.into(), Value::Null);
+        } else {
+            for (key, raw) in [("geometry", geometry), ("coordinates", coordinates)] {
+                if let Some(raw) = raw {
+                    members.insert(key.into(), self.0.value_of(raw)?);
+                }
+            }
+        }
+        Ok(Doc::Object {
+            members,
+            streamed,
+            fast,
+        })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc, A::Error> {
@@ -539,6 +598,10 @@ fn build_batch((seq, batch): Batch) -> BuiltBatch {
 /// The `features` array, read member by member and handed to the builder in batches; `None`
 /// when it is not an array.
 struct FeaturesSeed<'a> {
+    /// The whole text being read, to place errors found in a part of it.
+    text: &'a [u8],
+    /// Where an error inside a part read on its own lies in `text`: (line, column).
+    error_at: &'a std::cell::Cell<Option<(usize, usize)>>,
     progress: &'a Progress,
     release: &'a dyn Fn(*const u8),
     repaired: &'a mut usize,
@@ -554,6 +617,8 @@ impl FeaturesSeed<'_> {
     /// The same seed, for one more `features` member.
     fn reborrow(&mut self) -> FeaturesSeed<'_> {
         FeaturesSeed {
+            text: self.text,
+            error_at: self.error_at,
             progress: self.progress,
             release: self.release,
             repaired: &mut *self.repaired,
@@ -562,6 +627,27 @@ impl FeaturesSeed<'_> {
             built_here: &mut *self.built_here,
             batches: &mut *self.batches,
         }
+    }
+
+    /// A part of the text (a feature, a geometry) read as a JSON value; an error in it is
+    /// placed in the whole text (`error_at`), not in the part.
+    fn value_of<E: serde::de::Error>(&self, raw: &RawValue) -> Result<Value, E> {
+        serde_json::from_str(raw.get()).map_err(|e| {
+            let start = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+            let before = &self.text[..start.min(self.text.len())];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = before.len()
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+            self.error_at.set(Some(if e.line() <= 1 {
+                (line, column + e.column())
+            } else {
+                (line + e.line() - 1, e.column())
+            }));
+            E::custom(e)
+        })
     }
 
     /// Give a batch to the builder, or build it here when the builder has enough waiting.
@@ -597,7 +683,9 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
             total: 0,
         };
         let mut batch = Vec::with_capacity(BATCH);
+        let mut last_end = None;
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            last_end = Some(raw.get().as_ptr().wrapping_add(raw.get().len()));
             let i = out.total;
             out.total += 1;
             let (pending, notes) = match fast_feature(raw.get()) {
@@ -612,8 +700,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
                     Vec::new(),
                 ),
                 None => {
-                    let mut item: Value =
-                        serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+                    let mut item: Value = self.value_of(raw)?;
                     normalise_types(&mut item, self.repaired);
                     read_pieces(item, i).unwrap_or_else(|m| (None, vec![m]))
                 }
@@ -636,6 +723,11 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
             }
         }
         if !batch.is_empty() {
+            // Everything read has been copied out: the text goes back before the last
+            // features are built (all of them, in a collection of a few huge ones).
+            if let Some(end) = last_end {
+                (self.release)(end);
+            }
             self.hand_out(batch);
         }
         Ok(Some(out))
@@ -650,13 +742,13 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
 
 /// serde_json's message, but "trailing comma" where a comma is followed by a closing bracket
 /// (skipping a value reports that as "key must be a string" or "expected value").
-fn syntax_message(e: &serde_json::Error, bytes: &[u8]) -> String {
+fn syntax_message(e: &serde_json::Error, line: usize, column: usize, bytes: &[u8]) -> String {
     let at = bytes
         .split(|&b| b == b'\n')
-        .take(e.line().saturating_sub(1))
+        .take(line.saturating_sub(1))
         .map(|l| l.len() + 1)
         .sum::<usize>()
-        + e.column().saturating_sub(1);
+        + column.saturating_sub(1);
     let closing = bytes.get(at).is_some_and(|b| matches!(b, b'}' | b']'));
     let after_comma = bytes[..at.min(bytes.len())]
         .iter()
@@ -711,7 +803,12 @@ fn describe_foreign(obj: &Map<String, Value>) -> String {
 }
 
 fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, LoadError> {
-    let Doc::Object(obj, streamed) = doc else {
+    let Doc::Object {
+        members: obj,
+        streamed,
+        fast,
+    } = doc
+    else {
         return Err(not_geojson(path, "the document is not a JSON object"));
     };
     let mut top = Value::Object(obj);
@@ -755,7 +852,7 @@ fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, L
         }
         Some("Feature") => {
             let (feature, notes) =
-                read_feature(Value::Object(obj), 0).map_err(|m| not_geojson(path, m))?;
+                read_feature(Value::Object(obj), 0, fast).map_err(|m| not_geojson(path, m))?;
             let Some(feature) = feature else {
                 return Err(not_geojson(path, notes.join("; ")));
             };
@@ -764,6 +861,13 @@ fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, L
                 message,
             }));
             vec![feature]
+        }
+        Some(
+            "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
+            | "GeometryCollection",
+        ) if fast.as_ref().is_some_and(Option::is_some) => {
+            let g = fast.flatten();
+            vec![Feature::new("Geometry".into(), Map::new(), g)]
         }
         Some(
             "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
@@ -790,10 +894,15 @@ fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, L
 
 /// Read one feature: the feature (or `None` when it had to be skipped) and the notes on what
 /// was skipped or repaired, each naming the feature by its name when it has one.
-fn read_feature(item: Value, index: usize) -> Result<(Option<Feature>, Vec<String>), String> {
+/// `fast`: its geometry, when that was read on the fast path.
+fn read_feature(
+    item: Value,
+    index: usize,
+    fast: Option<Option<geo::Geometry<f64>>>,
+) -> Result<(Option<Feature>, Vec<String>), String> {
     let (pending, notes) = read_pieces(item, index)?;
     Ok((
-        pending.map(|p| Feature::new(p.name, p.properties, p.geometry)),
+        pending.map(|p| Feature::new(p.name, p.properties, fast.unwrap_or(p.geometry))),
         notes,
     ))
 }

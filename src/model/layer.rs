@@ -208,14 +208,15 @@ impl Feature {
     ) -> Self {
         let mut parts = Vec::new();
         let mut ranks = Vec::new();
-        if let Some(g) = &geometry {
+        let kind = geometry.as_ref().map(GeometryKind::of);
+        if let Some(g) = geometry {
             collect_parts(g, &mut parts, &mut ranks);
         }
         let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
         Self {
             name,
             properties,
-            kind: geometry.as_ref().map(GeometryKind::of),
+            kind,
             parts,
             bbox,
             ranks: ranks.into_boxed_slice(),
@@ -411,35 +412,40 @@ fn world(c: geo::Coord<f64>) -> WorldPos {
 /// 0–1), instead of a smear across the whole map. A step between two points on the
 /// antimeridian itself (±180°, as data cut there has, e.g. Antarctica's southern edge) runs
 /// along the edge of the map, not across it, and is kept as it is.
-fn world_path(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<WorldPos> {
+///
+/// The positions are made in place: a coordinate and a world position are the same size, so a
+/// huge ring's positions take over its coordinates' memory instead of being held beside them.
+fn world_path(coords: Vec<geo::Coord<f64>>) -> Vec<WorldPos> {
     let on_antimeridian = |lon: f64| (lon.abs() - 180.0).abs() < 1e-6;
-    let mut out: Vec<WorldPos> = Vec::with_capacity(coords.size_hint().0);
     let mut shift = 0.0;
     let mut previous_lon: Option<f64> = None;
-    for c in coords {
-        if let Some(p) = previous_lon
-            && !(on_antimeridian(p) && on_antimeridian(c.x))
-        {
-            let step = c.x - p;
-            if step > 180.0 {
-                shift -= 1.0;
-            } else if step < -180.0 {
-                shift += 1.0;
+    coords
+        .into_iter()
+        .map(|c| {
+            if let Some(p) = previous_lon
+                && !(on_antimeridian(p) && on_antimeridian(c.x))
+            {
+                let step = c.x - p;
+                if step > 180.0 {
+                    shift -= 1.0;
+                } else if step < -180.0 {
+                    shift += 1.0;
+                }
             }
-        }
-        previous_lon = Some(c.x);
-        let w = world(c);
-        out.push(WorldPos::new(w.x + shift, w.y));
-    }
-    out
+            previous_lon = Some(c.x);
+            let w = world(c);
+            WorldPos::new(w.x + shift, w.y)
+        })
+        .collect()
 }
 
 /// A polygon's rings in world space, each ranked (appended to `ranks`) and stored; `None`
 /// when no ring has three vertices.
-fn world_polygon(p: &geo::Polygon<f64>, ranks: &mut Vec<u8>) -> Option<WorldPolygon> {
-    let rings: Vec<WorldPath> = std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .map(|r| open_ring(world_path(r.coords().copied())))
+fn world_polygon(p: geo::Polygon<f64>, ranks: &mut Vec<u8>) -> Option<WorldPolygon> {
+    let (exterior, interiors) = p.into_inner();
+    let rings: Vec<WorldPath> = std::iter::once(exterior)
+        .chain(interiors)
+        .map(|r| open_ring(world_path(r.0)))
         .filter(|r| r.len() >= 3)
         .map(|r| stored(r, true, ranks))
         .collect();
@@ -457,28 +463,27 @@ fn stored(points: Vec<WorldPos>, ring: bool, ranks: &mut Vec<u8>) -> WorldPath {
 }
 
 /// The drawable parts of a geometry, appended to `out`, the ranks of their vertices to `ranks`.
-fn collect_parts(g: &geo::Geometry<f64>, out: &mut Vec<Part>, ranks: &mut Vec<u8>) {
+/// The geometry is taken apart as it goes (see [`world_path`]).
+fn collect_parts(g: geo::Geometry<f64>, out: &mut Vec<Part>, ranks: &mut Vec<u8>) {
     use geo::Geometry as G;
-    let mut line = |coords: &mut dyn Iterator<Item = geo::Coord<f64>>, out: &mut Vec<Part>| {
+    let mut line = |coords: Vec<geo::Coord<f64>>, out: &mut Vec<Part>| {
         out.push(Part::Line(stored(world_path(coords), false, ranks)));
     };
     match g {
         G::Point(p) => out.push(Part::Point(world(p.0))),
         G::MultiPoint(mp) => out.extend(mp.iter().map(|p| Part::Point(world(p.0)))),
-        G::Line(l) => line(&mut [l.start, l.end].into_iter(), out),
-        G::LineString(ls) => line(&mut ls.coords().copied(), out),
-        G::MultiLineString(mls) => mls
-            .iter()
-            .for_each(|ls| line(&mut ls.coords().copied(), out)),
+        G::Line(l) => line(vec![l.start, l.end], out),
+        G::LineString(ls) => line(ls.0, out),
+        G::MultiLineString(mls) => mls.0.into_iter().for_each(|ls| line(ls.0, out)),
         G::Polygon(p) => out.extend(world_polygon(p, ranks).map(Part::Polygon)),
         G::MultiPolygon(mp) => out.extend(
-            mp.iter()
+            mp.0.into_iter()
                 .filter_map(|p| world_polygon(p, ranks))
                 .map(Part::Polygon),
         ),
-        G::Rect(r) => out.extend(world_polygon(&r.to_polygon(), ranks).map(Part::Polygon)),
-        G::Triangle(t) => out.extend(world_polygon(&t.to_polygon(), ranks).map(Part::Polygon)),
-        G::GeometryCollection(gc) => gc.iter().for_each(|g| collect_parts(g, out, ranks)),
+        G::Rect(r) => out.extend(world_polygon(r.to_polygon(), ranks).map(Part::Polygon)),
+        G::Triangle(t) => out.extend(world_polygon(t.to_polygon(), ranks).map(Part::Polygon)),
+        G::GeometryCollection(gc) => gc.0.into_iter().for_each(|g| collect_parts(g, out, ranks)),
     }
 }
 

@@ -104,11 +104,37 @@ fn closed(mut pts: Vec<Pos2>) -> Vec<Pos2> {
     pts
 }
 
+/// A polyline as runs egui's tessellator draws soundly: repeated points dropped, and cut in
+/// two where it turns straight back on itself (egui joins two opposite segments, or three
+/// equal points, with vertices that are not numbers; found by fuzzing the tile decoder).
+pub fn tidy_polyline(pts: &[Pos2]) -> Vec<Vec<Pos2>> {
+    let mut runs: Vec<Vec<Pos2>> = Vec::new();
+    let mut run: Vec<Pos2> = Vec::with_capacity(pts.len());
+    for &p in pts {
+        if !(p.x.is_finite() && p.y.is_finite()) || run.last() == Some(&p) {
+            continue;
+        }
+        if let [.., a, b] = run[..] {
+            let (d0, d1) = ((b - a).normalized(), (p - b).normalized());
+            if d0.dot(d1) < -0.9999 {
+                runs.push(std::mem::replace(&mut run, vec![b]));
+            }
+        }
+        run.push(p);
+    }
+    runs.push(run);
+    runs.retain(|r| r.len() >= 2);
+    runs
+}
+
 /// A polyline with a pattern, appended to `out`.
 fn patterned_line(out: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, pattern: LinePattern) {
-    if pts.len() < 2 {
-        return;
+    for run in tidy_polyline(&pts) {
+        tidy_patterned_line(out, run, stroke, pattern);
     }
+}
+
+fn tidy_patterned_line(out: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, pattern: LinePattern) {
     match pattern {
         LinePattern::Solid => out.push(Shape::line(pts, stroke)),
         LinePattern::Dashed => {
@@ -1250,5 +1276,55 @@ mod clip_tests {
             LinePattern::Dashed,
         );
         assert!(out.len() < 5000, "{} dashes", out.len());
+    }
+
+    #[test]
+    fn a_line_turning_back_on_itself_tessellates_to_numbers() {
+        // A line from a fuzzed vector tile: its third point goes straight back along the
+        // second segment; and a point given three times.
+        let s = 4096.0;
+        let back = [
+            Pos2::new(0.690_673_8 * s, 0.318_115_23 * s),
+            Pos2::new(0.691_650_4 * s, 0.317_138_67 * s),
+            Pos2::new(0.690_185_55 * s, 0.318_603_52 * s),
+            Pos2::new(0.7 * s, 0.33 * s),
+        ];
+        let three = [
+            Pos2::new(1.0, 1.0),
+            Pos2::new(5.0, 1.0),
+            Pos2::new(5.0, 1.0),
+            Pos2::new(5.0, 1.0),
+            Pos2::new(5.0, 9.0),
+        ];
+        for pts in [&back[..], &three[..]] {
+            let runs = tidy_polyline(pts);
+            let kept: usize = runs.iter().map(Vec::len).sum();
+            assert!(kept >= 3, "the line is kept: {runs:?}");
+            for feathering in [true, false] {
+                let options = egui::epaint::TessellationOptions {
+                    feathering,
+                    ..Default::default()
+                };
+                let mut t = egui::epaint::Tessellator::new(2.0, options, [1, 1], Vec::new());
+                let mut mesh = egui::Mesh::default();
+                let mut shapes = Vec::new();
+                patterned_line(
+                    &mut shapes,
+                    pts.to_vec(),
+                    Stroke::new(1.5, egui::Color32::RED),
+                    LinePattern::Solid,
+                );
+                for shape in shapes {
+                    t.tessellate_shape(shape, &mut mesh);
+                }
+                assert!(!mesh.vertices.is_empty());
+                assert!(
+                    mesh.vertices
+                        .iter()
+                        .all(|v| v.pos.x.is_finite() && v.pos.y.is_finite()),
+                    "a vertex is not a number"
+                );
+            }
+        }
     }
 }

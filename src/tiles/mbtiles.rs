@@ -27,7 +27,17 @@ pub struct PackMeta {
     pub layers: Vec<String>,
 }
 
+/// The deepest zoom a pack may declare (a tile's column fits a `u32` well beyond it).
+pub const MAX_PACK_ZOOM: u8 = 24;
+
 impl PackMeta {
+    /// A zoom range as a pack declares it, made usable: each within 0–[`MAX_PACK_ZOOM`], and
+    /// in order (a pack that swaps them still has tiles between them).
+    pub fn zoom_range(a: i64, b: i64) -> (u8, u8) {
+        let [a, b] = [a, b].map(|z| z.clamp(0, i64::from(MAX_PACK_ZOOM)) as u8);
+        (a.min(b), a.max(b))
+    }
+
     /// Whether the pack holds vector tiles.
     pub fn is_vector(&self) -> bool {
         matches!(self.format.as_str(), "pbf" | "mvt")
@@ -147,8 +157,9 @@ impl MbTiles {
             meta_value(key)
                 .and_then(|v| v.trim().parse::<i64>().ok())
                 .unwrap_or(found)
-                .clamp(0, 24) as u8
         };
+        let (min_zoom, max_zoom) =
+            PackMeta::zoom_range(zoom("minzoom", lowest), zoom("maxzoom", highest));
         let bounds = meta_value("bounds").and_then(|b| {
             let v: Vec<f64> = b.split(',').filter_map(|n| n.trim().parse().ok()).collect();
             <[f64; 4]>::try_from(v).ok()
@@ -161,8 +172,8 @@ impl MbTiles {
             name,
             attribution: meta_value("attribution").unwrap_or_else(|| "Tiles: tile pack".into()),
             bounds,
-            min_zoom: zoom("minzoom", lowest),
-            max_zoom: zoom("maxzoom", highest),
+            min_zoom,
+            max_zoom,
             layers: meta_value("json")
                 .and_then(|j| serde_json::from_str(&j).ok())
                 .map(|j| vector_layer_ids(&j))
@@ -222,6 +233,14 @@ pub fn write_pack(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declared_zoom_range_is_put_in_order_and_bounds() {
+        assert_eq!(PackMeta::zoom_range(3, 9), (3, 9));
+        // Found by fuzzing: a pack declaring its zooms the wrong way round.
+        assert_eq!(PackMeta::zoom_range(12, 10), (10, 12));
+        assert_eq!(PackMeta::zoom_range(-4, 255), (0, MAX_PACK_ZOOM));
+    }
 
     #[test]
     fn reads_metadata_and_tiles_in_xyz_order() {

@@ -4,13 +4,15 @@
 //! - [`health`]: whether tiles arrive, and when to ask again for failed ones (pure).
 //! - [`mbtiles`], [`pmtiles`], [`pack`]: tile pack files, raster or vector.
 //! - [`cache`]: the on-disk tile cache folder (size, emptying).
-//! - [`raster`]: raster tiles through walkers (HTTP with the disk cache, packs as textures) and
-//!   painting them for the screen and exports.
+//! - [`http`]: XYZ tile servers over HTTP, bounded in time and size, with the disk cache.
+//! - [`raster`]: raster tiles as walkers tiles (from servers on worker threads, packs as
+//!   textures) and painting them for the screen and exports.
 //! - [`vector`]: vector tiles (Mapbox Vector Tiles): decoding, the atlas style, drawing and the
 //!   worker threads that prepare them.
 
 pub mod cache;
 pub mod health;
+pub mod http;
 pub mod mbtiles;
 pub mod pack;
 pub mod pmtiles;
@@ -19,6 +21,6 @@ pub mod source;
 pub mod vector;
 
 pub use raster::{
-    PackTiles, USER_AGENT, cache_dir, http_tiles, http_tiles_cached_in, install_tls, paint_tiles,
+    PackTiles, RasterTiles, ServerTiles, USER_AGENT, cache_dir, install_tls, paint_tiles,
     text_attribution, tile_zoom,
 };

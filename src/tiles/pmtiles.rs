@@ -20,12 +20,17 @@ use super::mbtiles::{PackError, PackMeta};
 const HEADER_LEN: usize = 127;
 /// Directories nest at most this deep (root and leaves).
 const MAX_DEPTH: usize = 4;
+/// The most a directory, the metadata or a raster tile may take, read or inflated: far more
+/// than any real pack's (a root directory is at most 16 KiB), far less than a bomb's.
+const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 
 /// An open PMTiles pack.
 #[derive(Debug)]
 pub struct PmTiles {
     path: PathBuf,
     file: Mutex<File>,
+    /// The file's length in bytes: nothing is read past it.
+    size: u64,
     header: Header,
     /// Its metadata.
     pub meta: PackMeta,
@@ -116,16 +121,18 @@ impl PmTiles {
             5 => "avif",
             _ => "unknown",
         };
+        let (min_zoom, max_zoom) = PackMeta::zoom_range(h[100].into(), h[101].into());
         let pack = Self {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            size,
             header,
             meta: PackMeta {
                 name: String::new(),
                 attribution: String::new(),
                 bounds: Some([i32_at(102), i32_at(106), i32_at(110), i32_at(114)]),
-                min_zoom: h[100],
-                max_zoom: h[101],
+                min_zoom,
+                max_zoom,
                 format: format.into(),
                 layers: Vec::new(),
             },
@@ -185,13 +192,13 @@ impl PmTiles {
                     self.header.tile_compression
                 };
                 let data = self.read(
-                    self.header.tile_data_offset + e.offset,
+                    self.header.tile_data_offset.saturating_add(e.offset),
                     e.length,
                     compression,
                 )?;
                 return Ok(Some(data));
             }
-            offset = self.header.leaf_offset + e.offset;
+            offset = self.header.leaf_offset.saturating_add(e.offset);
             length = e.length;
         }
         Err("directories nest too deep".into())
@@ -204,6 +211,18 @@ impl PmTiles {
 
     /// Read `length` bytes at `offset`, decompressed by `compression` (1 none, 2 gzip).
     fn read(&self, offset: u64, length: u64, compression: u8) -> Result<Vec<u8>, String> {
+        if offset.checked_add(length).is_none_or(|end| end > self.size) {
+            return Err(format!(
+                "an entry points past the end of the file ({length} bytes at {offset}; the file has {}): it is truncated or damaged",
+                self.size
+            ));
+        }
+        if length > MAX_READ_BYTES {
+            return Err(format!(
+                "an entry of {length} bytes (more than {} MB is not read)",
+                MAX_READ_BYTES >> 20
+            ));
+        }
         let mut buf = vec![0u8; usize::try_from(length).map_err(|e| e.to_string())?];
         {
             let mut file = self
@@ -220,8 +239,15 @@ impl PmTiles {
             2 => {
                 let mut out = Vec::new();
                 flate2::read::GzDecoder::new(buf.as_slice())
+                    .take(MAX_READ_BYTES + 1)
                     .read_to_end(&mut out)
                     .map_err(|e| format!("gzip: {e}"))?;
+                if out.len() as u64 > MAX_READ_BYTES {
+                    return Err(format!(
+                        "an entry inflates past {} MB (refused as a decompression bomb)",
+                        MAX_READ_BYTES >> 20
+                    ));
+                }
                 Ok(out)
             }
             other => Err(format!(
@@ -271,9 +297,10 @@ fn parse_directory(raw: &[u8]) -> Result<Vec<Entry>, String> {
         };
         n
     ];
+    let overflow = || "a directory's numbers overflow".to_string();
     let mut last = 0u64;
     for e in &mut entries {
-        last += next()?;
+        last = last.checked_add(next()?).ok_or_else(overflow)?;
         e.tile_id = last;
     }
     for e in &mut entries {
@@ -285,7 +312,10 @@ fn parse_directory(raw: &[u8]) -> Result<Vec<Entry>, String> {
     for i in 0..n {
         let v = next()?;
         entries[i].offset = if v == 0 && i > 0 {
-            entries[i - 1].offset + entries[i - 1].length
+            entries[i - 1]
+                .offset
+                .checked_add(entries[i - 1].length)
+                .ok_or_else(overflow)?
         } else {
             v.saturating_sub(1)
         };
@@ -402,6 +432,58 @@ pub fn write_pmtiles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-tile pack whose bytes `patch` changes, opened.
+    fn patched_pack(patch: impl FnOnce(&mut Vec<u8>)) -> (tempfile::TempDir, PmTiles) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.pmtiles");
+        write_pmtiles(&path, "t", "t", &[(0, 0, 0, b"tile".to_vec())]).expect("written");
+        let mut bytes = std::fs::read(&path).expect("read");
+        patch(&mut bytes);
+        std::fs::write(&path, bytes).expect("write");
+        let pack = PmTiles::open(&path).expect("opens");
+        (dir, pack)
+    }
+
+    #[test]
+    fn a_directory_that_inflates_without_end_is_refused() {
+        let (_dir, pack) = patched_pack(|bytes| {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(&vec![0u8; (MAX_READ_BYTES + 1024) as usize])
+                .expect("gzip");
+            let bomb = e.finish().expect("gzip");
+            // The root directory now the bomb, at the end; directories gzip'd.
+            let at = bytes.len() as u64;
+            bytes[8..16].copy_from_slice(&at.to_le_bytes());
+            bytes[16..24].copy_from_slice(&(bomb.len() as u64).to_le_bytes());
+            bytes[32..40].copy_from_slice(&0u64.to_le_bytes()); // no metadata
+            bytes[97] = 2;
+            bytes.extend_from_slice(&bomb);
+        });
+        let err = pack.tile(0, 0, 0).expect_err("refused");
+        assert!(err.contains("decompression bomb"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_past_the_end_of_the_file_is_named_not_allocated() {
+        let (_dir, pack) = patched_pack(|bytes| {
+            // The root directory (count, id, run, length, offset + 1): the tile's length, a
+            // one-byte varint, made a terabyte.
+            let root = HEADER_LEN;
+            assert_eq!(&bytes[root..root + 5], &[1, 0, 1, 4, 1]);
+            let huge = [0x80, 0x80, 0x80, 0x80, 0x80, 0x20];
+            bytes.splice(root + 3..root + 4, huge);
+            let len = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes")) + 5;
+            bytes[16..24].copy_from_slice(&len.to_le_bytes());
+            for field in [24, 40, 56] {
+                let v = u64::from_le_bytes(bytes[field..field + 8].try_into().expect("8"));
+                bytes[field..field + 8].copy_from_slice(&(v + 5).to_le_bytes());
+            }
+        });
+        let err = pack.tile(0, 0, 0).expect_err("refused");
+        assert!(err.contains("past the end of the file"), "{err}");
+    }
 
     #[test]
     fn tile_ids_follow_the_specification() {

@@ -1,11 +1,14 @@
-//! Raster tiles through walkers: a walkers source from a [`TileSourceSpec`], the disk
-//! cache shared by the app and exports, TLS set-up, and painting tiles for exports with a
-//! record of which are really loaded (walkers shows a scaled lower-zoom tile while one loads).
+//! Raster tiles as walkers tiles: from an XYZ server ([`ServerTiles`], worker threads over
+//! [`crate::tiles::http::Server`], with the disk cache shared by the app and exports) or a
+//! pack ([`PackTiles`]); TLS set-up; and painting tiles with a record of which are really
+//! loaded (a scaled lower-zoom tile stands in while one loads).
 
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use egui::{Color32, Mesh, Rect, Shape};
-use walkers::{HttpOptions, HttpTiles, TileId, Tiles};
+use walkers::{TileId, Tiles};
 
 use crate::model::view::WorldPos;
 use crate::render::View;
@@ -30,25 +33,6 @@ pub const USER_AGENT: &str = concat!(
     " (CPEC briefing map; desktop)"
 );
 
-struct SpecSource {
-    spec: TileSourceSpec,
-    attribution: &'static str,
-}
-
-impl walkers::sources::TileSource for SpecSource {
-    fn tile_url(&self, id: TileId) -> String {
-        self.spec.url(id.zoom, id.x, id.y)
-    }
-
-    fn attribution(&self) -> walkers::sources::Attribution {
-        text_attribution(self.attribution)
-    }
-
-    fn max_zoom(&self) -> u8 {
-        self.spec.max_zoom
-    }
-}
-
 /// A walkers attribution that is only text.
 pub fn text_attribution(text: &'static str) -> walkers::sources::Attribution {
     walkers::sources::Attribution {
@@ -59,32 +43,6 @@ pub fn text_attribution(text: &'static str) -> walkers::sources::Attribution {
     }
 }
 
-/// walkers tiles for a source, cached on disk, drawing into `ctx`.
-pub fn http_tiles(spec: &TileSourceSpec, ctx: &egui::Context) -> HttpTiles {
-    http_tiles_cached_in(spec, ctx, cache_dir())
-}
-
-/// walkers tiles for a source, cached in `cache` (none: not cached), drawing into `ctx`.
-pub fn http_tiles_cached_in(
-    spec: &TileSourceSpec,
-    ctx: &egui::Context,
-    cache: Option<PathBuf>,
-) -> HttpTiles {
-    install_tls();
-    let options = HttpOptions {
-        cache,
-        user_agent: Some(walkers::HeaderValue::from_static(USER_AGENT)),
-        ..HttpOptions::default()
-    };
-    let source = SpecSource {
-        spec: spec.clone(),
-        // walkers wants a `'static` text; a source's attribution lives as long as the app.
-        attribution: Box::leak(spec.attribution.clone().into_boxed_str()),
-    };
-    HttpTiles::with_options(source, options, ctx.clone())
-}
-
-/// The tile zoom for a view zoom.
 /// The tile zoom for a view zoom, within the source's zoom range: past its deepest level the
 /// last is drawn enlarged, above its shallowest the first is drawn reduced.
 pub fn tile_zoom(view_zoom: f64, (min_zoom, max_zoom): (u8, u8)) -> u8 {
@@ -138,6 +96,7 @@ pub struct PackTiles {
     ctx: egui::Context,
     textures: std::collections::HashMap<TileId, Option<egui::TextureHandle>>,
     attribution: &'static str,
+    problem: Option<String>,
 }
 
 /// Textures kept before the oldest are let go.
@@ -153,6 +112,7 @@ impl PackTiles {
             ctx: ctx.clone(),
             textures: Default::default(),
             attribution,
+            problem: None,
         }
     }
 
@@ -166,40 +126,34 @@ impl PackTiles {
         self.pack.path()
     }
 
-    fn load(&self, id: TileId) -> Option<egui::TextureHandle> {
-        let bytes = match self.pack.tile(id.zoom, id.x, id.y) {
-            Ok(b) => b?,
-            Err(e) => {
-                log::warn!(
-                    "{}: tile {}/{}/{}: {e}",
-                    self.path().display(),
-                    id.zoom,
-                    id.x,
-                    id.y
-                );
-                return None;
-            }
+    /// Tile `id`'s texture; `Ok(None)`: the pack has no such tile; `Err`: why it cannot be
+    /// drawn.
+    fn load(&self, id: TileId) -> Result<Option<egui::TextureHandle>, String> {
+        let at = format!(
+            "{}: tile {}/{}/{}",
+            self.path().display(),
+            id.zoom,
+            id.x,
+            id.y
+        );
+        let Some(bytes) = self
+            .pack
+            .tile(id.zoom, id.x, id.y)
+            .map_err(|e| format!("{at} cannot be read: {e}"))?
+        else {
+            return Ok(None);
         };
-        let image = match image::load_from_memory(&bytes) {
-            Ok(i) => i.to_rgba8(),
-            Err(e) => {
-                log::warn!(
-                    "{}: tile {}/{}/{} is not an image: {e}",
-                    self.path().display(),
-                    id.zoom,
-                    id.x,
-                    id.y
-                );
-                return None;
-            }
-        };
-        let size = [image.width() as usize, image.height() as usize];
-        let color = egui::ColorImage::from_rgba_unmultiplied(size, image.as_raw());
-        Some(self.ctx.load_texture(
+        let color = decode_image(&bytes).map_err(|e| format!("{at} is not an image: {e}"))?;
+        Ok(Some(self.ctx.load_texture(
             format!("pack {}/{}/{}", id.zoom, id.x, id.y),
             color,
             egui::TextureOptions::LINEAR,
-        ))
+        )))
+    }
+
+    /// Why the last tile that could not be drawn could not be.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
     }
 }
 
@@ -209,7 +163,12 @@ impl Tiles for PackTiles {
             if self.textures.len() >= PACK_TEXTURES {
                 self.textures.clear();
             }
-            let texture = self.load(id);
+            let texture = self.load(id).unwrap_or_else(|e| {
+                // Once per tile (it is not asked again), and the last kept for messages.
+                log::warn!("{e}");
+                self.problem = Some(e);
+                None
+            });
             self.textures.insert(id, texture);
         }
         let texture = self.textures.get(&id)?.clone()?;
@@ -225,5 +184,300 @@ impl Tiles for PackTiles {
 
     fn tile_size(&self) -> u32 {
         256
+    }
+}
+
+/// The widest and tallest tile image read, in pixels (a 512 px tile at 8×): a tile that says
+/// it is bigger is refused before it is decoded.
+pub const MAX_TILE_PX: u32 = 4096;
+
+/// Decode a tile image (PNG, JPEG, WebP), refusing one declaring more than [`MAX_TILE_PX`]
+/// a side (a "gigapixel" tile would take gigabytes).
+pub fn decode_image(bytes: &[u8]) -> Result<egui::ColorImage, String> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_TILE_PX);
+    limits.max_image_height = Some(MAX_TILE_PX);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| e.to_string())?.to_rgba8();
+    let size = [image.width() as usize, image.height() as usize];
+    Ok(egui::ColorImage::from_rgba_unmultiplied(
+        size,
+        image.as_raw(),
+    ))
+}
+
+/// Raster tiles from an XYZ server: asked for by the map, fetched and decoded by worker
+/// threads (the UI thread never waits on the network), kept as textures. While a tile loads
+/// or after it failed, a loaded tile of a lower zoom stands in, scaled.
+pub struct ServerTiles {
+    shared: Arc<Shared>,
+    attribution: &'static str,
+}
+
+struct Shared {
+    server: crate::tiles::http::Server,
+    ctx: egui::Context,
+    state: Mutex<State>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    /// Tiles to fetch, the most recently asked for first.
+    queue: VecDeque<TileId>,
+    /// Tiles fetching now.
+    loading: usize,
+    tiles: HashMap<TileId, Slot>,
+    /// Why the last tile that failed did.
+    problem: Option<String>,
+    stop: bool,
+}
+
+enum Slot {
+    /// Asked for, not fetched yet.
+    Waiting,
+    Ready(egui::TextureHandle),
+    /// Fetching or decoding failed; asked for again on [`ServerTiles::retry`].
+    Failed,
+}
+
+/// Concurrent requests to one server (browsers open six; tile policies ask for few).
+const SERVER_THREADS: usize = 4;
+/// Tiles asked for and not yet fetched beyond which the oldest requests are dropped (the map
+/// moved on from them).
+const MAX_QUEUED: usize = 256;
+/// Cached tiles of a server younger than this are used without asking it again.
+const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+impl ServerTiles {
+    /// Tiles of `spec` (an http(s) template), cached under `cache/raster`, drawing into
+    /// `ctx`.
+    pub fn new(
+        spec: &TileSourceSpec,
+        ctx: &egui::Context,
+        cache: Option<PathBuf>,
+    ) -> Result<Self, crate::tiles::http::FetchError> {
+        let server =
+            crate::tiles::http::Server::new(&spec.url_template, cache.as_deref(), "raster")?
+                .fresh_for(FRESH_FOR);
+        let shared = Arc::new(Shared {
+            server,
+            ctx: ctx.clone(),
+            state: Mutex::new(State::default()),
+            wake: Condvar::new(),
+        });
+        for i in 0..SERVER_THREADS {
+            let shared = Arc::clone(&shared);
+            let spawned = std::thread::Builder::new()
+                .name(format!("tiles {i}"))
+                .spawn(move || shared.work());
+            if let Err(e) = spawned {
+                log::warn!("cannot start a tile thread: {e}");
+            }
+        }
+        Ok(Self {
+            shared,
+            // walkers wants a `'static` text; a source's attribution lives as long as the app.
+            attribution: Box::leak(spec.attribution.clone().into_boxed_str()),
+        })
+    }
+
+    /// Why the last tile that failed did.
+    pub fn problem(&self) -> Option<String> {
+        self.shared.lock().problem.clone()
+    }
+
+    /// Ask again for the tiles that failed (when they are next drawn).
+    pub fn retry(&self) {
+        self.shared
+            .lock()
+            .tiles
+            .retain(|_, slot| !matches!(slot, Slot::Failed));
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn work(&self) {
+        loop {
+            let id = {
+                let mut s = self.lock();
+                loop {
+                    if s.stop {
+                        return;
+                    }
+                    if let Some(id) = s.queue.pop_front() {
+                        s.loading += 1;
+                        break id;
+                    }
+                    s = self
+                        .wake
+                        .wait(s)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            };
+            let addr = TileAddress {
+                z: id.zoom,
+                x: id.x,
+                y: id.y,
+            };
+            let fetched = match self.server.tile(addr) {
+                Ok(Some(bytes)) => decode_image(&bytes)
+                    .map(|color| {
+                        self.ctx.load_texture(
+                            format!("tile {addr}"),
+                            color,
+                            egui::TextureOptions::LINEAR,
+                        )
+                    })
+                    .map_err(|e| {
+                        format!(
+                            "{}: tile {addr} is not an image: {e}",
+                            self.server.url(addr)
+                        )
+                    }),
+                Ok(None) => Err(format!(
+                    "{}: no tile there (HTTP 204)",
+                    self.server.url(addr)
+                )),
+                Err(e) => Err(e.to_string()),
+            };
+            let mut s = self.lock();
+            let slot = match fetched {
+                Ok(texture) => Slot::Ready(texture),
+                Err(e) => {
+                    // The map says the tiles fail (its offline note); the reason is for
+                    // messages and the debug log, not a line per tile.
+                    log::debug!("{e}");
+                    s.problem = Some(e);
+                    Slot::Failed
+                }
+            };
+            s.loading -= 1;
+            if s.tiles.contains_key(&id) {
+                s.tiles.insert(id, slot);
+            }
+            drop(s);
+            self.ctx.request_repaint();
+        }
+    }
+}
+
+impl Drop for ServerTiles {
+    fn drop(&mut self) {
+        // Workers finish the request they are on (within the request timeout) and end.
+        self.shared.lock().stop = true;
+        self.shared.wake.notify_all();
+    }
+}
+
+impl Tiles for ServerTiles {
+    fn at(&mut self, id: TileId) -> Option<walkers::TilePiece> {
+        let mut s = self.shared.lock();
+        if !s.tiles.contains_key(&id) {
+            if s.tiles.len() >= PACK_TEXTURES {
+                s.tiles.retain(|_, slot| matches!(slot, Slot::Waiting));
+            }
+            s.tiles.insert(id, Slot::Waiting);
+            s.queue.push_front(id);
+            if s.queue.len() > MAX_QUEUED
+                && let Some(old) = s.queue.pop_back()
+            {
+                s.tiles.remove(&old);
+            }
+            self.shared.wake.notify_one();
+        }
+        // Its own image, else the nearest loaded tile above it, scaled.
+        (0..=id.zoom.min(6)).find_map(|up| {
+            let above = TileId {
+                x: id.x >> up,
+                y: id.y >> up,
+                zoom: id.zoom - up,
+            };
+            let Some(Slot::Ready(texture)) = s.tiles.get(&above) else {
+                return None;
+            };
+            let size = 1.0 / f32::from(1u16 << up);
+            let mask = (1u32 << up) - 1;
+            let min = egui::pos2((id.x & mask) as f32 * size, (id.y & mask) as f32 * size);
+            Some(walkers::TilePiece::new(
+                walkers::Tile::Raster(texture.clone()),
+                Rect::from_min_size(min, egui::vec2(size, size)),
+            ))
+        })
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        text_attribution(self.attribution)
+    }
+
+    fn tile_size(&self) -> u32 {
+        256
+    }
+
+    fn stats(&self) -> walkers::Stats {
+        let s = self.shared.lock();
+        walkers::Stats {
+            in_progress: s.queue.len() + s.loading,
+        }
+    }
+}
+
+/// The raster tiles of a page or the map: a pack's, a server's, or none where the source
+/// could not be opened (every tile then missing, for the reason given).
+pub enum RasterTiles {
+    /// A tile pack.
+    Pack(Box<PackTiles>),
+    /// An XYZ server.
+    Server(ServerTiles),
+    /// A source that could not be opened, and why.
+    Unavailable(String),
+}
+
+impl RasterTiles {
+    /// Why tiles are missing, where known: the last failure.
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Self::Pack(p) => p.problem().map(str::to_owned),
+            Self::Server(s) => s.problem(),
+            Self::Unavailable(why) => Some(why.clone()),
+        }
+    }
+}
+
+impl Tiles for RasterTiles {
+    fn at(&mut self, id: TileId) -> Option<walkers::TilePiece> {
+        match self {
+            Self::Pack(p) => p.at(id),
+            Self::Server(s) => s.at(id),
+            Self::Unavailable(_) => None,
+        }
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        match self {
+            Self::Pack(p) => p.attribution(),
+            Self::Server(s) => s.attribution(),
+            Self::Unavailable(_) => text_attribution(""),
+        }
+    }
+
+    fn tile_size(&self) -> u32 {
+        256
+    }
+
+    fn stats(&self) -> walkers::Stats {
+        match self {
+            Self::Server(s) => s.stats(),
+            _ => walkers::Stats::default(),
+        }
     }
 }

@@ -203,7 +203,8 @@ impl std::fmt::Display for TileAddress {
     }
 }
 
-/// The tiles at zoom `z` that cover `rect` (clamped to the world).
+/// The tiles at zoom `z` (at most 31; packs and sources declare at most 24) that cover `rect`
+/// (clamped to the world).
 pub fn tiles_covering(rect: WorldRect, z: u8) -> Vec<TileAddress> {
     let n = 1u32 << z;
     let cell = |v: f64| ((v * f64::from(n)).floor().max(0.0) as u32).min(n - 1);

@@ -143,7 +143,7 @@ pub fn prepare(
                                 .collect(),
                             TileGeometry::Points(_) => Vec::new(),
                         };
-                        for run in runs.into_iter().filter(|r: &Vec<Pos2>| r.len() >= 2) {
+                        for run in runs.iter().flat_map(|r| crate::render::tidy_polyline(r)) {
                             match dash {
                                 None => shapes.push((order, seq, Shape::line(run, stroke))),
                                 Some([d, g]) => {

@@ -311,8 +311,12 @@ impl Drop for VectorTiles {
     fn drop(&mut self) {
         self.shared.lock().stop = true;
         self.shared.work.notify_all();
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        // A pack's workers end at once and are waited for; a server's may be inside a request
+        // (up to its timeout): they end on their own, and nobody waits for them.
+        if matches!(self.shared.bytes, TileBytes::Pack(_)) {
+            for t in self.threads.drain(..) {
+                let _ = t.join();
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ pub fn from_server(
     cache: Option<&std::path::Path>,
     repaint: Box<dyn Fn() + Send + Sync>,
 ) -> Result<VectorTiles, fetch::FetchError> {
-    let server = fetch::Server::new(&spec.url_template, cache)?;
+    let server = fetch::Server::new(&spec.url_template, cache, "vector")?;
     let info = VectorInfo {
         name: spec.name.clone(),
         attribution: spec.attribution.clone(),

@@ -86,12 +86,13 @@ pub fn resolve(
     url: &str,
     cache: Option<&std::path::Path>,
 ) -> Result<TileSourceSpec, TileJsonError> {
-    let server =
-        super::fetch::Server::new(url, None).map_err(|e| TileJsonError::Fetch(e.to_string()))?;
+    let server = crate::tiles::http::Server::new(url, None, "vector")
+        .map_err(|e| TileJsonError::Fetch(e.to_string()))?;
     let kept = cache.map(|c| {
-        c.join("vector")
-            .join("tilejson")
-            .join(format!("{}.json", super::fetch::cache_folder_name(url)))
+        c.join("vector").join("tilejson").join(format!(
+            "{}.json",
+            crate::tiles::http::cache_folder_name(url)
+        ))
     });
     let body = match server.get(url) {
         Ok(Some(body)) => {
