@@ -95,24 +95,32 @@ fn app_against_every_fault(vector: bool) {
         .map(|f| (f, TileServer::fault(f)))
         .collect();
     let cache = tempfile::tempdir().expect("cache dir");
+    let harness = || {
+        let options = AppOptions {
+            maps_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_ui_state(
+                move |ui, app: &mut Option<CorridorApp>| {
+                    app.get_or_insert_with(|| CorridorApp::new(ui.ctx(), options.clone()))
+                        .ui(ui);
+                },
+                None,
+            );
+        h.run_steps(4);
+        h
+    };
+    // The same app on its offline atlas, stepped alongside: what a frame costs in this build
+    // with no network at all.
+    let mut baseline = harness();
+    let mut baseline_frames = Vec::new();
     let mut apps: Vec<(Fault, Harness<'static, Option<CorridorApp>>, bool)> = servers
         .iter()
         .map(|(fault, server)| {
-            let options = AppOptions {
-                maps_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps")),
-                cache_dir: Some(cache.path().to_path_buf()),
-                ..Default::default()
-            };
-            let mut h = Harness::builder()
-                .with_size(egui::vec2(1280.0, 800.0))
-                .build_ui_state(
-                    move |ui, app: &mut Option<CorridorApp>| {
-                        app.get_or_insert_with(|| CorridorApp::new(ui.ctx(), options.clone()))
-                            .ui(ui);
-                    },
-                    None,
-                );
-            h.run_steps(4);
+            let mut h = harness();
             let spec = corridor_viewer::tiles::source::TileSourceSpec::custom(
                 &format!("{fault:?}"),
                 &fault.template(server.port, vector),
@@ -143,22 +151,35 @@ fn app_against_every_fault(vector: bool) {
             h.step();
             frames.push(t.elapsed());
             *noted = h.query_by_label_contains("Can't reach 127.0.0.1").is_some();
+            let t = Instant::now();
+            baseline.step();
+            baseline_frames.push(t.elapsed());
         }
         std::thread::sleep(Duration::from_millis(30));
     }
-    frames.sort();
-    let worst = frames.last().copied().unwrap_or_default();
-    let p95 = frames[frames.len() * 95 / 100];
+    let (p95, worst) = percentile_and_worst(&mut frames);
+    let (base_p95, base_worst) = percentile_and_worst(&mut baseline_frames);
     eprintln!(
-        "{} frames over {:.1} s: 95th percentile {:.1} ms, worst {:.1} ms",
+        "{} frames over {:.1} s: 95th percentile {:.1} ms, worst {:.1} ms; on the offline atlas {:.1} ms, {:.1} ms",
         frames.len(),
         started.elapsed().as_secs_f64(),
         p95.as_secs_f64() * 1e3,
-        worst.as_secs_f64() * 1e3
+        worst.as_secs_f64() * 1e3,
+        base_p95.as_secs_f64() * 1e3,
+        base_worst.as_secs_f64() * 1e3,
     );
-    // The UI thread never waits on the network: a frame takes what drawing takes.
-    assert!(p95 < Duration::from_millis(16), "95th percentile {p95:?}");
-    assert!(worst < Duration::from_millis(100), "worst frame {worst:?}");
+    // The UI thread never waits on the network: a frame takes what drawing takes, as on the
+    // offline atlas (this debug build's frames are slower than a release build's). A frame
+    // that waited on a request would take a second or more: a drip sends a byte a second,
+    // a hang holds for ten.
+    assert!(
+        p95 < base_p95.mul_f64(1.5) + Duration::from_millis(10),
+        "95th percentile {p95:?}, offline {base_p95:?}"
+    );
+    assert!(
+        worst < base_worst + Duration::from_millis(150),
+        "worst frame {worst:?}, offline {base_worst:?}"
+    );
 }
 
 #[test]
@@ -169,4 +190,13 @@ fn the_map_stays_responsive_and_notes_it_is_offline_whatever_a_raster_server_doe
 #[test]
 fn the_map_stays_responsive_and_notes_it_is_offline_whatever_a_vector_server_does() {
     app_against_every_fault(true);
+}
+
+/// The 95th percentile and the longest of some frame times.
+fn percentile_and_worst(frames: &mut [Duration]) -> (Duration, Duration) {
+    frames.sort();
+    (
+        frames[frames.len() * 95 / 100],
+        frames.last().copied().unwrap_or_default(),
+    )
 }

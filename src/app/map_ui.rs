@@ -118,6 +118,12 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
         };
         ui.painter().with_clip_rect(map_rect).extend(under);
     }
+    // A server whose requests fail is not waited on: requests hanging on it are not "on
+    // their way" (the offline note shows at the first failure, not when the last hangs up).
+    let server_failing = online
+        .as_ref()
+        .and_then(|spec| app.tiles.get(&spec.url_template))
+        .is_some_and(crate::tiles::ServerTiles::failing);
     // Tiles are painted by us (as in exports), so they can be see-through over the basemap.
     let mut tiles: Option<(&mut dyn Tiles, (u8, u8))> = match (&online, &pack) {
         (Some(spec), _) => app
@@ -187,15 +193,25 @@ pub(super) fn map_ui(app: &mut CorridorApp, ui: &mut Ui, commands: &mut Vec<Comm
             if let Some((t, zooms)) = tiles.as_mut() {
                 let drawn = crate::tiles::paint_tiles(&painter, &view, &mut **t, *zooms, tint);
                 let missing = drawn.iter().filter(|(_, own)| !own).count();
-                tile_counts = Some((missing, t.stats().in_progress));
+                let downloading = if server_failing {
+                    0
+                } else {
+                    t.stats().in_progress
+                };
+                tile_counts = Some((missing, downloading));
                 shown_tiles = drawn.len() - missing;
             }
             // Vector tiles: what is ready now (workers prepare the rest and ask for a repaint).
+            let vector_failing = vector.is_some_and(|(v, _)| v.failing());
             let vector_frame = vector.map(|(v, atlas_under)| v.frame(&view, atlas_under));
             if let Some(f) = &vector_frame
                 && vector_basemap
             {
-                tile_counts = Some((f.failed, f.waiting));
+                tile_counts = Some(if vector_failing {
+                    (f.failed + f.waiting, 0)
+                } else {
+                    (f.failed, f.waiting)
+                });
                 shown_tiles = f.status.iter().filter(|(_, own)| *own).count();
             }
             let scene = Scene {

@@ -89,6 +89,11 @@ impl Server {
 
     /// GET a URL's body; an HTTP error, or HTML where data was asked for, is named.
     pub fn get(&self, url: &str) -> Result<Option<Vec<u8>>, FetchError> {
+        self.fetch(url, false)
+    }
+
+    /// GET a URL's body, as [`Server::get`]; `tile`: text or JSON is refused too.
+    fn fetch(&self, url: &str, tile: bool) -> Result<Option<Vec<u8>>, FetchError> {
         let started = std::time::Instant::now();
         let response = self
             .client
@@ -103,11 +108,22 @@ impl Server {
         if !status.is_success() {
             return Err(FetchError::Network(format!("{url}: HTTP {status}")));
         }
-        let html = response
+        let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
+            .map(|t| t.trim().to_ascii_lowercase());
+        let html = content_type
+            .as_deref()
             .is_some_and(|t| t.starts_with("text/html"));
+        // Text (an error message, a captive portal's note) or JSON where a tile was asked for.
+        if let Some(t) = content_type.as_deref().filter(|t| {
+            tile && !html && (t.starts_with("text/") || t.starts_with("application/json"))
+        }) {
+            return Err(FetchError::NotATile(format!(
+                "{url}: the server answered {t}, not a tile"
+            )));
+        }
         // A body is read up to the largest tile there can be: a server (or a proxy) that
         // sends without end costs no more memory than that.
         // And it must come within the request's time: a server dripping a byte at a time
@@ -157,7 +173,7 @@ impl Server {
         {
             return Ok(Some(bytes));
         }
-        match self.get(&self.url(a)) {
+        match self.fetch(&self.url(a), true) {
             Ok(bytes) => {
                 if let (Some(b), Some(path)) = (&bytes, self.cached_path(a))
                     && let Err(e) = path

@@ -233,6 +233,9 @@ struct State {
     tiles: HashMap<TileId, Slot>,
     /// Why the last tile that failed did.
     problem: Option<String>,
+    /// The last request that ended failed: the server is failing (the map need not wait
+    /// for the requests still hanging on it before it says so).
+    failing: bool,
     stop: bool,
 }
 
@@ -288,6 +291,12 @@ impl ServerTiles {
     /// Why the last tile that failed did.
     pub fn problem(&self) -> Option<String> {
         self.shared.lock().problem.clone()
+    }
+
+    /// Whether the last request that ended failed: then tiles still on their way are not
+    /// waited for before the map says the server cannot be reached.
+    pub fn failing(&self) -> bool {
+        self.shared.lock().failing
     }
 
     /// Ask again for the tiles that failed (when they are next drawn).
@@ -351,6 +360,7 @@ impl Shared {
                 Err(e) => Err(e.to_string()),
             };
             let mut s = self.lock();
+            s.failing = fetched.is_err();
             let slot = match fetched {
                 Ok(texture) => Slot::Ready(texture),
                 Err(e) => {

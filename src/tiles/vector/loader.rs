@@ -75,6 +75,8 @@ struct State {
     problems: Vec<String>,
     /// The last network error, for messages.
     last_network_error: Option<String>,
+    /// The last request that ended failed on the network.
+    failing: bool,
 }
 
 struct Shared {
@@ -176,6 +178,12 @@ impl VectorTiles {
             examples: s.problems.clone(),
             network: s.last_network_error.clone(),
         }
+    }
+
+    /// Whether the last request that ended failed on the network: then tiles still on their
+    /// way are not waited for before the map says the server cannot be reached.
+    pub fn failing(&self) -> bool {
+        self.shared.lock().failing
     }
 
     /// Bytes of prepared tiles held in memory now.
@@ -350,6 +358,7 @@ fn work(shared: &Shared) {
         let mut let_go: Vec<Arc<TileArt>> = Vec::new();
         let mut s = shared.lock();
         s.running.remove(&key);
+        s.failing = matches!(result, Err(Failure::Network(_)));
         let entry = match result {
             Ok((art, problems)) => {
                 // Layers or features the tile could not read, named once per tile.
