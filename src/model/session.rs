@@ -185,11 +185,21 @@ pub struct SessionError {
 impl Session {
     /// Parse session JSON.
     pub fn parse(text: &str) -> Result<Self, SessionError> {
-        serde_json::from_str(text).map_err(|e| SessionError {
+        let mut session: Self = serde_json::from_str(text).map_err(|e| SessionError {
             line: e.line(),
             column: e.column(),
             message: super::json_error_text(&e),
-        })
+        })?;
+        // A view or bookmark off the world (a damaged file) is left out: the map opens on
+        // the default view rather than nowhere.
+        let on_earth = |lon: f64, lat: f64| lon.abs() <= 180.0 && lat.abs() <= 90.0;
+        session.view = session
+            .view
+            .filter(|v| on_earth(v.lon, v.lat) && (0.0..=24.0).contains(&v.zoom));
+        session.bookmarks.retain(|b| {
+            on_earth(b.south_west[0], b.south_west[1]) && on_earth(b.north_east[0], b.north_east[1])
+        });
+        Ok(session)
     }
 
     /// The session as pretty JSON.
@@ -200,6 +210,21 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_view_off_the_world_is_left_out_and_the_session_saves_the_same_twice() {
+        // Found by fuzzing: a latitude of 2.5e120 did not read back as the same number.
+        let text = r#"{"view":{"lon":66.5,"lat":2.5444444444444446e120,"zoom":7.5},
+            "bookmarks":[{"name":"Far","south_west":[60,1e300],"north_east":[61,25]},
+                         {"name":"Near","south_west":[60,24],"north_east":[61,25]}]}"#;
+        let session = super::Session::parse(text).expect("reads");
+        assert!(session.view.is_none());
+        let names: Vec<&str> = session.bookmarks.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["Near"]);
+        let written = session.to_json();
+        let again = super::Session::parse(&written).expect("reads back");
+        assert_eq!(again.to_json(), written);
+    }
+
     #[test]
     fn the_view_a_bookmark_took_the_map_to_is_named_by_it() {
         let bookmarks = super::default_bookmarks();

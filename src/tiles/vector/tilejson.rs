@@ -39,6 +39,9 @@ pub fn is_tilejson_url(text: &str) -> bool {
 
 /// The tile source a TileJSON document at `url` describes.
 pub fn parse(url: &str, body: &[u8]) -> Result<TileSourceSpec, TileJsonError> {
+    // As typed or pasted: a space or line end around it is not part of the address (found by
+    // fuzzing: relative tiles resolved against " https://…" began with the space).
+    let url = url.trim();
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| TileJsonError::NotJson {
             url: url.to_string(),
