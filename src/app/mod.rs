@@ -730,44 +730,36 @@ impl CorridorApp {
     fn set_basemap(&mut self, source: BasemapSource) {
         self.tile_health = Default::default();
         if let BasemapSource::Tiles(spec) = &source {
-            if spec.is_vector() {
-                if !self.vector_servers.contains_key(&spec.url_template) {
-                    match crate::tiles::vector::from_server(
+            let key = &spec.url_template;
+            let opened = if spec.is_vector() {
+                if self.vector_servers.contains_key(key) {
+                    Ok(())
+                } else {
+                    crate::tiles::vector::from_server(
                         spec,
                         self.cache_dir.as_deref(),
                         repaint_from(&self.ctx),
-                    ) {
-                        Ok(v) => {
-                            self.vector_servers.insert(spec.url_template.clone(), v);
-                        }
-                        Err(e) => {
-                            self.notify(
-                                Level::Error,
-                                format!(
-                                    "{}: not opened: {e}; the basemap stays as it was",
-                                    spec.name
-                                ),
-                            );
-                            return;
-                        }
-                    }
+                    )
+                    .map(|v| {
+                        self.vector_servers.insert(key.clone(), v);
+                    })
                 }
-            } else if !self.tiles.contains_key(&spec.url_template) {
-                match crate::tiles::ServerTiles::new(spec, &self.ctx, self.cache_dir.clone()) {
-                    Ok(tiles) => {
-                        self.tiles.insert(spec.url_template.clone(), tiles);
-                    }
-                    Err(e) => {
-                        self.notify(
-                            Level::Error,
-                            format!(
-                                "{}: not opened: {e}; the basemap stays as it was",
-                                spec.name
-                            ),
-                        );
-                        return;
-                    }
-                }
+            } else if self.tiles.contains_key(key) {
+                Ok(())
+            } else {
+                crate::tiles::ServerTiles::new(spec, &self.ctx, self.cache_dir.clone()).map(|t| {
+                    self.tiles.insert(key.clone(), t);
+                })
+            };
+            if let Err(e) = opened {
+                self.notify(
+                    Level::Error,
+                    format!(
+                        "{}: not opened: {e}; the basemap stays as it was",
+                        spec.name
+                    ),
+                );
+                return;
             }
         }
         self.basemap_source = source;
