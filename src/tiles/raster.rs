@@ -233,8 +233,8 @@ struct State {
     tiles: HashMap<TileId, Slot>,
     /// Why the last tile that failed did.
     problem: Option<String>,
-    /// The last request that ended failed: the server is failing (the map need not wait
-    /// for the requests still hanging on it before it says so).
+    /// The last request that ended failed (no answer, an HTTP error, not a tile): the server
+    /// is failing (the map need not wait for the requests still hanging on it to say so).
     failing: bool,
     stop: bool,
 }
@@ -338,7 +338,11 @@ impl Shared {
                 x: id.x,
                 y: id.y,
             };
-            let fetched = match self.server.tile(addr) {
+            let answer = self.server.tile(addr);
+            // The request itself failed (as the vector loader counts it): not a 204 or a tile
+            // that does not decode, which the server answered.
+            let request_failed = answer.is_err();
+            let fetched = match answer {
                 Ok(Some(bytes)) => decode_image(&bytes)
                     .map(|color| {
                         self.ctx.load_texture(
@@ -360,7 +364,7 @@ impl Shared {
                 Err(e) => Err(e.to_string()),
             };
             let mut s = self.lock();
-            s.failing = fetched.is_err();
+            s.failing = request_failed;
             let slot = match fetched {
                 Ok(texture) => Slot::Ready(texture),
                 Err(e) => {
