@@ -51,6 +51,17 @@ pub fn save_bytes(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 /// even if the process is killed or the machine loses power part way. Temporary files that
 /// processes killed during a write left beside `path` are removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_whole(path, bytes, true)
+}
+
+/// Write `bytes` to `path` as [`write_atomically`] does, whole or not at all, but without
+/// waiting for the disk: for a cache, whose files may be lost in a power cut (they are
+/// fetched again) but must never be read half written.
+pub fn write_cache_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_whole(path, bytes, false)
+}
+
+fn write_whole(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -66,10 +77,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)?;
         // The rename itself reaches the disk with the directory (no-op where unsupported).
-        if let Ok(d) = std::fs::File::open(dir) {
+        if durable && let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(())

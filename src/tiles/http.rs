@@ -179,7 +179,7 @@ impl Server {
                     && let Err(e) = path
                         .parent()
                         .map_or(Ok(()), std::fs::create_dir_all)
-                        .and_then(|()| crate::io::png::write_atomically(&path, b))
+                        .and_then(|()| crate::io::png::write_cache_file(&path, b))
                 {
                     log::debug!("{}: not cached: {e}", path.display());
                 }

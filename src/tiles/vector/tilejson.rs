@@ -103,7 +103,7 @@ pub fn resolve(
                 && let Err(e) = path
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| crate::io::png::write_atomically(path, &body))
+                    .and_then(|()| crate::io::png::write_cache_file(path, &body))
             {
                 log::debug!("{}: not kept: {e}", path.display());
             }
