@@ -4,7 +4,8 @@
 //!
 //! JSON nested 100 000 deep; numbers 1e999 and 1e308; one polygon of 2 M vertices; a PNG, a
 //! JPEG and a WebP tile declaring gigapixel sizes; a gzip bomb in a PMTiles directory and in a
-//! vector tile; an SQLite pack damaged mid-file.
+//! vector tile; an SQLite pack damaged mid-file; a file that outgrows the memory the process may
+//! use (a real memory limit: a control group of its own, where the machine allows one).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -174,6 +175,113 @@ fn one_polygon_of_two_million_vertices_stays_within_twice_the_file() {
         r.peak_mb - base < 2.0 * file_mb,
         "{:.0} MB for a {file_mb:.0} MB file (the binary alone {base:.0} MB)",
         r.peak_mb
+    );
+}
+
+/// A control group of this process's own with a memory limit, removed when dropped; `None`
+/// where the machine gives none (no writable memory controller, cgroup v1 or v2).
+struct MemoryLimit(PathBuf);
+
+impl MemoryLimit {
+    fn new(limit_bytes: u64) -> Option<Self> {
+        let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+        let name = format!("corridor-viewer-test-{}", std::process::id());
+        let (dir, file) = own.lines().find_map(|l| {
+            let mut parts = l.splitn(3, ':');
+            let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+            let path = path.trim_start_matches('/');
+            if controllers.split(',').any(|c| c == "memory") {
+                Some((
+                    Path::new("/sys/fs/cgroup/memory").join(path),
+                    "memory.limit_in_bytes",
+                ))
+            } else if controllers.is_empty() {
+                Some((Path::new("/sys/fs/cgroup").join(path), "memory.max"))
+            } else {
+                None
+            }
+        })?;
+        let dir = dir.join(name);
+        std::fs::create_dir(&dir).ok()?;
+        let limit = Self(dir);
+        std::fs::write(limit.0.join(file), limit_bytes.to_string()).ok()?;
+        Some(limit)
+    }
+
+    /// `cmd` started inside the group (a shell moves itself in, then execs it).
+    fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", r#"echo $$ > "$CG/cgroup.procs" && exec "$@""#, "sh"])
+            .arg(program)
+            .env("CG", &self.0);
+        cmd
+    }
+}
+
+impl Drop for MemoryLimit {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Points with a dozen short properties: the features take many times their text.
+    let path = dir.path().join("many-properties.geojson");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    write!(w, r#"{{"type":"FeatureCollection","features":["#).expect("write");
+    let n = 160_000;
+    for i in 0..n {
+        let sep = if i + 1 < n { "," } else { "" };
+        write!(w, r#"{{"type":"Feature","properties":{{"#).expect("write");
+        for k in 0..12 {
+            write!(w, r#""k{k}":"v{}","#, i % 97).expect("write");
+        }
+        write!(
+            w,
+            r#""n":{i}}},"geometry":{{"type":"Point","coordinates":[{:.5},{:.5}]}}}}{sep}"#,
+            61.0 + (i % 1000) as f64 * 0.01,
+            24.0 + (i / 1000) as f64 * 0.05
+        )
+        .expect("write");
+    }
+    write!(w, "]}}").expect("write");
+    w.flush().expect("flush");
+    drop(w);
+    let file_mb = std::fs::metadata(&path).expect("size").len() as f64 / 1e6;
+    // Without a limit it loads, and takes more than the limit below.
+    let free = info(&path);
+    assert_eq!(free.code, 0, "{}", free.stderr);
+    let limit_mb = 400.0;
+    assert!(free.peak_mb > limit_mb + 50.0, "{:.0} MB", free.peak_mb);
+    let Some(limit) = MemoryLimit::new((limit_mb * 1e6) as u64) else {
+        assert!(
+            std::env::var_os("CORRIDOR_VIEWER_REQUIRE_CGROUP").is_none(),
+            "no control group with a memory limit can be made here"
+        );
+        eprintln!("skipped: this machine gives no control group with a memory limit");
+        return;
+    };
+    // Under the limit the kernel would kill it part-way; it stops first, names the file
+    // and says why, and exits as a program does.
+    let out = limit
+        .command(Path::new(env!("CARGO_BIN_EXE_corridor-viewer")))
+        .arg("info")
+        .arg(&path)
+        .env_remove("DISPLAY")
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exited, not killed: {stderr}");
+    assert!(
+        stderr.contains("many-properties.geojson") && stderr.contains("memory ran short"),
+        "{stderr}"
+    );
+    eprintln!(
+        "a {file_mb:.0} MB file that takes {:.0} MB, under a {limit_mb:.0} MB limit: {}",
+        free.peak_mb,
+        stderr.trim()
     );
 }
 

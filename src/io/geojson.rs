@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fast_feature::{fast_coordinates, fast_feature, fast_geometry};
+use super::memory::{self, Headroom, human_bytes};
 use super::repair::repair_geometry;
 use super::text::Text;
 use crate::model::layer::Feature;
@@ -88,6 +89,19 @@ pub enum LoadError {
         /// The file.
         path: PathBuf,
     },
+    /// The file does not fit in the memory left: refused before it was read (`read_fraction`
+    /// `None`), or stopped part-way. Nothing of it is kept.
+    #[error("{}: {}", path.display(), short_of_memory_message(*size, *read_fraction, headroom))]
+    OutOfMemory {
+        /// The file.
+        path: PathBuf,
+        /// Its size, bytes.
+        size: u64,
+        /// How far the load had come when it stopped (0–1); `None` when it never started.
+        read_fraction: Option<f64>,
+        /// The memory that was left.
+        headroom: Headroom,
+    },
     /// Valid JSON, but not GeoJSON.
     #[error("{}: not GeoJSON: {reason}", path.display())]
     NotGeoJson {
@@ -109,6 +123,92 @@ pub struct Progress {
     pub features: AtomicUsize,
     /// Set to stop the load; it ends with [`LoadError::Cancelled`].
     pub cancel: AtomicBool,
+    /// Set by the load when it stopped itself because memory ran short: the bytes that were
+    /// left (0 while it has not). It then ends with [`LoadError::OutOfMemory`].
+    short_of_memory: AtomicU64,
+    /// Bytes of text passed when memory is next checked.
+    next_memory_check: AtomicU64,
+    /// Bytes of text passed when the load stopped itself for memory.
+    memory_stop_at: AtomicU64,
+}
+
+/// A load stops when less memory than this is left: room for the app to go on, and for the
+/// features built between two checks.
+const MEMORY_FLOOR: u64 = 256 << 20;
+
+/// Memory is checked each time the reader has passed this many more bytes of text.
+const MEMORY_CHECK_STEP: u64 = 4 << 20;
+
+impl Progress {
+    /// Ready for the next file: a stop for memory belonged to the file it stopped.
+    fn begin_file(&self) {
+        if self.short_of_memory.swap(0, Ordering::Relaxed) != 0 {
+            self.cancel.store(false, Ordering::Relaxed);
+        }
+        self.next_memory_check.store(0, Ordering::Relaxed);
+    }
+
+    /// Stop the load (as a cancel does) when memory is running short, checked once every
+    /// [`MEMORY_CHECK_STEP`] of `passed`, the bytes of text read or parsed so far.
+    fn stop_if_short_of_memory(&self, passed: u64) {
+        if passed < self.next_memory_check.load(Ordering::Relaxed) {
+            return;
+        }
+        self.next_memory_check
+            .store(passed + MEMORY_CHECK_STEP, Ordering::Relaxed);
+        if let Some(h) = memory::headroom().filter(|h| h.bytes < MEMORY_FLOOR) {
+            self.memory_stop_at.store(passed, Ordering::Relaxed);
+            self.short_of_memory
+                .store(h.bytes.max(1), Ordering::Relaxed);
+            self.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The error a stopped load ends with: short of memory, or cancelled by the user.
+    fn stopped(&self, path: &Path) -> LoadError {
+        match self.short_of_memory.load(Ordering::Relaxed) {
+            0 => LoadError::Cancelled {
+                path: path.to_path_buf(),
+            },
+            left => {
+                let size = self.bytes_total.load(Ordering::Relaxed);
+                let read = self.memory_stop_at.load(Ordering::Relaxed);
+                LoadError::OutOfMemory {
+                    path: path.to_path_buf(),
+                    size,
+                    read_fraction: Some(read as f64 / size.max(1) as f64),
+                    headroom: memory::headroom()
+                        .map(|h| Headroom { bytes: left, ..h })
+                        .unwrap_or(Headroom {
+                            bytes: left,
+                            bound: memory::Bound::System,
+                        }),
+                }
+            }
+        }
+    }
+}
+
+/// What [`LoadError::OutOfMemory`] says.
+fn short_of_memory_message(size: u64, read_fraction: Option<f64>, headroom: &Headroom) -> String {
+    let what = match read_fraction {
+        None => format!(
+            "too big for the memory left: its text alone ({}) is held while it is read, and {} is free {}",
+            human_bytes(size),
+            human_bytes(headroom.bytes),
+            headroom.bound
+        ),
+        Some(f) => format!(
+            "memory ran short: loading stopped at {:.0} % of the file ({}), with {} left {}; nothing of it was kept",
+            f * 100.0,
+            human_bytes(size),
+            human_bytes(headroom.bytes),
+            headroom.bound
+        ),
+    };
+    format!(
+        "{what}. Close other programs, or open a smaller part of the file (an extract made with `ogr2ogr -spat`, say)"
+    )
 }
 
 /// Read and parse a GeoJSON file.
@@ -126,18 +226,41 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, Lo
     let mut file = std::fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     progress.bytes_total.store(size, Ordering::Relaxed);
+    progress.begin_file();
+    // The text is held whole while it is read: a file bigger than the memory left is refused
+    // before anything is taken.
+    if let Some(headroom) =
+        memory::headroom().filter(|h| size.saturating_add(MEMORY_FLOOR) > h.bytes)
+    {
+        return Err(LoadError::OutOfMemory {
+            path: path.to_path_buf(),
+            size,
+            read_fraction: None,
+            headroom,
+        });
+    }
+    let mut read = 0u64;
     let text = Text::read(&mut file, size, |n| {
-        progress.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        read += n as u64;
+        progress.bytes_read.store(read, Ordering::Relaxed);
+        progress.stop_if_short_of_memory(read);
         !progress.cancel.load(Ordering::Relaxed)
     })
     .map_err(io_error)?
-    .ok_or_else(|| LoadError::Cancelled {
-        path: path.to_path_buf(),
-    })?;
+    .ok_or_else(|| progress.stopped(path))?;
     drop(file);
     log::debug!("{} read", path.display());
-    // The text is given back as the parser passes it (see `Text`).
-    parse_text(text.bytes(), path, progress, &|at| text.release_before(at))
+    // In place: a copy would double a big sequence's memory.
+    let mut text = text;
+    spaces_for_separators(text.bytes_mut());
+    // The text is given back as the parser passes it (see `Text`); memory is checked as it
+    // goes, since the features grow as the text shrinks.
+    progress.next_memory_check.store(0, Ordering::Relaxed);
+    let start = text.bytes().as_ptr() as u64;
+    parse_text(text.bytes(), path, progress, &|at| {
+        text.release_before(at);
+        progress.stop_if_short_of_memory((at as u64).saturating_sub(start));
+    })
 }
 
 /// Parse GeoJSON bytes; `path` names the source in messages.
@@ -180,12 +303,11 @@ fn parse_text(
     }
     // RFC 8142 text sequences put a record separator before each text: read them as spaces,
     // which keeps every line and column where it was.
-    let cleaned: std::borrow::Cow<'_, [u8]> = if bytes.contains(&0x1E) {
-        bytes
-            .iter()
-            .map(|&b| if b == 0x1E { b' ' } else { b })
-            .collect::<Vec<u8>>()
-            .into()
+    // (A file's text has had them replaced in place already: see `spaces_for_separators`.)
+    let cleaned: std::borrow::Cow<'_, [u8]> = if memchr::memchr(0x1E, bytes).is_some() {
+        let mut copy = bytes.to_vec();
+        spaces_for_separators(&mut copy);
+        copy.into()
     } else {
         bytes.into()
     };
@@ -228,9 +350,7 @@ fn parse_text(
                     drop(builder);
                     let _ = worker.join();
                     return Err(if progress.cancel.load(Ordering::Relaxed) {
-                        LoadError::Cancelled {
-                            path: path.to_path_buf(),
-                        }
+                        progress.stopped(path)
                     } else {
                         let (line, column) = error_at.get().unwrap_or((e.line(), e.column()));
                         LoadError::Syntax {
@@ -305,6 +425,15 @@ fn parse_text(
         );
     }
     Ok(file)
+}
+
+/// RFC 8142's record separators (0x1E) made spaces, which keeps every line and column.
+fn spaces_for_separators(bytes: &mut [u8]) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(0x1E, &bytes[from..]) {
+        bytes[from + i] = b' ';
+        from += i + 1;
+    }
 }
 
 /// Replace the bare words `NaN`, `Infinity` and `-Infinity` outside strings by `null`;
@@ -1172,6 +1301,74 @@ mod tolerance_tests {
             panic!("a syntax error");
         };
         assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn a_text_sequence_file_loads_in_place_with_errors_where_they_are() {
+        // From a file the separators are made spaces in the text itself (no copy of it).
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("seq.geojsons");
+        std::fs::write(&path, format!("\u{1e}{POINT}\n\u{1e}{POINT}\n")).expect("write");
+        assert_eq!(load_file(&path).expect("sequence").features.len(), 2);
+        std::fs::write(&path, format!("\u{1e}{POINT}\n\u{1e}  {{\"type\": ]\n")).expect("write");
+        let LoadError::Syntax { line, column, .. } = load_file(&path).expect_err("broken") else {
+            panic!("a syntax error");
+        };
+        assert_eq!((line, column), (2, 13));
+    }
+
+    #[test]
+    fn a_file_bigger_than_the_memory_left_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("huge.geojson");
+        let free = memory::headroom().expect("Linux reports its memory").bytes;
+        // Sparse: a few bytes of text on disk, the rest a hole.
+        let file = std::fs::File::create(&path).expect("create");
+        file.set_len(free * 2).expect("a sparse file");
+        let started = std::time::Instant::now();
+        let err = load_file(&path).expect_err("too big");
+        assert!(started.elapsed().as_secs() < 2, "refused before reading");
+        let LoadError::OutOfMemory {
+            read_fraction: None,
+            size,
+            ..
+        } = &err
+        else {
+            panic!("refused for memory: {err}");
+        };
+        assert_eq!(*size, free * 2);
+        let message = err.to_string();
+        assert!(
+            message.contains("huge.geojson") && message.contains("too big for the memory left"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_stop_for_memory_does_not_stop_the_next_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("next.geojson");
+        std::fs::write(&path, POINT).expect("write");
+        // As the previous file's load left it, stopped short of memory.
+        let progress = Progress::default();
+        progress.short_of_memory.store(100, Ordering::Relaxed);
+        progress.memory_stop_at.store(5, Ordering::Relaxed);
+        progress.cancel.store(true, Ordering::Relaxed);
+        assert!(matches!(
+            progress.stopped(&path),
+            LoadError::OutOfMemory {
+                read_fraction: Some(_),
+                ..
+            }
+        ));
+        let loaded = load_file_with(&path, &progress).expect("the next file loads");
+        assert_eq!(loaded.features.len(), 1);
+        // A user's cancel still stops it.
+        progress.cancel.store(true, Ordering::Relaxed);
+        assert!(matches!(
+            load_file_with(&path, &progress),
+            Err(LoadError::Cancelled { .. })
+        ));
     }
 
     #[test]

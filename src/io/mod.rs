@@ -7,6 +7,7 @@ pub mod crash;
 pub mod fast_feature;
 pub mod geojson;
 pub mod info;
+pub mod memory;
 pub mod png;
 pub mod repair;
 pub mod save_path;

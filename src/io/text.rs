@@ -75,6 +75,11 @@ impl Text {
         &self.map[..self.len]
     }
 
+    /// The text, to change in place before it is parsed.
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.map[..self.len]
+    }
+
     /// Give back the pages wholly before `at`, a pointer into [`Text::bytes`] up to which the
     /// parser has read for good; anything else is ignored.
     pub fn release_before(&self, at: *const u8) {
