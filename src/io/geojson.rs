@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use super::fast_feature::{fast_coordinates, fast_feature, fast_geometry};
 use super::memory::{self, Headroom, human_bytes};
 use super::repair::repair_geometry;
-use super::text::Text;
+use super::text::{Released, Text};
 use crate::model::layer::Feature;
 
 /// A GeoJSON file that was read, possibly with skipped features.
@@ -257,10 +257,16 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, Lo
     // goes, since the features grow as the text shrinks.
     progress.next_memory_check.store(0, Ordering::Relaxed);
     let start = text.bytes().as_ptr() as u64;
-    parse_text(text.bytes(), path, progress, &|at| {
-        text.release_before(at);
-        progress.stop_if_short_of_memory((at as u64).saturating_sub(start));
-    })
+    parse_text(
+        text.bytes(),
+        path,
+        progress,
+        &|at| {
+            text.release_before(at);
+            progress.stop_if_short_of_memory((at as u64).saturating_sub(start));
+        },
+        &|| text.released(),
+    )
 }
 
 /// Parse GeoJSON bytes; `path` names the source in messages.
@@ -274,16 +280,18 @@ pub fn parse_bytes_with(
     path: &Path,
     progress: &Progress,
 ) -> Result<LoadedFile, LoadError> {
-    parse_text(bytes, path, progress, &|_| {})
+    parse_text(bytes, path, progress, &|_| {}, &Released::default)
 }
 
 /// [`parse_bytes_with`], calling `release` with the place in `bytes` up to which the parser
-/// has read for good, every few hundred features.
+/// has read for good, every few hundred features; `released` says what of `bytes` has been
+/// given back (errors after it are still placed by line and column from the start).
 fn parse_text(
     bytes: &[u8],
     path: &Path,
     progress: &Progress,
     release: &dyn Fn(*const u8),
+    released: &dyn Fn() -> Released,
 ) -> Result<LoadedFile, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
@@ -337,6 +345,7 @@ fn parse_text(
                 error_at: &error_at,
                 progress,
                 release,
+                released,
                 repaired: &mut repaired,
                 doc: docs.len(),
                 builder: &builder,
@@ -352,13 +361,19 @@ fn parse_text(
                     return Err(if progress.cancel.load(Ordering::Relaxed) {
                         progress.stopped(path)
                     } else {
-                        let (line, column) = error_at.get().unwrap_or((e.line(), e.column()));
+                        let places = Places {
+                            text: &cleaned,
+                            released: released(),
+                        };
+                        let (line, column) = error_at
+                            .get()
+                            .unwrap_or_else(|| places.serde_place(e.line(), e.column()));
                         LoadError::Syntax {
                             path: path.to_path_buf(),
                             line,
                             column,
-                            message: syntax_message(&e, line, column, &cleaned),
-                            excerpt: excerpt(bytes, line, column),
+                            message: syntax_message(&e, places.offset_of(line, column), &cleaned),
+                            excerpt: places.excerpt(line, column),
                         }
                     });
                 }
@@ -733,6 +748,7 @@ struct FeaturesSeed<'a> {
     error_at: &'a std::cell::Cell<Option<(usize, usize)>>,
     progress: &'a Progress,
     release: &'a dyn Fn(*const u8),
+    released: &'a dyn Fn() -> Released,
     repaired: &'a mut usize,
     doc: usize,
     builder: &'a SyncSender<Batch>,
@@ -750,6 +766,7 @@ impl FeaturesSeed<'_> {
             error_at: self.error_at,
             progress: self.progress,
             release: self.release,
+            released: self.released,
             repaired: &mut *self.repaired,
             doc: self.doc,
             builder: self.builder,
@@ -763,15 +780,13 @@ impl FeaturesSeed<'_> {
     fn value_of<E: serde::de::Error>(&self, raw: &RawValue) -> Result<Value, E> {
         serde_json::from_str(raw.get()).map_err(|e| {
             let start = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-            let before = &self.text[..start.min(self.text.len())];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = before.len()
-                - before
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1);
+            let places = Places {
+                text: self.text,
+                released: (self.released)(),
+            };
+            let (line, column) = places.line_column(start);
             self.error_at.set(Some(if e.line() <= 1 {
-                (line, column + e.column())
+                (line, column - 1 + e.column())
             } else {
                 (line + e.line() - 1, e.column())
             }));
@@ -871,13 +886,10 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
 
 /// serde_json's message, but "trailing comma" where a comma is followed by a closing bracket
 /// (skipping a value reports that as "key must be a string" or "expected value").
-fn syntax_message(e: &serde_json::Error, line: usize, column: usize, bytes: &[u8]) -> String {
-    let at = bytes
-        .split(|&b| b == b'\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum::<usize>()
-        + column.saturating_sub(1);
+fn syntax_message(e: &serde_json::Error, at: Option<usize>, bytes: &[u8]) -> String {
+    let Some(at) = at else {
+        return crate::model::json_error_text(e);
+    };
     let closing = bytes.get(at).is_some_and(|b| matches!(b, b'}' | b']'));
     let after_comma = bytes[..at.min(bytes.len())]
         .iter()
@@ -891,18 +903,95 @@ fn syntax_message(e: &serde_json::Error, line: usize, column: usize, bytes: &[u8
     }
 }
 
-/// Up to 60 characters of the offending line around the column, with a caret.
-fn excerpt(bytes: &[u8], line: usize, column: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let Some(l) = text.lines().nth(line.saturating_sub(1)) else {
-        return String::new();
-    };
-    let chars: Vec<char> = l.chars().collect();
-    let col = column.saturating_sub(1).min(chars.len());
-    let start = col.saturating_sub(30);
-    let end = (col + 30).min(chars.len());
-    let snippet: String = chars[start..end].iter().collect();
-    format!("{snippet}\n    {}^", " ".repeat(col - start))
+/// Lines and columns (1-based; columns count bytes, as serde_json's do) in a text whose front
+/// may have been given back: the lines it held were counted as it went.
+struct Places<'a> {
+    text: &'a [u8],
+    released: Released,
+}
+
+impl Places<'_> {
+    /// The line and column of the byte at `offset` (at or after the part given back).
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let from = self.released.bytes.min(offset).min(self.text.len());
+        let seen = &self.text[from..offset.min(self.text.len())];
+        let line = self.released.newlines + memchr::memchr_iter(b'\n', seen).count() + 1;
+        let line_start = memchr::memrchr(b'\n', seen)
+            .map(|i| from + i + 1)
+            .or(self.released.last_newline.map(|i| i + 1))
+            .unwrap_or(0);
+        (line, offset.saturating_sub(line_start) + 1)
+    }
+
+    /// serde_json's line and column for an error in the whole text, counted again from the
+    /// start of the file: serde_json counts the lines before an error when it makes one, and
+    /// reads the part given back as blank.
+    fn serde_place(&self, line: usize, column: usize) -> (usize, usize) {
+        let r = self.released;
+        if r.bytes == 0 {
+            return (line, column);
+        }
+        // serde_json's column is the error's offset from the start of its line.
+        let line_start = match line.checked_sub(2) {
+            None => 0,
+            Some(n) => {
+                match memchr::memchr_iter(b'\n', self.text.get(r.bytes..).unwrap_or(&[])).nth(n) {
+                    Some(i) => r.bytes + i + 1,
+                    None => return (line, column),
+                }
+            }
+        };
+        let (line, column) = self.line_column(line_start + column);
+        (line, column - 1)
+    }
+
+    /// Where `line` starts; `None` for a line wholly given back or past the end.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        let before = line.checked_sub(1)?;
+        let r = self.released;
+        match before.checked_sub(r.newlines)? {
+            0 => Some(r.last_newline.map_or(0, |i| i + 1)),
+            more => memchr::memchr_iter(b'\n', self.text.get(r.bytes..)?)
+                .nth(more - 1)
+                .map(|i| r.bytes + i + 1),
+        }
+    }
+
+    /// The byte at `line` and `column`.
+    fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
+        Some(self.line_start(line)? + column.saturating_sub(1)).filter(|&at| at <= self.text.len())
+    }
+
+    /// Up to 60 characters of the line around the column, with a caret under it (control
+    /// characters, a record separator or a tab among them, shown as spaces).
+    fn excerpt(&self, line: usize, column: usize) -> String {
+        let Some(start) = self.line_start(line) else {
+            return String::new();
+        };
+        let end = memchr::memchr(b'\n', &self.text[start.min(self.text.len())..])
+            .map_or(self.text.len(), |i| start + i);
+        let at = (start + column.saturating_sub(1)).min(end);
+        // A window of bytes round the column, begun on a character's first byte.
+        let mut lo = at.saturating_sub(160).max(start);
+        while lo < at && (self.text[lo] & 0xC0) == 0x80 {
+            lo += 1;
+        }
+        let hi = (at + 160).min(end);
+        let shown = |b: &[u8]| -> Vec<char> {
+            String::from_utf8_lossy(b)
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        };
+        let before = shown(&self.text[lo..at]);
+        let after = shown(&self.text[at..hi]);
+        let lead = before.len().min(30);
+        let snippet: String = before[before.len() - lead..]
+            .iter()
+            .chain(after.iter().take(30))
+            .collect();
+        format!("{snippet}\n    {}^", " ".repeat(lead))
+    }
 }
 
 fn not_geojson(path: &Path, reason: impl Into<String>) -> LoadError {
@@ -1342,6 +1431,60 @@ mod tolerance_tests {
             message.contains("huge.geojson") && message.contains("too big for the memory left"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn errors_after_the_text_given_back_keep_their_line_and_column() {
+        // Megabytes of good features (their text is given back as they are read), then
+        // an error: its line and column are counted from the start of the file, in a file
+        // of many lines and in one of a single line. Read from memory (nothing is given
+        // back) the same error is given.
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("late.geojson");
+        let cases = [
+            // Inside a feature read from its own text, and in the collection itself.
+            (
+                r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1e999,2]}}"#,
+                81,
+                "[1e999,2]",
+            ),
+            (
+                r#"{"type":"Feature","properties":{}, "geometry" x}"#,
+                47,
+                "\"geometry\" x}",
+            ),
+        ];
+        for end in ["\n", ""] {
+            let good: String = (0..30_000).map(|_| format!("{POINT},{end}")).collect();
+            for (bad, column, shown) in cases {
+                let text = format!(
+                    "{{\"type\":\"FeatureCollection\",\"features\":[{end}{good}{bad}{end}]}}"
+                );
+                std::fs::write(&path, &text).expect("write");
+                let from_disk = load_file(&path).expect_err("bad");
+                let LoadError::Syntax {
+                    line,
+                    column: c,
+                    ref excerpt,
+                    ..
+                } = from_disk
+                else {
+                    panic!("a syntax error: {from_disk}");
+                };
+                assert!(excerpt.contains(shown), "{excerpt}");
+                let in_memory = parse_bytes(text.as_bytes(), &path).expect_err("bad");
+                assert_eq!(in_memory.to_string(), from_disk.to_string());
+                if end == "\n" {
+                    assert_eq!((line, c), (30_002, column), "{from_disk}");
+                } else {
+                    assert_eq!(
+                        (line, c),
+                        (1, text.len() - bad.len() - 2 + column),
+                        "{from_disk}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

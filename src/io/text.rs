@@ -18,8 +18,20 @@ const RELEASE_STEP: usize = 1 << 20;
 pub struct Text {
     map: MmapMut,
     len: usize,
-    /// Bytes from the start already given back (a multiple of the page size).
-    released: Cell<usize>,
+    /// What has been given back.
+    released: Cell<Released>,
+}
+
+/// The front of a text given back to the system, and the lines it held: lines and columns
+/// after it are still counted from the start of the file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Released {
+    /// Bytes from the start given back (a multiple of the page size).
+    pub bytes: usize,
+    /// Line ends (`\n`) among them.
+    pub newlines: usize,
+    /// The offset of the last of them.
+    pub last_newline: Option<usize>,
 }
 
 impl Text {
@@ -66,7 +78,7 @@ impl Text {
         Ok(Some(Self {
             map,
             len,
-            released: Cell::new(0),
+            released: Cell::new(Released::default()),
         }))
     }
 
@@ -89,10 +101,17 @@ impl Text {
         };
         let page = page_size();
         let end = offset / page * page;
-        let start = self.released.get();
+        let released = self.released.get();
+        let start = released.bytes;
         if end < start + RELEASE_STEP {
             return;
         }
+        // The lines given back are counted first, so places after them stay right.
+        let gone = &self.map[start..end];
+        let newlines = released.newlines + memchr::memchr_iter(b'\n', gone).count();
+        let last_newline = memchr::memrchr(b'\n', gone)
+            .map(|i| start + i)
+            .or(released.last_newline);
         // SAFETY: the range lies within the mapping (page-aligned, before `offset` ≤ len).
         // MADV_DONTNEED on an anonymous private mapping makes its pages read as zeros from
         // then on; no memory is unmapped. The parser only moves forward and has read this
@@ -103,8 +122,17 @@ impl Text {
                 .unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start)
         };
         if done.is_ok() {
-            self.released.set(end);
+            self.released.set(Released {
+                bytes: end,
+                newlines,
+                last_newline,
+            });
         }
+    }
+
+    /// What has been given back so far.
+    pub fn released(&self) -> Released {
+        self.released.get()
     }
 }
 
@@ -182,5 +210,19 @@ mod tests {
         // A pointer elsewhere is ignored.
         text.release_before(data.as_ptr());
         assert_eq!(text.bytes()[at], b'x');
+    }
+
+    #[test]
+    fn the_lines_given_back_are_counted() {
+        let mut data = vec![b'x'; 4 << 20];
+        for i in (0..data.len()).step_by(1000) {
+            data[i] = b'\n';
+        }
+        let text = read_whole(&data);
+        text.release_before(text.bytes()[(2 << 20) + 10..].as_ptr());
+        let r = text.released();
+        assert_eq!(r.bytes, 2 << 20);
+        assert_eq!(r.newlines, (2 << 20) / 1000 + 1);
+        assert_eq!(r.last_newline, Some((2 << 20) / 1000 * 1000));
     }
 }

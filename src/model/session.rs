@@ -199,6 +199,14 @@ impl Session {
         session.bookmarks.retain(|b| {
             on_earth(b.south_west[0], b.south_west[1]) && on_earth(b.north_east[0], b.north_east[1])
         });
+        // A template is used as it is checked: without the spaces round it (a template
+        // " http://…" passed the http(s) check trimmed but was asked for untrimmed).
+        for s in &mut session.tile_sources {
+            let trimmed = s.url_template.trim();
+            if trimmed.len() != s.url_template.len() {
+                s.url_template = trimmed.to_string();
+            }
+        }
         Ok(session)
     }
 
@@ -223,6 +231,15 @@ mod tests {
         let written = session.to_json();
         let again = super::Session::parse(&written).expect("reads back");
         assert_eq!(again.to_json(), written);
+    }
+
+    #[test]
+    fn a_tile_source_is_used_as_it_was_checked_without_spaces_round_it() {
+        // Found by fuzzing: a template with a leading space asked for " http://…".
+        let text = r#"{"tile_sources":[{"name":"local","url_template":" http://127.0.0.1:8079/{z}/{x}/{y}.pbf\n","attribution":"© OpenStreetMap contributors","max_zoom":14}]}"#;
+        let session = super::Session::parse(text).expect("reads");
+        let source = &session.tile_sources[0];
+        assert_eq!(source.url(1, 0, 0), "http://127.0.0.1:8079/1/0/0.pbf");
     }
 
     #[test]
