@@ -337,49 +337,67 @@ fn parse_text(
     let built = std::thread::scope(|scope| {
         let (builder, batches) = sync_channel::<Batch>(2);
         let worker = scope.spawn(move || batches.into_iter().map(build_batch).collect::<Vec<_>>());
-        let mut de = serde_json::Deserializer::from_slice(&cleaned);
-        // One document, or a sequence of them (newline-delimited, RFC 8142).
-        while de.end().is_err() {
-            let read = DocSeed(FeaturesSeed {
+        // A syntax error, placed in the whole text; `base` is where the text the parser
+        // read begins (its lines and columns count from there).
+        let syntax_error = |e: serde_json::Error, base: usize| {
+            if progress.cancel.load(Ordering::Relaxed) {
+                return progress.stopped(path);
+            }
+            let places = Places {
+                text: &cleaned,
+                released: released(),
+            };
+            let (line, column) = error_at
+                .get()
+                .unwrap_or_else(|| places.serde_place(base, e.line(), e.column()));
+            LoadError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: syntax_message(&e, places.offset_of(line, column), &cleaned),
+                excerpt: places.excerpt(line, column),
+            }
+        };
+        let mut read_doc = |de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+                            doc: usize| {
+            DocSeed(FeaturesSeed {
                 text: &cleaned,
                 error_at: &error_at,
                 progress,
                 release,
                 released,
                 repaired: &mut repaired,
-                doc: docs.len(),
+                doc,
                 builder: &builder,
                 built_here: &mut built_here,
                 batches: &mut batches_sent,
             })
-            .deserialize(&mut de);
-            match read {
-                Ok(doc) => docs.push((doc, repaired)),
-                Err(e) => {
-                    drop(builder);
-                    let _ = worker.join();
-                    return Err(if progress.cancel.load(Ordering::Relaxed) {
-                        progress.stopped(path)
-                    } else {
-                        let places = Places {
-                            text: &cleaned,
-                            released: released(),
-                        };
-                        let (line, column) = error_at
-                            .get()
-                            .unwrap_or_else(|| places.serde_place(e.line(), e.column()));
-                        LoadError::Syntax {
-                            path: path.to_path_buf(),
-                            line,
-                            column,
-                            message: syntax_message(&e, places.offset_of(line, column), &cleaned),
-                            excerpt: places.excerpt(line, column),
-                        }
-                    });
-                }
+            .deserialize(de)
+            .map(|d| (d, repaired))
+        };
+        // One document, or a sequence of them (newline-delimited, RFC 8142): the first is
+        // read in place; the others are split off one by one (asking the parser whether
+        // text is left would count the lines before it each time) and read on their own.
+        let read = (|| -> Result<(), (serde_json::Error, usize)> {
+            if text_start.is_none() {
+                return Ok(());
             }
-        }
+            let mut de = serde_json::Deserializer::from_slice(&cleaned);
+            docs.push(read_doc(&mut de, 0).map_err(|e| (e, 0))?);
+            for raw in de.into_iter::<&RawValue>() {
+                let text = raw.map_err(|e| (e, 0))?.get().as_bytes();
+                let base = text.as_ptr() as usize - cleaned.as_ptr() as usize;
+                let mut de = serde_json::Deserializer::from_slice(text);
+                docs.push(read_doc(&mut de, docs.len()).map_err(|e| (e, base))?);
+                release(text.as_ptr_range().end);
+            }
+            Ok(())
+        })();
         drop(builder);
+        if let Err((e, base)) = read {
+            let _ = worker.join();
+            return Err(syntax_error(e, base));
+        }
         worker
             .join()
             .map_err(|_| not_geojson(path, "the features could not be built (an internal error)"))
@@ -923,23 +941,23 @@ impl Places<'_> {
         (line, offset.saturating_sub(line_start) + 1)
     }
 
-    /// serde_json's line and column for an error in the whole text, counted again from the
-    /// start of the file: serde_json counts the lines before an error when it makes one, and
-    /// reads the part given back as blank.
-    fn serde_place(&self, line: usize, column: usize) -> (usize, usize) {
+    /// serde_json's line and column for an error in the text from `base` on, counted again
+    /// from the start of the file: serde_json counts the lines before an error when it makes
+    /// one, from where its text began, and reads the part given back as blank.
+    fn serde_place(&self, base: usize, line: usize, column: usize) -> (usize, usize) {
         let r = self.released;
-        if r.bytes == 0 {
+        if base == 0 && r.bytes == 0 {
             return (line, column);
         }
+        // The line ends serde_json saw: those after `base` not given back.
+        let seen_from = base.max(r.bytes).min(self.text.len());
         // serde_json's column is the error's offset from the start of its line.
         let line_start = match line.checked_sub(2) {
-            None => 0,
-            Some(n) => {
-                match memchr::memchr_iter(b'\n', self.text.get(r.bytes..).unwrap_or(&[])).nth(n) {
-                    Some(i) => r.bytes + i + 1,
-                    None => return (line, column),
-                }
-            }
+            None => base,
+            Some(n) => match memchr::memchr_iter(b'\n', &self.text[seen_from..]).nth(n) {
+                Some(i) => seen_from + i + 1,
+                None => return (line, column),
+            },
         };
         let (line, column) = self.line_column(line_start + column);
         (line, column - 1)
@@ -1483,6 +1501,39 @@ mod tolerance_tests {
                         "{from_disk}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_sequence_is_read_in_one_pass_with_its_errors_placed() {
+        // 100 000 documents, newline-delimited and RFC 8142: asking the parser at each one
+        // whether text is left counted every line before it (hours for a big file).
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("long.geojsons");
+        for sep in ["", "\u{1e}"] {
+            let good: String = (0..100_000).map(|_| format!("{sep}{POINT}\n")).collect();
+            std::fs::write(&path, &good).expect("write");
+            let started = std::time::Instant::now();
+            assert_eq!(load_file(&path).expect("loads").features.len(), 100_000);
+            assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+            // A broken document after them, and one the parser cannot split off.
+            for (bad, column) in [
+                (r#"{"type":"Feature","geometry":x}"#, 30),
+                ("{\"type\" 5", 9),
+            ] {
+                let text = format!("{good}{sep}{bad}\n{sep}{POINT}\n");
+                std::fs::write(&path, &text).expect("write");
+                let from_disk = load_file(&path).expect_err("broken");
+                let LoadError::Syntax {
+                    line, column: c, ..
+                } = from_disk
+                else {
+                    panic!("a syntax error: {from_disk}");
+                };
+                assert_eq!((line, c), (100_001, column + sep.len()), "{from_disk}");
+                let in_memory = parse_bytes(text.as_bytes(), &path).expect_err("broken");
+                assert_eq!(in_memory.to_string(), from_disk.to_string());
             }
         }
     }
