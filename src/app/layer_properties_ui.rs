@@ -6,7 +6,7 @@ use egui::{RichText, Slider};
 use super::{Command, CorridorApp};
 use crate::model::classify::property_names;
 use crate::model::layer::LayerOrigin;
-use crate::model::style::Rgba;
+use crate::model::style::{LayerStyle, Rgba};
 
 pub(super) fn layer_properties_ui(
     app: &CorridorApp,
@@ -60,15 +60,20 @@ pub(super) fn layer_properties_ui(
                         .labelled_by(label.id);
                     style.color = Rgba(rgba);
                     ui.end_row();
-                    slider_row(ui, "Line width (pt)", &mut style.line_width_pt, 0.5..=12.0);
+                    slider_row(
+                        ui,
+                        "Line width (pt)",
+                        &mut style.line_width_pt,
+                        LayerStyle::LINE_WIDTH_PT,
+                    );
                     slider_row(
                         ui,
                         "Point size (pt)",
                         &mut style.point_radius_pt,
-                        1.5..=16.0,
+                        LayerStyle::POINT_RADIUS_PT,
                     );
                     slider_row(ui, "Fill opacity", &mut style.fill_opacity, 0.0..=1.0);
-                    slider_row(ui, "Layer opacity", &mut style.opacity, 0.05..=1.0);
+                    slider_row(ui, "Layer opacity", &mut style.opacity, LayerStyle::OPACITY);
                     if app.categories.is_some() {
                         let label = ui.label("Status patterns");
                         ui.checkbox(&mut style.categorized, "dashed / hollow when not built")

@@ -199,6 +199,18 @@ impl Session {
         session.bookmarks.retain(|b| {
             on_earth(b.south_west[0], b.south_west[1]) && on_earth(b.north_east[0], b.north_east[1])
         });
+        // Numbers within what the app would set (a number too big for its type would not
+        // save: it is written as null).
+        session.tile_opacity = session.tile_opacity.clamp(0.1, 1.0);
+        session.window_pt = session
+            .window_pt
+            .filter(|size| size.iter().all(|v| (1.0..=1e5).contains(v)));
+        for layer in &mut session.layers {
+            layer.style = layer
+                .style
+                .take()
+                .map(super::style::LayerStyle::within_bounds);
+        }
         // A template is used as it is checked: without the spaces round it (a template
         // " http://…" passed the http(s) check trimmed but was asked for untrimmed).
         for s in &mut session.tile_sources {
@@ -240,6 +252,24 @@ mod tests {
         let session = super::Session::parse(text).expect("reads");
         let source = &session.tile_sources[0];
         assert_eq!(source.url(1, 0, 0), "http://127.0.0.1:8079/1/0/0.pbf");
+    }
+
+    #[test]
+    fn numbers_too_big_for_their_type_are_brought_in_and_the_session_still_saves() {
+        // Found by fuzzing: a window width of 1.4e79 read as an infinite f32, written as null.
+        let text = r#"{"window_pt":[1.4e79,9],"tile_opacity":1e60,
+            "layers":[{"id":"a","visible":true,"style":{"line_width_pt":1e70,"point_radius_pt":-1e50,"opacity":7}}]}"#;
+        let session = super::Session::parse(text).expect("reads");
+        assert_eq!(session.window_pt, None);
+        assert_eq!(session.tile_opacity, 1.0);
+        let style = session.layers[0].style.clone().expect("a style");
+        assert_eq!(
+            (style.line_width_pt, style.point_radius_pt, style.opacity),
+            (12.0, 1.5, 1.0)
+        );
+        let written = session.to_json();
+        let again = super::Session::parse(&written).expect("reads back");
+        assert_eq!(again.to_json(), written);
     }
 
     #[test]

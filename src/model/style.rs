@@ -202,6 +202,29 @@ impl Default for LayerStyle {
     }
 }
 
+impl LayerStyle {
+    /// The line widths a layer may have, points (the style editor's range).
+    pub const LINE_WIDTH_PT: std::ops::RangeInclusive<f32> = 0.5..=12.0;
+    /// The point radii a layer may have, points.
+    pub const POINT_RADIUS_PT: std::ops::RangeInclusive<f32> = 1.5..=16.0;
+    /// The layer opacities (a layer never vanishes through its opacity alone).
+    pub const OPACITY: std::ops::RangeInclusive<f64> = 0.05..=1.0;
+
+    /// The style with every number brought within what the style editor allows (a style
+    /// read from a damaged or hand-edited session can hold any number, even one too big for
+    /// its type, which would then not save).
+    pub fn within_bounds(mut self) -> Self {
+        let clamp32 = |v: f32, r: &std::ops::RangeInclusive<f32>| v.clamp(*r.start(), *r.end());
+        self.line_width_pt = clamp32(self.line_width_pt, &Self::LINE_WIDTH_PT);
+        self.point_radius_pt = clamp32(self.point_radius_pt, &Self::POINT_RADIUS_PT);
+        self.fill_opacity = self.fill_opacity.clamp(0.0, 1.0);
+        self.opacity = self
+            .opacity
+            .clamp(*Self::OPACITY.start(), *Self::OPACITY.end());
+        self
+    }
+}
+
 /// Everything needed to paint one feature.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Paint {
