@@ -159,14 +159,17 @@ fn app_against_every_fault(vector: bool) {
     }
     let (p95, worst) = percentile_and_worst(&mut frames);
     let (base_p95, base_worst) = percentile_and_worst(&mut baseline_frames);
+    let over = |f: &[Duration]| f.iter().filter(|t| **t > Duration::from_millis(16)).count();
     eprintln!(
-        "{} frames over {:.1} s: 95th percentile {:.1} ms, worst {:.1} ms; on the offline atlas {:.1} ms, {:.1} ms",
+        "{} frames over {:.1} s: 95th percentile {:.1} ms, worst {:.1} ms, {} over 16 ms; on the offline atlas {:.1} ms, {:.1} ms, {} over 16 ms",
         frames.len(),
         started.elapsed().as_secs_f64(),
         p95.as_secs_f64() * 1e3,
         worst.as_secs_f64() * 1e3,
+        over(&frames),
         base_p95.as_secs_f64() * 1e3,
         base_worst.as_secs_f64() * 1e3,
+        over(&baseline_frames),
     );
     // The UI thread never waits on the network: a frame takes what drawing takes, as on the
     // offline atlas (this debug build's frames are slower than a release build's). A frame
