@@ -123,13 +123,11 @@ pub struct Progress {
     pub features: AtomicUsize,
     /// Set to stop the load; it ends with [`LoadError::Cancelled`].
     pub cancel: AtomicBool,
-    /// Set by the load when it stopped itself because memory ran short: the bytes that were
-    /// left (0 while it has not). It then ends with [`LoadError::OutOfMemory`].
-    short_of_memory: AtomicU64,
     /// Bytes of text passed when memory is next checked.
     next_memory_check: AtomicU64,
-    /// Bytes of text passed when the load stopped itself for memory.
-    memory_stop_at: AtomicU64,
+    /// Set by the load when it stopped itself because memory ran short: the bytes of text it
+    /// had passed, and the memory left then. It then ends with [`LoadError::OutOfMemory`].
+    memory_stop: std::sync::Mutex<Option<(u64, Headroom)>>,
 }
 
 /// A load stops when less memory than this is left: room for the app to go on, and for the
@@ -142,7 +140,7 @@ const MEMORY_CHECK_STEP: u64 = 4 << 20;
 impl Progress {
     /// Ready for the next file: a stop for memory belonged to the file it stopped.
     fn begin_file(&self) {
-        if self.short_of_memory.swap(0, Ordering::Relaxed) != 0 {
+        if self.take_memory_stop().is_some() {
             self.cancel.store(false, Ordering::Relaxed);
         }
         self.next_memory_check.store(0, Ordering::Relaxed);
@@ -157,32 +155,36 @@ impl Progress {
         self.next_memory_check
             .store(passed + MEMORY_CHECK_STEP, Ordering::Relaxed);
         if let Some(h) = memory::headroom().filter(|h| h.bytes < MEMORY_FLOOR) {
-            self.memory_stop_at.store(passed, Ordering::Relaxed);
-            self.short_of_memory
-                .store(h.bytes.max(1), Ordering::Relaxed);
+            *self.memory_stop_lock() = Some((passed, h));
             self.cancel.store(true, Ordering::Relaxed);
         }
     }
 
+    /// The stop for memory, if there was one, cleared.
+    fn take_memory_stop(&self) -> Option<(u64, Headroom)> {
+        self.memory_stop_lock().take()
+    }
+
+    fn memory_stop_lock(&self) -> std::sync::MutexGuard<'_, Option<(u64, Headroom)>> {
+        // Only plain values are stored under the lock: one poisoned still holds a whole one.
+        self.memory_stop
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The error a stopped load ends with: short of memory, or cancelled by the user.
     fn stopped(&self, path: &Path) -> LoadError {
-        match self.short_of_memory.load(Ordering::Relaxed) {
-            0 => LoadError::Cancelled {
+        match *self.memory_stop_lock() {
+            None => LoadError::Cancelled {
                 path: path.to_path_buf(),
             },
-            left => {
+            Some((passed, headroom)) => {
                 let size = self.bytes_total.load(Ordering::Relaxed);
-                let read = self.memory_stop_at.load(Ordering::Relaxed);
                 LoadError::OutOfMemory {
                     path: path.to_path_buf(),
                     size,
-                    read_fraction: Some(read as f64 / size.max(1) as f64),
-                    headroom: memory::headroom()
-                        .map(|h| Headroom { bytes: left, ..h })
-                        .unwrap_or(Headroom {
-                            bytes: left,
-                            bound: memory::Bound::System,
-                        }),
+                    read_fraction: Some(passed as f64 / size.max(1) as f64),
+                    headroom,
                 }
             }
         }
@@ -240,7 +242,7 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, Lo
         });
     }
     let mut read = 0u64;
-    let text = Text::read(&mut file, size, |n| {
+    let mut text = Text::read(&mut file, size, |n| {
         read += n as u64;
         progress.bytes_read.store(read, Ordering::Relaxed);
         progress.stop_if_short_of_memory(read);
@@ -251,7 +253,6 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Result<LoadedFile, Lo
     drop(file);
     log::debug!("{} read", path.display());
     // In place: a copy would double a big sequence's memory.
-    let mut text = text;
     spaces_for_separators(text.bytes_mut());
     // The text is given back as the parser passes it (see `Text`); memory is checked as it
     // goes, since the features grow as the text shrinks.
@@ -1545,8 +1546,13 @@ mod tolerance_tests {
         std::fs::write(&path, POINT).expect("write");
         // As the previous file's load left it, stopped short of memory.
         let progress = Progress::default();
-        progress.short_of_memory.store(100, Ordering::Relaxed);
-        progress.memory_stop_at.store(5, Ordering::Relaxed);
+        *progress.memory_stop_lock() = Some((
+            5,
+            Headroom {
+                bytes: 100,
+                bound: memory::Bound::System,
+            },
+        ));
         progress.cancel.store(true, Ordering::Relaxed);
         assert!(matches!(
             progress.stopped(&path),
