@@ -227,7 +227,8 @@ impl Drop for MemoryLimit {
 #[test]
 fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // Points with a dozen short properties: the features take many times their text.
+    // Points with a dozen one-element lists: lists stay JSON values, which take many times
+    // their text (short strings and numbers are stored compactly, and would not).
     let path = dir.path().join("many-properties.geojson");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     write!(w, r#"{{"type":"FeatureCollection","features":["#).expect("write");
@@ -236,7 +237,7 @@ fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
         let sep = if i + 1 < n { "," } else { "" };
         write!(w, r#"{{"type":"Feature","properties":{{"#).expect("write");
         for k in 0..12 {
-            write!(w, r#""k{k}":"v{}","#, i % 97).expect("write");
+            write!(w, r#""k{k}":["v{}"],"#, i % 97).expect("write");
         }
         write!(
             w,

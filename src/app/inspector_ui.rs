@@ -7,6 +7,7 @@ use super::{Command, CorridorApp};
 use crate::model::confidence::Confidence;
 // Shown in their own places, not in the general list.
 use crate::model::layer::{EVIDENCE_PROPERTIES, Feature, LINE_PROPERTIES, NAME_PROPERTIES};
+use crate::model::properties::PropValue;
 use crate::model::units::{figure, group_thousands, humanize};
 use crate::render::bidi::visual;
 use crate::render::color32;
@@ -76,8 +77,8 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
                     ui.end_row();
                 }
             }
-            for (key, value) in &feature.properties {
-                if let Some(f) = figure(key, value) {
+            for (key, value) in feature.properties.iter() {
+                if let Some(f) = figure(key, &value) {
                     ui.label(RichText::new(f.label).weak());
                     ui.label(RichText::new(f.text).strong());
                     ui.end_row();
@@ -142,13 +143,13 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             citations_ui(ui, g);
         }
 
-        let others: Vec<(&String, &serde_json::Value)> = feature
+        let others: Vec<(&str, PropValue<'_>)> = feature
             .properties
             .iter()
             .filter(|(k, v)| {
-                !EVIDENCE_PROPERTIES.contains(&k.as_str())
-                    && !LINE_PROPERTIES.contains(&k.as_str())
-                    && !NAME_PROPERTIES.contains(&k.as_str())
+                !EVIDENCE_PROPERTIES.contains(k)
+                    && !LINE_PROPERTIES.contains(k)
+                    && !NAME_PROPERTIES.contains(k)
                     && figure(k, v).is_none()
             })
             .collect();
@@ -158,10 +159,10 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
             egui::Grid::new("inspector_other").num_columns(2).striped(true).show(ui, |ui| {
                 for (key, value) in others {
                     ui.label(RichText::new(humanize(key)).weak());
-                    match value {
-                        serde_json::Value::String(s) => paragraph_ui(ui, s),
-                        serde_json::Value::Null => paragraph_ui(ui, "—"),
-                        other => paragraph_ui(ui, &other.to_string()),
+                    match (&value, value.as_str()) {
+                        (_, Some(s)) => paragraph_ui(ui, s),
+                        (PropValue::Null, _) => paragraph_ui(ui, "—"),
+                        (other, None) => paragraph_ui(ui, &other.to_string()),
                     }
                     ui.end_row();
                 }

@@ -4,9 +4,11 @@
 //! a document that is not GeoJSON says what it looks like instead. Tolerant inside a good
 //! file: a feature that cannot be read is skipped with a warning naming it, and the rest load.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
+use std::sync::{Mutex, PoisonError};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -17,6 +19,7 @@ use super::memory::{self, Headroom, human_bytes};
 use super::repair::repair_geometry;
 use super::text::{Released, Text};
 use crate::model::layer::Feature;
+use crate::model::properties::Properties;
 
 /// A GeoJSON file that was read, possibly with skipped features.
 #[derive(Debug)]
@@ -332,12 +335,21 @@ fn parse_text(
     // Reading the JSON here, projecting and ranking on a second thread; when the builder is
     // behind, the reader builds the batch itself (both cores stay busy to the end, and the
     // batches waiting are never more than a few).
-    let mut built_here = Vec::new();
+    let collector = Mutex::new(Collector::default());
     // Where in the file an error inside a feature read from its own text lies.
     let error_at = std::cell::Cell::new(None);
-    let built = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let (builder, batches) = sync_channel::<Batch>(2);
-        let worker = scope.spawn(move || batches.into_iter().map(build_batch).collect::<Vec<_>>());
+        let collector = &collector;
+        let worker = scope.spawn(move || {
+            for batch in batches {
+                let built = build_batch(batch);
+                collector
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .add(built);
+            }
+        });
         // A syntax error, placed in the whole text; `base` is where the text the parser
         // read begins (its lines and columns count from there).
         let syntax_error = |e: serde_json::Error, base: usize| {
@@ -370,7 +382,7 @@ fn parse_text(
                 repaired: &mut repaired,
                 doc,
                 builder: &builder,
-                built_here: &mut built_here,
+                collector,
                 batches: &mut batches_sent,
             })
             .deserialize(de)
@@ -408,9 +420,10 @@ fn parse_text(
     // before their features are built (a file of one huge feature is built only now).
     release(bytes.as_ptr().wrapping_add(bytes.len()));
     // Hand each collection its built features, in file order.
-    let mut built: Vec<BuiltBatch> = built.into_iter().chain(built_here).collect();
-    built.sort_unstable_by_key(|(seq, _)| *seq);
-    let mut built = built.into_iter().flat_map(|(_, b)| b).peekable();
+    let mut built = collector
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .by_doc;
     let mut docs: Vec<Result<LoadedFile, LoadError>> = docs
         .into_iter()
         .enumerate()
@@ -421,8 +434,9 @@ fn parse_text(
                     streamed: Some(mut streamed),
                     fast,
                 } => {
-                    while let Some((_, f)) = built.next_if(|(bd, _)| *bd == d) {
-                        streamed.features.push(f);
+                    if let Some(features) = built.get_mut(d) {
+                        streamed.features = std::mem::take(features);
+                        streamed.features.shrink_to_fit();
                     }
                     Doc::Object {
                         members,
@@ -749,6 +763,34 @@ type Batch = (usize, Vec<Pending>);
 /// Features built, with their document, numbered as their batch was.
 type BuiltBatch = (usize, Vec<(usize, Feature)>);
 
+/// Built batches, put in file order as they come (from the builder and from the reader), each
+/// feature in its document's list: the features are never held twice, in their batches and in
+/// the list they end in.
+#[derive(Default)]
+struct Collector {
+    /// The batch that comes next in file order.
+    next: usize,
+    /// Batches built ahead of it.
+    waiting: BTreeMap<usize, Vec<(usize, Feature)>>,
+    /// The features of each document, in file order.
+    by_doc: Vec<Vec<Feature>>,
+}
+
+impl Collector {
+    fn add(&mut self, (seq, batch): BuiltBatch) {
+        self.waiting.insert(seq, batch);
+        while let Some(batch) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            for (doc, f) in batch {
+                if self.by_doc.len() <= doc {
+                    self.by_doc.resize_with(doc + 1, Vec::new);
+                }
+                self.by_doc[doc].push(f);
+            }
+        }
+    }
+}
+
 /// Project and rank a batch of features read.
 fn build_batch((seq, batch): Batch) -> BuiltBatch {
     let features = batch
@@ -771,8 +813,9 @@ struct FeaturesSeed<'a> {
     repaired: &'a mut usize,
     doc: usize,
     builder: &'a SyncSender<Batch>,
-    /// Batches built on the reading thread (when the builder was busy).
-    built_here: &'a mut Vec<BuiltBatch>,
+    /// Where built batches go (those built on the reading thread, when the builder was busy,
+    /// as well).
+    collector: &'a Mutex<Collector>,
     /// Batches handed out so far, to number the next.
     batches: &'a mut usize,
 }
@@ -789,7 +832,7 @@ impl FeaturesSeed<'_> {
             repaired: &mut *self.repaired,
             doc: self.doc,
             builder: self.builder,
-            built_here: &mut *self.built_here,
+            collector: self.collector,
             batches: &mut *self.batches,
         }
     }
@@ -820,7 +863,13 @@ impl FeaturesSeed<'_> {
         match self.builder.try_send((seq, batch)) {
             // The builder only stops early when the load is abandoned.
             Ok(()) | Err(TrySendError::Disconnected(_)) => {}
-            Err(TrySendError::Full(batch)) => self.built_here.push(build_batch(batch)),
+            Err(TrySendError::Full(batch)) => {
+                let built = build_batch(batch);
+                self.collector
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .add(built);
+            }
         }
     }
 }
@@ -1149,7 +1198,7 @@ struct Pending {
     /// Which top-level document it belongs to.
     doc: usize,
     name: String,
-    properties: Map<String, Value>,
+    properties: Properties,
     geometry: Option<geo::Geometry<f64>>,
 }
 
@@ -1186,13 +1235,13 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
         None => return Err(format!("skipped{label}: it has no \"type\": \"Feature\"")),
     }
     let properties = match obj.remove("properties") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(p)) => p,
+        None | Some(Value::Null) => Properties::new(),
+        Some(Value::Object(p)) => Properties::from(p),
         Some(other) => {
             notes.push(format!(
                 "repaired{label}: \"properties\" was {other}, not an object; read as none"
             ));
-            Map::new()
+            Properties::new()
         }
     };
     let name = feature_name(&properties).unwrap_or_else(|| format!("Feature {}", index + 1));
@@ -1216,7 +1265,7 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
 
 /// A feature's display name: its `name` (or `title`) property, else its first text property
 /// that is not a style or an identifier (QGIS and Overpass files often name by another key).
-fn feature_name(properties: &Map<String, Value>) -> Option<String> {
+fn feature_name(properties: &Properties) -> Option<String> {
     const NAME_KEYS: [&str; 6] = ["name", "Name", "NAME", "title", "name:en", "name_en"];
     const NOT_NAMES: [&str; 6] = [
         "stroke",
@@ -1228,11 +1277,11 @@ fn feature_name(properties: &Map<String, Value>) -> Option<String> {
     ];
     NAME_KEYS
         .iter()
-        .find_map(|k| properties.get(*k).and_then(Value::as_str))
+        .find_map(|k| properties.get(k).and_then(|v| v.as_str()))
         .or_else(|| {
             properties
                 .iter()
-                .filter(|(k, _)| !NOT_NAMES.contains(&k.as_str()))
+                .filter(|(k, _)| !NOT_NAMES.contains(k))
                 .find_map(|(_, v)| v.as_str().filter(|s| !s.trim().is_empty()))
         })
         .map(str::to_owned)

@@ -40,7 +40,7 @@ impl FileSummary {
         let mut property_names = BTreeSet::new();
         for f in &file.features {
             *by_type.entry(f.geometry_type()).or_insert(0) += 1;
-            property_names.extend(f.properties.keys().cloned());
+            property_names.extend(f.properties.keys().map(str::to_string));
         }
         // From the world-space boxes, which take the short way across the antimeridian.
         let bbox = file

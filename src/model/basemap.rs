@@ -6,11 +6,12 @@
 use std::collections::HashSet;
 
 use geo::InteriorPoint;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::boundary::{edges_of_lines, shared_boundaries};
 use super::label_language::LocalNames;
 use super::layer::Feature;
+use super::properties::Properties;
 use super::view::{LonLat, WorldPos};
 
 /// The raw datasets the basemap is built from (each already loaded as features).
@@ -355,7 +356,7 @@ fn boundary_features(
         .into_iter()
         .map(|line| {
             let ls: geo::LineString<f64> = line.into_iter().map(|[x, y]| (x, y)).collect();
-            Feature::new(String::new(), Map::new(), Some(ls.into()))
+            Feature::new(String::new(), Properties::new(), Some(ls.into()))
         })
         .collect()
 }
@@ -421,7 +422,7 @@ fn city(f: &Feature) -> Option<City> {
     let population = f
         .properties
         .get("population")
-        .and_then(Value::as_u64)
+        .and_then(|v| v.as_u64())
         .unwrap_or(0);
     let capital = CAPITALS.contains(&name.as_str());
     Some(City {
@@ -439,7 +440,7 @@ fn city(f: &Feature) -> Option<City> {
 mod tests {
     use super::*;
     use geo::polygon;
-    use serde_json::json;
+    use serde_json::{Map, json};
 
     fn named(name: &str, g: geo::Geometry<f64>) -> Feature {
         let props: Map<String, Value> = json!({ "name": name })

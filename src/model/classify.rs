@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use super::properties::{PropValue, Properties};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::layer::Feature;
 use super::style::Rgba;
@@ -55,7 +55,7 @@ impl ColorBy {
         let mut counts: HashMap<String, usize> = HashMap::new();
         let mut missing = 0;
         for f in features {
-            match f.properties.get(property).and_then(value_text) {
+            match f.properties.get(property).and_then(|v| value_text(&v)) {
                 Some(v) => *counts.entry(v).or_default() += 1,
                 None => missing += 1,
             }
@@ -80,10 +80,10 @@ impl ColorBy {
     }
 
     /// The colour of a feature with these properties.
-    pub fn color_of(&self, properties: &Map<String, Value>) -> Rgba {
+    pub fn color_of(&self, properties: &Properties) -> Rgba {
         properties
             .get(&self.property)
-            .and_then(value_text)
+            .and_then(|v| value_text(&v))
             .and_then(|v| self.classes.iter().find(|c| c.value == v))
             .map_or(OTHER, |c| c.color)
     }
@@ -104,22 +104,31 @@ impl ColorBy {
 
 /// A property value as the text a class is keyed by: strings trimmed, numbers and booleans
 /// as written; `null`, arrays and objects have none.
-pub fn value_text(v: &Value) -> Option<String> {
+pub fn value_text(v: &PropValue<'_>) -> Option<String> {
     match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+        PropValue::Number(n) => Some(n.to_string()),
+        PropValue::Bool(b) => Some(b.to_string()),
+        other => other
+            .as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
     }
 }
 
 /// The property names of a layer, in the order they first appear.
 pub fn property_names(features: &[Feature]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    let mut last: Option<&Feature> = None;
     for f in features {
+        // Features sharing the last one's key list add nothing new.
+        if last.is_some_and(|l| l.properties.shares_keys_with(&f.properties)) {
+            continue;
+        }
+        last = Some(f);
         for key in f.properties.keys() {
-            if !names.contains(key) {
-                names.push(key.clone());
+            if !names.iter().any(|n| n == key) {
+                names.push(key.to_string());
             }
         }
     }
@@ -129,7 +138,7 @@ pub fn property_names(features: &[Feature]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn feature(props: Value) -> Feature {
         Feature::new(
@@ -156,7 +165,7 @@ mod tests {
         assert_eq!(c.color_of(&features[0].properties), OTHER);
         let k05 = json!({"kind": "k05"});
         assert_eq!(
-            c.color_of(k05.as_object().expect("object")),
+            c.color_of(&Properties::from(k05.as_object().cloned().expect("object"))),
             c.classes
                 .iter()
                 .find(|k| k.value == "k05")

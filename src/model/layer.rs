@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use serde_json::{Map, Value};
+use super::properties::Properties;
 
 use super::confidence::Confidence;
 use super::index::FeatureIndex;
@@ -180,8 +180,8 @@ impl GeometryKind {
 pub struct Feature {
     /// Display name (the `name` property, or a fallback).
     pub name: String,
-    /// All properties as loaded.
-    pub properties: Map<String, Value>,
+    /// All properties as loaded, in file order.
+    pub properties: Properties,
     /// The type of geometry the feature was given; `None` for a feature without a position
     /// (e.g. a planned laboratory whose site is not announced).
     pub kind: Option<GeometryKind>,
@@ -203,15 +203,18 @@ impl Feature {
     /// Build a feature, projecting and triangulating its geometry once.
     pub fn new(
         name: String,
-        properties: Map<String, Value>,
+        properties: impl Into<Properties>,
         geometry: Option<geo::Geometry<f64>>,
     ) -> Self {
+        let properties = properties.into();
         let mut parts = Vec::new();
         let mut ranks = Vec::new();
         let kind = geometry.as_ref().map(GeometryKind::of);
         if let Some(g) = geometry {
             collect_parts(g, &mut parts, &mut ranks);
         }
+        // A point's one part would otherwise sit in room for four.
+        parts.shrink_to_fit();
         let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
         Self {
             name,
@@ -298,7 +301,7 @@ impl Feature {
 
     /// A string property, if present.
     pub fn text(&self, key: &str) -> Option<&str> {
-        self.properties.get(key).and_then(Value::as_str)
+        self.properties.get(key).and_then(|v| v.as_str())
     }
 
     /// The feature's confidence grade, if it carries a valid one.
@@ -626,6 +629,7 @@ impl Layer {
 mod tests {
     use super::*;
     use geo::{line_string, point, polygon};
+    use serde_json::Map;
 
     #[test]
     fn feature_projects_parts_and_bbox() {

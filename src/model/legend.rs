@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn a_position_without_a_grade_is_not_counted_as_an_estimate() {
         let mut ungraded = feature(62.3, 25.1, "C", "a user's file");
-        ungraded.properties.remove("confidence");
+        ungraded.properties = ungraded.properties.without("confidence");
         let layers = vec![layer(
             "a",
             true,

@@ -17,6 +17,7 @@ pub mod legend;
 pub mod lod;
 pub mod measure;
 pub mod print_scale;
+pub mod properties;
 pub mod search;
 pub mod session;
 pub mod spread;

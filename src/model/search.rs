@@ -1,7 +1,5 @@
 //! Finding features by name or any text property, across layers, ranked.
 
-use serde_json::Value;
-
 use super::layer::Layer;
 
 /// A feature that matches, with how well.
@@ -82,10 +80,10 @@ pub fn search(layers: &[Layer], query: &str, limit: usize) -> Vec<SearchHit> {
             let by_property = || {
                 f.properties
                     .iter()
-                    .filter(|(k, _)| k.as_str() != "name")
-                    .filter_map(|(k, v)| match v {
-                        Value::String(s) => rank(s, &q).map(|r| (r / 2, Some(k.clone()))),
-                        _ => None,
+                    .filter(|(k, _)| *k != "name")
+                    .filter_map(|(k, v)| {
+                        let s = v.as_str()?;
+                        rank(s, &q).map(|r| (r / 2, Some(k.to_string())))
                     })
                     .max_by_key(|(s, _)| *s)
             };

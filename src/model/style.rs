@@ -5,8 +5,8 @@
 //! show "operational / under construction / planned" at a glance. A feature's own
 //! simplestyle-spec properties (`stroke`, `fill`, `marker-color`, …) win over the layer's.
 
+use super::properties::Properties;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::classify::ColorBy;
 
@@ -160,7 +160,7 @@ impl CategoryClass {
 
 impl Categories {
     /// The class a feature falls in, if any.
-    pub fn class_of(&self, properties: &Map<String, Value>) -> Option<&CategoryClass> {
+    pub fn class_of(&self, properties: &Properties) -> Option<&CategoryClass> {
         let value = properties.get(&self.property)?.as_str()?.trim();
         self.classes
             .iter()
@@ -250,7 +250,7 @@ pub struct Paint {
 pub fn resolve(
     style: &LayerStyle,
     categories: Option<&Categories>,
-    properties: &Map<String, Value>,
+    properties: &Properties,
 ) -> Paint {
     let pattern = categories
         .filter(|_| style.categorized)
@@ -262,11 +262,11 @@ pub fn resolve(
         by_value.or_else(|| {
             properties
                 .get(key)
-                .and_then(Value::as_str)
+                .and_then(|v| v.as_str())
                 .and_then(Rgba::parse_hex)
         })
     };
-    let number_prop = |key: &str| properties.get(key).and_then(Value::as_f64);
+    let number_prop = |key: &str| properties.get(key).and_then(|v| v.as_f64());
 
     let opacity = style.opacity.clamp(0.0, 1.0);
     let stroke = color_prop("stroke")
@@ -275,7 +275,7 @@ pub fn resolve(
     let fill = color_prop("fill")
         .unwrap_or(style.color)
         .with_opacity(number_prop("fill-opacity").unwrap_or(style.fill_opacity) * opacity);
-    let marker_radius_pt = match properties.get("marker-size").and_then(Value::as_str) {
+    let marker_radius_pt = match properties.get("marker-size").and_then(|v| v.as_str()) {
         Some("small") => style.point_radius_pt * 0.7,
         Some("large") => style.point_radius_pt * 1.4,
         _ => style.point_radius_pt,
@@ -298,10 +298,10 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    fn props(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    fn props(v: Value) -> Properties {
+        v.as_object().cloned().unwrap_or_default().into()
     }
 
     fn status_categories() -> Categories {
@@ -383,7 +383,7 @@ mod tests {
         assert_eq!(paint.marker, Rgba::rgb(0, 0, 255));
         assert!(paint.marker_radius_pt > style.point_radius_pt);
         // Without them, the layer colour and default fill opacity apply.
-        let paint = resolve(&style, None, &Map::new());
+        let paint = resolve(&style, None, &Properties::new());
         assert_eq!(paint.stroke, style.color);
         assert_eq!(paint.fill, style.color.with_opacity(style.fill_opacity));
     }

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use serde_json::Value;
+use super::properties::PropValue;
 
 use super::classify::property_names;
 use super::layer::Feature;
@@ -24,11 +24,13 @@ pub fn columns(features: &[Feature]) -> Vec<String> {
 
 /// A cell's text: strings as they are, numbers and booleans as written, objects and arrays as
 /// JSON, nothing for `null` or a missing property.
-pub fn cell_text(value: Option<&Value>) -> String {
+pub fn cell_text(value: Option<PropValue<'_>>) -> String {
     match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        None | Some(PropValue::Null) => String::new(),
+        Some(v) => match v.as_str() {
+            Some(s) => s.to_string(),
+            None => v.to_string(),
+        },
     }
 }
 
@@ -47,8 +49,8 @@ pub fn rows(
                 let f = &features[i];
                 f.name.to_lowercase().contains(&needle)
                     || f.properties
-                        .values()
-                        .any(|v| cell_text(Some(v)).to_lowercase().contains(&needle))
+                        .iter()
+                        .any(|(_, v)| cell_text(Some(v)).to_lowercase().contains(&needle))
             }
         })
         .collect();
@@ -68,15 +70,18 @@ pub fn rows(
 }
 
 /// Empty cells always last; numbers before text; numbers by value, text case-insensitively.
-fn compare_cells(a: Option<&Value>, b: Option<&Value>, descending: bool) -> Ordering {
-    let empty = |v: Option<&Value>| matches!(v, None | Some(Value::Null));
-    match (empty(a), empty(b)) {
+fn compare_cells(a: Option<PropValue<'_>>, b: Option<PropValue<'_>>, descending: bool) -> Ordering {
+    let empty = |v: &Option<PropValue<'_>>| matches!(v, None | Some(PropValue::Null));
+    match (empty(&a), empty(&b)) {
         (true, true) => return Ordering::Equal,
         (true, false) => return Ordering::Greater,
         (false, true) => return Ordering::Less,
         _ => {}
     }
-    let order = match (a.and_then(Value::as_f64), b.and_then(Value::as_f64)) {
+    let order = match (
+        a.as_ref().and_then(PropValue::as_f64),
+        b.as_ref().and_then(PropValue::as_f64),
+    ) {
         (Some(x), Some(y)) => x.total_cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,

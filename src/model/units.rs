@@ -2,7 +2,7 @@
 //! (`length_km`, `capacity_mw`, `area_acres`, `cost_usd_m`), which becomes a label and a value
 //! with the unit spelled out ("Length", "1,726 km").
 
-use serde_json::Value;
+use super::properties::PropValue;
 
 /// Unit suffixes and how to show a value with them: `(suffix, prefix, unit after the number)`.
 const UNITS: &[(&str, &str, &str)] = &[
@@ -30,7 +30,7 @@ pub struct Figure {
 }
 
 /// The figure for a property whose key ends in a known unit and whose value is a number.
-pub fn figure(key: &str, value: &Value) -> Option<Figure> {
+pub fn figure(key: &str, value: &PropValue<'_>) -> Option<Figure> {
     let n = value.as_f64()?;
     let &(suffix, prefix, unit) = UNITS.iter().find(|(s, _, _)| key.ends_with(s))?;
     let base = key.strip_suffix(suffix)?;
@@ -82,34 +82,56 @@ pub fn group_thousands(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn figures_carry_their_units() {
-        let f = figure("length_km", &json!(1726)).expect("a figure");
+        let f = figure(
+            "length_km",
+            &PropValue::Number(serde_json::Number::from(1726_u64)),
+        )
+        .expect("a figure");
         assert_eq!((f.label.as_str(), f.text.as_str()), ("Length", "1,726 km"));
         assert_eq!(
-            figure("capacity_mw", &json!(49.5)).map(|f| f.text),
+            figure(
+                "capacity_mw",
+                &PropValue::Number(serde_json::Number::from_f64(49.5).expect("finite"))
+            )
+            .map(|f| f.text),
             Some("49.5 MW".into())
         );
         assert_eq!(
-            figure("cost_usd_bn", &json!(6.66)).map(|f| f.text),
+            figure(
+                "cost_usd_bn",
+                &PropValue::Number(serde_json::Number::from_f64(6.66).expect("finite"))
+            )
+            .map(|f| f.text),
             Some("US$ 6.66 bn".into())
         );
         assert_eq!(
-            figure("runway_length_m", &json!(3658)).map(|f| f.label),
+            figure(
+                "runway_length_m",
+                &PropValue::Number(serde_json::Number::from(3658_u64))
+            )
+            .map(|f| f.label),
             Some("Runway length".into())
         );
         assert_eq!(
-            figure("area_acres", &json!(3217)).map(|f| f.text),
+            figure(
+                "area_acres",
+                &PropValue::Number(serde_json::Number::from(3217_u64))
+            )
+            .map(|f| f.text),
             Some("3,217 acres".into())
         );
         assert_eq!(
-            figure("length_km", &json!("820")),
+            figure("length_km", &PropValue::Str("820")),
             None,
             "text is not a figure"
         );
-        assert_eq!(figure("name", &json!(3)), None);
+        assert_eq!(
+            figure("name", &PropValue::Number(serde_json::Number::from(3_u64))),
+            None
+        );
     }
 
     #[test]
