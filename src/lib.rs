@@ -8,12 +8,14 @@
 //! - [`tiles`] is everything about tiles, from a server or pack to pixels.
 //! - [`export`] composes briefing pages and writes PNG, PDF and SVG.
 //! - [`app`] is the egui/walkers shell: panels, map, commands.
+//! - [`background`] starts the threads that work behind the map, yielding to the UI.
 //! - [`cli`] is the headless command line (`info`, `export`).
 //! - [`fuzz`] holds the fuzz targets: each reader fed arbitrary bytes, with the invariants a
 //!   user relies on checked (`tests/fuzz` runs them under libFuzzer, `tests/fuzz_smoke.rs`
 //!   over their corpus in every test run).
 
 pub mod app;
+pub mod background;
 pub mod cli;
 pub mod export;
 pub mod fuzz;

@@ -394,30 +394,28 @@ impl CorridorApp {
         let categories = self.categories.clone();
         let labels = self.label_language;
         let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("briefing deck".into())
-            .spawn(move || {
-                let scene = Scene {
-                    basemap: &basemap,
-                    layers: &layers,
-                    categories: categories.as_ref(),
-                    labels,
-                };
-                let result = write_deck(
-                    &scene,
-                    &pages,
-                    format,
-                    &title,
-                    super::briefing_ui::SAVE_TILE_TIMEOUT,
-                    &mut |i| {
-                        done.store(i, Ordering::Relaxed);
-                        ctx.request_repaint();
-                        !cancel.load(Ordering::Relaxed)
-                    },
-                );
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            });
+        let spawned = crate::background::spawn("briefing deck", move || {
+            let scene = Scene {
+                basemap: &basemap,
+                layers: &layers,
+                categories: categories.as_ref(),
+                labels,
+            };
+            let result = write_deck(
+                &scene,
+                &pages,
+                format,
+                &title,
+                super::briefing_ui::SAVE_TILE_TIMEOUT,
+                &mut |i| {
+                    done.store(i, Ordering::Relaxed);
+                    ctx.request_repaint();
+                    !cancel.load(Ordering::Relaxed)
+                },
+            );
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
         if let Err(e) = spawned {
             if let Some(d) = self.deck.as_mut() {
                 d.job = None;

@@ -107,9 +107,9 @@ impl CorridorApp {
             results: rx,
         });
         let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("open-files".into())
-            .spawn(move || load_all(paths, first_index, cancel, progress, tx, ctx));
+        let spawned = crate::background::spawn("open-files", move || {
+            load_all(paths, first_index, cancel, progress, tx, ctx)
+        });
         if let Err(e) = spawned {
             self.loading = None;
             self.notify(Level::Error, format!("Cannot start loading the files: {e}"));

@@ -187,11 +187,11 @@ impl Worker {
         let latest = Arc::new(AtomicU64::new(0));
         let (send, results) = channel();
         let (thread_inbox, thread_latest) = (Arc::clone(&inbox), Arc::clone(&latest));
-        let thread = std::thread::Builder::new()
-            .name("layer-render".into())
-            .spawn(move || work(&thread_inbox, &thread_latest, &send))
-            .map_err(|e| log::error!("cannot start the layer renderer: {e}"))
-            .ok()?;
+        let thread = crate::background::spawn("layer-render", move || {
+            work(&thread_inbox, &thread_latest, &send)
+        })
+        .map_err(|e| log::error!("cannot start the layer renderer: {e}"))
+        .ok()?;
         Some(Self {
             inbox,
             results,

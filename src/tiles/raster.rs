@@ -274,9 +274,7 @@ impl ServerTiles {
         });
         for i in 0..SERVER_THREADS {
             let shared = Arc::clone(&shared);
-            let spawned = std::thread::Builder::new()
-                .name(format!("tiles {i}"))
-                .spawn(move || shared.work());
+            let spawned = crate::background::spawn(format!("tiles {i}"), move || shared.work());
             if let Err(e) = spawned {
                 log::warn!("cannot start a tile thread: {e}");
             }

@@ -146,10 +146,7 @@ impl VectorTiles {
         let threads = (0..threads.max(1))
             .filter_map(|i| {
                 let shared = Arc::clone(&shared);
-                std::thread::Builder::new()
-                    .name(format!("vector tiles {i}"))
-                    .spawn(move || work(&shared))
-                    .ok()
+                crate::background::spawn(format!("vector tiles {i}"), move || work(&shared)).ok()
             })
             .collect();
         Self {
