@@ -227,25 +227,25 @@ impl Drop for MemoryLimit {
 #[test]
 fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // Points with a dozen one-element lists: lists stay JSON values, which take many times
-    // their text (short strings and numbers are stored compactly, and would not).
-    let path = dir.path().join("many-properties.geojson");
+    // Multipoints of short coordinates: each point of a multipoint is a part of its own
+    // (56 bytes) against the six of its text, so the file takes several times its size
+    // (short properties, lists and lines are stored more compactly, and would not).
+    let path = dir.path().join("many-points.geojson");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     write!(w, r#"{{"type":"FeatureCollection","features":["#).expect("write");
-    let n = 160_000;
+    let n = 85_000;
     for i in 0..n {
         let sep = if i + 1 < n { "," } else { "" };
-        write!(w, r#"{{"type":"Feature","properties":{{"#).expect("write");
-        for k in 0..12 {
-            write!(w, r#""k{k}":["v{}"],"#, i % 97).expect("write");
-        }
         write!(
             w,
-            r#""n":{i}}},"geometry":{{"type":"Point","coordinates":[{:.5},{:.5}]}}}}{sep}"#,
-            61.0 + (i % 1000) as f64 * 0.01,
-            24.0 + (i / 1000) as f64 * 0.05
+            r#"{{"type":"Feature","properties":{{"n":{i}}},"geometry":{{"type":"MultiPoint","coordinates":["#
         )
         .expect("write");
+        for j in 0..100 {
+            let sep = if j + 1 < 100 { "," } else { "" };
+            write!(w, "[{},{}]{sep}", 61 + (i + j) % 9, 24 + j % 9).expect("write");
+        }
+        write!(w, "]}}}}{sep}").expect("write");
     }
     write!(w, "]}}").expect("write");
     w.flush().expect("flush");
@@ -276,7 +276,7 @@ fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "exited, not killed: {stderr}");
     assert!(
-        stderr.contains("many-properties.geojson") && stderr.contains("memory ran short"),
+        stderr.contains("many-points.geojson") && stderr.contains("memory ran short"),
         "{stderr}"
     );
     eprintln!(

@@ -1236,7 +1236,9 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
     }
     let properties = match obj.remove("properties") {
         None | Some(Value::Null) => Properties::new(),
-        Some(Value::Object(p)) => Properties::from(p),
+        Some(Value::Object(p)) => {
+            Properties::from_map(p).map_err(|e| format!("skipped{label}: {e}"))?
+        }
         Some(other) => {
             notes.push(format!(
                 "repaired{label}: \"properties\" was {other}, not an object; read as none"

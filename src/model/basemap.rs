@@ -212,8 +212,8 @@ impl Basemap {
             .into_iter()
             .partition(|f| f.text("kind") == Some("land"));
         let coast_strip = coast_land.first().and_then(|f| {
-            let strip = f.properties.get("strip")?.as_array()?;
-            let v: Vec<f64> = strip.iter().filter_map(Value::as_f64).collect();
+            let strip = f.properties.get("strip")?;
+            let v: Vec<f64> = strip.as_array()?.iter().filter_map(Value::as_f64).collect();
             let [w, s, e, n] = <[f64; 4]>::try_from(v).ok()?;
             Some([LonLat::new(w, n).to_world(), LonLat::new(e, s).to_world()])
         });

@@ -4,18 +4,20 @@
 //! an Overpass dump). Held as `serde_json::Map`s, each property costs about 190 bytes (its key
 //! as a `String`, a `Value`, the string's own allocation and the map's hash index) against the
 //! 20 or so bytes of its text, and the layer takes many times its file. Here:
-//! - the keys are stored once per run of features that share them, in file order (every
-//!   feature of a homogeneous file points to the same list);
-//! - numbers, booleans and nulls are 16 bytes each, inline;
-//! - a feature's strings lie end to end in one buffer of its own;
-//! - arrays and objects (rare in map data) stay JSON values.
+//! - the keys are stored once per key list (every feature of a homogeneous file points to
+//!   the same list, and features that alternate between a few lists share them too), each
+//!   name once;
+//! - the values lie in one buffer a feature: a tag byte and the end of its text (4 bytes)
+//!   each, then their text end to end — strings as they read, numbers as JSON writes them,
+//!   arrays and objects (rare in map data) as compact JSON, read again when asked for;
+//!   `null`, `true` and `false` have no text.
 //!
 //! Order is kept as written, and a key given twice keeps its first place and its last value,
 //! as `serde_json::Map` does with `preserve_order`.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::sync::Arc;
 
@@ -24,30 +26,51 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 
-/// The keys of one feature's properties, in order; shared by the features that have the same.
-type Keys = Arc<[Box<str>]>;
+/// The keys of one feature's properties, in order; shared by the features that have the same,
+/// and each name shared by the lists that have it.
+type Keys = Arc<[Arc<str>]>;
 
-/// One stored value: 16 bytes.
-#[derive(Clone, Debug)]
-enum Stored {
-    Null,
-    Bool(bool),
-    PosInt(u64),
-    NegInt(i64),
-    Float(f64),
-    /// A string in the feature's buffer: byte offset and length.
-    Str(u32, u32),
-    /// An array or an object, or a string too long for the buffer's offsets.
-    Json(Box<Value>),
+/// What kind a stored value is: the tag byte before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Tag {
+    Null = 0,
+    False = 1,
+    True = 2,
+    /// A number, its JSON text.
+    Number = 3,
+    /// A string, its text.
+    Str = 4,
+    /// An array or an object, its compact JSON text.
+    Json = 5,
+}
+
+impl Tag {
+    fn of(byte: u8) -> Self {
+        match byte {
+            1 => Self::False,
+            2 => Self::True,
+            3 => Self::Number,
+            4 => Self::Str,
+            5 => Self::Json,
+            _ => Self::Null,
+        }
+    }
 }
 
 /// A feature's properties (see the module's notes): keys in file order, each with a value.
 #[derive(Clone, Default)]
 pub struct Properties {
     keys: Option<Keys>,
-    values: Box<[Stored]>,
-    text: Box<str>,
+    /// For n keys: n tags, n ends of text (little-endian `u32`, from the text's start), then
+    /// the text.
+    data: Box<[u8]>,
 }
+
+/// Properties whose text passes what one feature's buffer can address (4 GiB).
+#[derive(Debug, thiserror::Error)]
+#[error("the feature's properties hold more than 4 GiB of text")]
+pub struct TooMuchText;
 
 /// One property's value, borrowed from its [`Properties`].
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +84,7 @@ pub enum PropValue<'a> {
     /// A string.
     Str(&'a str),
     /// An array or an object.
-    Json(&'a Value),
+    Json(Value),
 }
 
 impl<'a> PropValue<'a> {
@@ -69,7 +92,6 @@ impl<'a> PropValue<'a> {
     pub fn as_str(&self) -> Option<&'a str> {
         match self {
             Self::Str(s) => Some(s),
-            Self::Json(Value::String(s)) => Some(s),
             _ => None,
         }
     }
@@ -91,7 +113,7 @@ impl<'a> PropValue<'a> {
     }
 
     /// The elements, if it is an array.
-    pub fn as_array(&self) -> Option<&'a Vec<Value>> {
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
         match self {
             Self::Json(v) => v.as_array(),
             _ => None,
@@ -110,7 +132,7 @@ impl<'a> PropValue<'a> {
             Self::Bool(b) => Value::Bool(*b),
             Self::Number(n) => Value::Number(n.clone()),
             Self::Str(s) => Value::String((*s).to_string()),
-            Self::Json(v) => (*v).clone(),
+            Self::Json(v) => v.clone(),
         }
     }
 }
@@ -148,37 +170,45 @@ impl Properties {
 
     /// How many properties there are.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.key_list().len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.key_list().is_empty()
     }
 
-    fn key_list(&self) -> &[Box<str>] {
+    fn key_list(&self) -> &[Arc<str>] {
         self.keys.as_deref().unwrap_or(&[])
     }
 
-    fn value<'a>(&'a self, stored: &'a Stored) -> PropValue<'a> {
-        match stored {
-            Stored::Null => PropValue::Null,
-            Stored::Bool(b) => PropValue::Bool(*b),
-            Stored::PosInt(n) => PropValue::Number((*n).into()),
-            Stored::NegInt(n) => PropValue::Number((*n).into()),
-            Stored::Float(x) => Number::from_f64(*x).map_or(PropValue::Null, PropValue::Number),
-            Stored::Str(start, len) => {
-                let start = *start as usize;
-                PropValue::Str(self.text.get(start..start + *len as usize).unwrap_or(""))
-            }
-            Stored::Json(v) => PropValue::Json(v),
-        }
+    /// The `i`th value.
+    fn value(&self, i: usize) -> Option<PropValue<'_>> {
+        let n = self.len();
+        let end_at = |i: usize| -> Option<usize> {
+            let at = n + 4 * i;
+            let bytes = self.data.get(at..at + 4)?;
+            Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
+        };
+        let tag = Tag::of(*self.data.get(i)?);
+        let start = if i == 0 { 0 } else { end_at(i - 1)? };
+        let text_at = 5 * n;
+        let bytes = self.data.get(text_at + start..text_at + end_at(i)?)?;
+        let text = std::str::from_utf8(bytes).unwrap_or_default();
+        Some(match tag {
+            Tag::Null => PropValue::Null,
+            Tag::False => PropValue::Bool(false),
+            Tag::True => PropValue::Bool(true),
+            Tag::Number => number_of(text).map_or(PropValue::Null, PropValue::Number),
+            Tag::Str => PropValue::Str(text),
+            Tag::Json => serde_json::from_str(text).map_or(PropValue::Null, PropValue::Json),
+        })
     }
 
     /// The value of `key`, if present.
     pub fn get(&self, key: &str) -> Option<PropValue<'_>> {
         let i = self.key_list().iter().position(|k| &**k == key)?;
-        self.values.get(i).map(|v| self.value(v))
+        self.value(i)
     }
 
     /// Whether `key` is present.
@@ -213,9 +243,10 @@ impl Properties {
     pub fn without(&self, key: &str) -> Self {
         let mut b = Builder::default();
         for (k, v) in self.iter().filter(|(k, _)| *k != key) {
-            b.push_value(Cow::Borrowed(k), v);
+            b.push_value(Cow::Borrowed(k), &v);
         }
-        b.finish()
+        // Fewer values than these, so no more text.
+        b.finish().unwrap_or_default()
     }
 
     /// As a JSON object.
@@ -237,9 +268,9 @@ impl<'a> Iterator for Iter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let p = self.properties;
         let key = p.key_list().get(self.next)?;
-        let value = p.values.get(self.next)?;
+        let value = p.value(self.next)?;
         self.next += 1;
-        Some((key, p.value(value)))
+        Some((key, value))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         let left = self.properties.len().saturating_sub(self.next);
@@ -269,13 +300,29 @@ impl PartialEq for Properties {
     }
 }
 
-impl From<Map<String, Value>> for Properties {
-    fn from(map: Map<String, Value>) -> Self {
+impl Properties {
+    /// The properties of a JSON object.
+    ///
+    /// # Errors
+    /// When their text passes what one feature's buffer can address.
+    pub fn from_map(map: Map<String, Value>) -> Result<Self, TooMuchText> {
         let mut b = Builder::default();
         for (k, v) in map {
-            b.push_json(Cow::Owned(k), v);
+            b.push_json(Cow::Owned(k), &v);
         }
         b.finish()
+    }
+}
+
+/// For properties made in code (tests, the basemap's own): ones past 4 GiB of text are
+/// none, with a warning in the log. A file's are read with [`Properties::from_map`] or
+/// deserialised, which say so instead.
+impl From<Map<String, Value>> for Properties {
+    fn from(map: Map<String, Value>) -> Self {
+        Self::from_map(map).unwrap_or_else(|e| {
+            log::warn!("{e}: left out");
+            Self::default()
+        })
     }
 }
 
@@ -306,10 +353,10 @@ impl<'de> Visitor<'de> for PropertiesVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Properties, A::Error> {
         let mut b = Builder::default();
         while let Some(key) = map.next_key::<CowKey<'de>>()? {
-            let stored = map.next_value_seed(ValueSeed { text: &mut b.text })?;
-            b.push(key.0, stored);
+            let value = map.next_value_seed(ValueSeed { text: &mut b.text })?;
+            b.push(key.0, value);
         }
-        Ok(b.finish())
+        b.finish().map_err(de::Error::custom)
     }
 }
 
@@ -338,134 +385,198 @@ impl<'de> Deserialize<'de> for CowKey<'de> {
     }
 }
 
-/// One value read into a [`Stored`], its string (if any) appended to `text`.
+/// One value as built: its tag and where its text lies in the builder's text.
+type Built = (Tag, std::ops::Range<usize>);
+
+/// One value read, its text (if any) appended to `text`.
 struct ValueSeed<'b> {
     text: &'b mut String,
 }
 
+impl ValueSeed<'_> {
+    fn put(self, tag: Tag, write: impl FnOnce(&mut String)) -> Built {
+        let start = self.text.len();
+        write(self.text);
+        (tag, start..self.text.len())
+    }
+
+    fn json<E: de::Error>(self, v: &Value) -> Result<Built, E> {
+        let text = serde_json::to_string(v).map_err(E::custom)?;
+        Ok(self.put(Tag::Json, |t| t.push_str(&text)))
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Stored;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Stored, D::Error> {
+    type Value = Built;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Built, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Stored;
+    type Value = Built;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property value")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Stored, E> {
-        Ok(Stored::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<Built, E> {
+        Ok(self.put(Tag::Null, |_| ()))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Stored, E> {
-        Ok(Stored::Null)
+    fn visit_none<E: de::Error>(self) -> Result<Built, E> {
+        self.visit_unit()
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Stored, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Built, D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Stored, E> {
-        Ok(Stored::Bool(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Built, E> {
+        Ok(self.put(if v { Tag::True } else { Tag::False }, |_| ()))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Stored, E> {
-        Ok(Stored::PosInt(v))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Built, E> {
+        Ok(self.put(Tag::Number, |t| t.push_str(&Number::from(v).to_string())))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Stored, E> {
-        Ok(match u64::try_from(v) {
-            Ok(u) => Stored::PosInt(u),
-            Err(_) => Stored::NegInt(v),
-        })
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Built, E> {
+        Ok(self.put(Tag::Number, |t| t.push_str(&Number::from(v).to_string())))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Stored, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Built, E> {
         // As serde_json's `Value` reads it: a number JSON cannot hold is null.
-        Ok(if v.is_finite() {
-            Stored::Float(v)
-        } else {
-            Stored::Null
+        Ok(match Number::from_f64(v) {
+            Some(n) => self.put(Tag::Number, |t| t.push_str(&n.to_string())),
+            None => self.put(Tag::Null, |_| ()),
         })
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Stored, E> {
-        Ok(store_str(self.text, v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Built, E> {
+        Ok(self.put(Tag::Str, |t| t.push_str(v)))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Stored, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Built, A::Error> {
         let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(Stored::Json(Box::new(v)))
+        self.json(&v)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Stored, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Built, A::Error> {
         let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(Stored::Json(Box::new(v)))
+        self.json(&v)
     }
 }
 
-/// A string put in the buffer, or kept as JSON when the buffer's offsets cannot reach it.
-fn store_str(text: &mut String, s: &str) -> Stored {
-    match (u32::try_from(text.len()), u32::try_from(s.len())) {
-        (Ok(start), Ok(len)) if start.checked_add(len).is_some() => {
-            text.push_str(s);
-            Stored::Str(start, len)
-        }
-        _ => Stored::Json(Box::new(Value::String(s.to_string()))),
+/// A number's JSON text read back: as an integer where it is one.
+fn number_of(text: &str) -> Option<Number> {
+    if let Ok(u) = text.parse::<u64>() {
+        Some(u.into())
+    } else if let Ok(i) = text.parse::<i64>() {
+        Some(i.into())
+    } else {
+        text.parse::<f64>().ok().and_then(Number::from_f64)
     }
 }
+
+/// Key lists kept to share: the features of a file mostly have one of a few.
+const RECENT_LISTS: usize = 32;
+/// Key names kept to share; past this many (a file whose keys are all different) the
+/// names are let go and collected afresh.
+const NAMES_HELD: usize = 4096;
 
 thread_local! {
-    /// The key list last made on this thread: the next feature most often has the same.
-    static LAST_KEYS: RefCell<Option<Keys>> = const { RefCell::new(None) };
+    static KEY_CACHE: RefCell<KeyCache> = RefCell::new(KeyCache::default());
+}
+
+/// The key lists made last on this thread, and the key names seen.
+#[derive(Default)]
+struct KeyCache {
+    /// Most recent first.
+    lists: VecDeque<Keys>,
+    names: HashSet<Arc<str>>,
+}
+
+impl KeyCache {
+    /// The shared list of `keys`: one made lately, or a new one of shared names.
+    fn list(&mut self, keys: &[Cow<'_, str>]) -> Keys {
+        let same = |k: &Keys| k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| **a == **b);
+        if let Some(i) = self.lists.iter().position(same)
+            && let Some(found) = self.lists.remove(i)
+        {
+            self.lists.push_front(Arc::clone(&found));
+            return found;
+        }
+        if self.names.len() > NAMES_HELD {
+            self.names.clear();
+        }
+        let list: Keys = keys.iter().map(|k| self.name(k)).collect();
+        self.lists.push_front(Arc::clone(&list));
+        self.lists.truncate(RECENT_LISTS);
+        list
+    }
+
+    fn name(&mut self, key: &str) -> Arc<str> {
+        if let Some(name) = self.names.get(key) {
+            return Arc::clone(name);
+        }
+        let name: Arc<str> = Arc::from(key);
+        self.names.insert(Arc::clone(&name));
+        name
+    }
 }
 
 /// Properties being put together.
 #[derive(Default)]
 struct Builder<'k> {
     keys: Vec<Cow<'k, str>>,
-    values: Vec<Stored>,
+    values: Vec<Built>,
     text: String,
 }
 
 impl<'k> Builder<'k> {
-    fn push(&mut self, key: Cow<'k, str>, value: Stored) {
+    fn push(&mut self, key: Cow<'k, str>, value: Built) {
         self.keys.push(key);
         self.values.push(value);
     }
 
-    fn push_value(&mut self, key: Cow<'k, str>, value: PropValue<'_>) {
-        let stored = match value {
-            PropValue::Str(s) => store_str(&mut self.text, s),
-            other => stored_json(other.to_value(), &mut self.text),
+    fn push_value(&mut self, key: Cow<'k, str>, value: &PropValue<'_>) {
+        let seed = ValueSeed {
+            text: &mut self.text,
         };
-        self.push(key, stored);
+        let built = match value {
+            PropValue::Null => seed.put(Tag::Null, |_| ()),
+            PropValue::Bool(b) => seed.put(if *b { Tag::True } else { Tag::False }, |_| ()),
+            PropValue::Number(n) => seed.put(Tag::Number, |t| t.push_str(&n.to_string())),
+            PropValue::Str(s) => seed.put(Tag::Str, |t| t.push_str(s)),
+            PropValue::Json(v) => seed.put(Tag::Json, |t| t.push_str(&v.to_string())),
+        };
+        self.push(key, built);
     }
 
-    fn push_json(&mut self, key: Cow<'k, str>, value: Value) {
-        let stored = stored_json(value, &mut self.text);
-        self.push(key, stored);
+    fn push_json(&mut self, key: Cow<'k, str>, value: &Value) {
+        let value = match value {
+            Value::Null => PropValue::Null,
+            Value::Bool(b) => PropValue::Bool(*b),
+            Value::Number(n) => PropValue::Number(n.clone()),
+            Value::String(s) => PropValue::Str(s),
+            other => PropValue::Json(other.clone()),
+        };
+        self.push_value(key, &value);
     }
 
-    fn finish(mut self) -> Properties {
+    fn finish(mut self) -> Result<Properties, TooMuchText> {
         if self.keys.is_empty() {
-            return Properties::default();
+            return Ok(Properties::default());
         }
         self.merge_repeated_keys();
-        let keys = LAST_KEYS.with(|last| {
-            let mut last = last.borrow_mut();
-            match &*last {
-                Some(k)
-                    if k.len() == self.keys.len()
-                        && k.iter().zip(&self.keys).all(|(a, b)| **a == **b) =>
-                {
-                    k.clone()
-                }
-                _ => {
-                    let k: Keys = self.keys.iter().map(|k| Box::from(&**k)).collect();
-                    *last = Some(k.clone());
-                    k
-                }
-            }
-        });
-        Properties {
-            keys: Some(keys),
-            values: self.values.into_boxed_slice(),
-            text: self.text.into_boxed_str(),
+        let n = self.keys.len();
+        let text_len: usize = self.values.iter().map(|(_, r)| r.len()).sum();
+        u32::try_from(text_len).map_err(|_| TooMuchText)?;
+        let mut data = Vec::with_capacity(5 * n + text_len);
+        data.extend(self.values.iter().map(|(tag, _)| *tag as u8));
+        let mut end = 0u32;
+        for (_, range) in &self.values {
+            // Within the total checked above.
+            end = end.saturating_add(u32::try_from(range.len()).unwrap_or(u32::MAX));
+            data.extend_from_slice(&end.to_le_bytes());
         }
+        for (_, range) in &self.values {
+            data.extend_from_slice(self.text.as_bytes().get(range.clone()).unwrap_or_default());
+        }
+        let keys = KEY_CACHE.with(|cache| cache.borrow_mut().list(&self.keys));
+        Ok(Properties {
+            keys: Some(keys),
+            data: data.into_boxed_slice(),
+        })
     }
 
     /// A key given twice keeps its first place and takes its last value.
@@ -475,7 +586,7 @@ impl<'k> Builder<'k> {
             return;
         }
         let mut keys: Vec<Cow<'k, str>> = Vec::new();
-        let mut values: Vec<Stored> = Vec::new();
+        let mut values: Vec<Built> = Vec::new();
         for (k, v) in self.keys.drain(..).zip(self.values.drain(..)) {
             match keys.iter().position(|seen| *seen == k) {
                 Some(i) => values[i] = v,
@@ -487,21 +598,6 @@ impl<'k> Builder<'k> {
         }
         self.keys = keys;
         self.values = values;
-    }
-}
-
-fn stored_json(value: Value, text: &mut String) -> Stored {
-    match value {
-        Value::Null => Stored::Null,
-        Value::Bool(b) => Stored::Bool(b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => Stored::PosInt(u),
-            (None, Some(i), _) => Stored::NegInt(i),
-            (None, None, Some(x)) => Stored::Float(x),
-            (None, None, None) => Stored::Null,
-        },
-        Value::String(s) => store_str(text, &s),
-        other => Stored::Json(Box::new(other)),
     }
 }
 
@@ -528,7 +624,7 @@ mod tests {
         assert_eq!(p.get("x").and_then(|v| v.as_f64()), Some(2.5));
         assert_eq!(p.get("n").and_then(|v| v.as_u64()), Some(7));
         assert_eq!(
-            p.get("list").and_then(|v| v.as_array()).map(Vec::len),
+            p.get("list").and_then(|v| v.as_array().map(Vec::len)),
             Some(2)
         );
         assert!(p.get("none").is_some_and(|v| v.is_null()));
@@ -584,11 +680,37 @@ mod tests {
         let text = r#"{"k0":"v1","k1":"v1","k2":"v1","k3":"v1","k4":"v1","k5":"v1","k6":"v1","k7":"v1","k8":"v1","k9":"v1","k10":"v1","k11":"v1","n":12}"#;
         let _shared = read(text);
         let p = read(text);
-        // Inline, the 13 values and the strings' buffer; the keys are shared.
-        let held = std::mem::size_of::<Properties>()
-            + p.values.len() * std::mem::size_of::<Stored>()
-            + p.text.len();
-        assert_eq!(std::mem::size_of::<Stored>(), 16);
-        assert!(held < 13 * 24, "{held} bytes");
+        // The keys are shared; a tag and an end a value, and the text "v1" × 12 and "12".
+        let held = std::mem::size_of::<Properties>() + p.data.len();
+        assert_eq!(p.data.len(), 13 * 5 + 26);
+        assert!(held < 13 * 10, "{held} bytes");
+        assert_eq!(p.get("n").and_then(|v| v.as_u64()), Some(12));
+        assert_eq!(p.get("k11").and_then(|v| v.as_str()), Some("v1"));
+    }
+
+    #[test]
+    fn features_alternating_between_key_orders_share_their_lists_and_names() {
+        let a = read(r#"{"name":"A","kind":"road"}"#);
+        let b = read(r#"{"kind":"rail","name":"B"}"#);
+        let c = read(r#"{"name":"C","kind":"track"}"#);
+        let d = read(r#"{"kind":"road","name":"D"}"#);
+        assert!(a.shares_keys_with(&c) && b.shares_keys_with(&d));
+        assert!(!a.shares_keys_with(&b));
+        // Different lists, the same names.
+        let (ka, kb) = (a.key_list(), b.key_list());
+        assert!(Arc::ptr_eq(&ka[0], &kb[1]) && Arc::ptr_eq(&ka[1], &kb[0]));
+        assert_eq!(d.get("name").and_then(|v| v.as_str()), Some("D"));
+    }
+
+    #[test]
+    fn numbers_read_back_as_written() {
+        let p = read(r#"{"a":-12,"b":1.5e300,"c":0.1,"d":18446744073709551615,"e":-0.0}"#);
+        let m: Map<String, Value> = serde_json::from_str(
+            r#"{"a":-12,"b":1.5e300,"c":0.1,"d":18446744073709551615,"e":-0.0}"#,
+        )
+        .expect("map");
+        assert_eq!(p.to_map(), m);
+        assert_eq!(p.get("c").and_then(|v| v.as_f64()), Some(0.1));
+        assert_eq!(p.get("a").and_then(|v| v.as_u64()), None);
     }
 }
