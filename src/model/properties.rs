@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -353,7 +353,7 @@ impl<'de> Visitor<'de> for PropertiesVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Properties, A::Error> {
         let mut b = Builder::default();
         while let Some(key) = map.next_key::<CowKey<'de>>()? {
-            let value = map.next_value_seed(ValueSeed { text: &mut b.text })?;
+            let value = map.next_value_seed(b.seed())?;
             b.push(key.0, value);
         }
         b.finish().map_err(de::Error::custom)
@@ -400,9 +400,37 @@ impl ValueSeed<'_> {
         (tag, start..self.text.len())
     }
 
-    fn json<E: de::Error>(self, v: &Value) -> Result<Built, E> {
-        let text = serde_json::to_string(v).map_err(E::custom)?;
-        Ok(self.put(Tag::Json, |t| t.push_str(&text)))
+    fn null(self) -> Built {
+        self.put(Tag::Null, |_| ())
+    }
+
+    fn bool(self, b: bool) -> Built {
+        self.put(if b { Tag::True } else { Tag::False }, |_| ())
+    }
+
+    fn number(self, n: &Number) -> Built {
+        // Writing to a `String` cannot fail.
+        self.put(Tag::Number, |t| _ = write!(t, "{n}"))
+    }
+
+    fn str(self, s: &str) -> Built {
+        self.put(Tag::Str, |t| t.push_str(s))
+    }
+
+    /// An array or an object, as compact JSON.
+    fn json(self, v: &Value) -> Built {
+        self.put(Tag::Json, |t| _ = write!(t, "{v}"))
+    }
+
+    /// Any JSON value, by its kind.
+    fn value(self, v: &Value) -> Built {
+        match v {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Number(n) => self.number(n),
+            Value::String(s) => self.str(s),
+            other => self.json(other),
+        }
     }
 }
 
@@ -419,7 +447,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         f.write_str("a property value")
     }
     fn visit_unit<E: de::Error>(self) -> Result<Built, E> {
-        Ok(self.put(Tag::Null, |_| ()))
+        Ok(self.null())
     }
     fn visit_none<E: de::Error>(self) -> Result<Built, E> {
         self.visit_unit()
@@ -428,31 +456,31 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         d.deserialize_any(self)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Built, E> {
-        Ok(self.put(if v { Tag::True } else { Tag::False }, |_| ()))
+        Ok(self.bool(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Built, E> {
-        Ok(self.put(Tag::Number, |t| t.push_str(&Number::from(v).to_string())))
+        Ok(self.number(&v.into()))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Built, E> {
-        Ok(self.put(Tag::Number, |t| t.push_str(&Number::from(v).to_string())))
+        Ok(self.number(&v.into()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Built, E> {
         // As serde_json's `Value` reads it: a number JSON cannot hold is null.
         Ok(match Number::from_f64(v) {
-            Some(n) => self.put(Tag::Number, |t| t.push_str(&n.to_string())),
-            None => self.put(Tag::Null, |_| ()),
+            Some(n) => self.number(&n),
+            None => self.null(),
         })
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Built, E> {
-        Ok(self.put(Tag::Str, |t| t.push_str(v)))
+        Ok(self.str(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Built, A::Error> {
         let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-        self.json(&v)
+        Ok(self.json(&v))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Built, A::Error> {
         let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        self.json(&v)
+        Ok(self.json(&v))
     }
 }
 
@@ -528,29 +556,26 @@ impl<'k> Builder<'k> {
         self.values.push(value);
     }
 
-    fn push_value(&mut self, key: Cow<'k, str>, value: &PropValue<'_>) {
-        let seed = ValueSeed {
+    fn seed(&mut self) -> ValueSeed<'_> {
+        ValueSeed {
             text: &mut self.text,
-        };
+        }
+    }
+
+    fn push_value(&mut self, key: Cow<'k, str>, value: &PropValue<'_>) {
         let built = match value {
-            PropValue::Null => seed.put(Tag::Null, |_| ()),
-            PropValue::Bool(b) => seed.put(if *b { Tag::True } else { Tag::False }, |_| ()),
-            PropValue::Number(n) => seed.put(Tag::Number, |t| t.push_str(&n.to_string())),
-            PropValue::Str(s) => seed.put(Tag::Str, |t| t.push_str(s)),
-            PropValue::Json(v) => seed.put(Tag::Json, |t| t.push_str(&v.to_string())),
+            PropValue::Null => self.seed().null(),
+            PropValue::Bool(b) => self.seed().bool(*b),
+            PropValue::Number(n) => self.seed().number(n),
+            PropValue::Str(s) => self.seed().str(s),
+            PropValue::Json(v) => self.seed().json(v),
         };
         self.push(key, built);
     }
 
     fn push_json(&mut self, key: Cow<'k, str>, value: &Value) {
-        let value = match value {
-            Value::Null => PropValue::Null,
-            Value::Bool(b) => PropValue::Bool(*b),
-            Value::Number(n) => PropValue::Number(n.clone()),
-            Value::String(s) => PropValue::Str(s),
-            other => PropValue::Json(other.clone()),
-        };
-        self.push_value(key, &value);
+        let built = self.seed().value(value);
+        self.push(key, built);
     }
 
     fn finish(mut self) -> Result<Properties, TooMuchText> {
