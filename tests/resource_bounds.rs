@@ -227,23 +227,31 @@ impl Drop for MemoryLimit {
 #[test]
 fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // Multipoints of short coordinates: each point of a multipoint is a part of its own
-    // (56 bytes) against the six of its text, so the file takes several times its size
-    // (short properties, lists and lines are stored more compactly, and would not).
-    let path = dir.path().join("many-points.geojson");
+    // Multipolygons of tiny triangles in whole degrees: each triangle is a polygon of its
+    // own (its part, ring and triangles, near 190 bytes) against 37 bytes of its text, so the
+    // file takes several times its size (lines, larger polygons, points and multipoints are
+    // stored more compactly, and would not).
+    let path = dir.path().join("many-triangles.geojson");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     write!(w, r#"{{"type":"FeatureCollection","features":["#).expect("write");
-    let n = 85_000;
+    let n = 24_500;
     for i in 0..n {
         let sep = if i + 1 < n { "," } else { "" };
         write!(
             w,
-            r#"{{"type":"Feature","properties":{{"n":{i}}},"geometry":{{"type":"MultiPoint","coordinates":["#
+            r#"{{"type":"Feature","properties":{{"n":{i}}},"geometry":{{"type":"MultiPolygon","coordinates":["#
         )
         .expect("write");
         for j in 0..100 {
             let sep = if j + 1 < 100 { "," } else { "" };
-            write!(w, "[{},{}]{sep}", 61 + (i + j) % 9, 24 + j % 9).expect("write");
+            let (x, y) = (61 + j % 9, 24 + i % 9);
+            write!(
+                w,
+                "[[[{x},{y}],[{},{y}],[{x},{}],[{x},{y}]]]{sep}",
+                x + 1,
+                y + 1
+            )
+            .expect("write");
         }
         write!(w, "]}}}}{sep}").expect("write");
     }
@@ -276,7 +284,7 @@ fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "exited, not killed: {stderr}");
     assert!(
-        stderr.contains("many-points.geojson") && stderr.contains("memory ran short"),
+        stderr.contains("many-triangles.geojson") && stderr.contains("memory ran short"),
         "{stderr}"
     );
     eprintln!(

@@ -37,10 +37,7 @@ pub fn features_at(layers: &[Layer], view: &View, pos: Pos2) -> Vec<FeatureRef> 
             layer
                 .features
                 .get(*fi)
-                .and_then(|f| match f.parts.as_slice() {
-                    [crate::model::layer::Part::Point(w)] => Some(*w),
-                    _ => None,
-                })
+                .and_then(|f| f.single_point())
                 .is_some_and(|w| (view.pos(w) + *offset).distance(pos) <= radius)
         })
         .map(|((layer, feature), _)| FeatureRef { layer, feature })

@@ -17,8 +17,11 @@ pub fn feature_distance(
         .parts
         .iter()
         .filter_map(|part| match part {
-            Part::Point(q) => {
-                let d = distance(p, *q);
+            Part::Point(_) | Part::Points(_) => {
+                let d = part
+                    .markers()
+                    .map(|q| distance(p, q))
+                    .fold(f64::INFINITY, f64::min);
                 (d <= tol + point_radius).then_some(d)
             }
             Part::Line(line) => {
@@ -128,6 +131,16 @@ mod tests {
             vec![w(1.0, 1.0), w(3.0, 1.0), w(3.0, 3.0), w(1.0, 3.0)],
         ];
         feature_with(Part::Polygon(WorldPolygon::new(rings)))
+    }
+
+    #[test]
+    fn a_multipoint_is_hit_at_any_of_its_positions_and_only_there() {
+        let f = feature_with(Part::Points(WorldPath::new(&[w(1.0, 1.0), w(3.0, 1.0)])));
+        let near = |p| feature_distance(&f, p, 0.03 * S, 0.03 * S);
+        assert!(near(w(1.05, 1.0)).is_some());
+        assert!(near(w(3.0, 1.05)).is_some());
+        // Halfway between them is neither.
+        assert!(near(w(2.0, 1.0)).is_none());
     }
 
     #[test]

@@ -122,10 +122,26 @@ impl DrawnPolygon<'_> {
 pub enum Part {
     /// A point marker.
     Point(WorldPos),
+    /// A multipoint's markers, its positions in one path's compact storage (8 bytes a
+    /// position, where a part of its own each would take a part's size).
+    Points(WorldPath),
     /// A polyline.
     Line(WorldPath),
     /// A polygon with holes.
     Polygon(WorldPolygon),
+}
+
+impl Part {
+    /// Where its point markers go: a point's one, a multipoint's each; none for a line or
+    /// an area.
+    pub fn markers(&self) -> impl Iterator<Item = WorldPos> + '_ {
+        let (one, many) = match self {
+            Self::Point(p) => (Some(*p), None),
+            Self::Points(ps) => (None, Some(ps.iter())),
+            Self::Line(_) | Self::Polygon(_) => (None, None),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
 }
 
 /// The geometry types of GeoJSON.
@@ -200,6 +216,14 @@ pub struct Feature {
 }
 
 impl Feature {
+    /// Its position when it is one point (a `Point`, not a multipoint).
+    pub fn single_point(&self) -> Option<WorldPos> {
+        match self.parts.as_slice() {
+            [Part::Point(w)] => Some(*w),
+            _ => None,
+        }
+    }
+
     /// Build a feature, projecting and triangulating its geometry once.
     pub fn new(
         name: String,
@@ -245,7 +269,7 @@ impl Feature {
         let mut out = Vec::new();
         for part in &self.parts {
             match part {
-                Part::Point(_) => {}
+                Part::Point(_) | Part::Points(_) => {}
                 Part::Line(l) => {
                     let k = kept(l);
                     out.push(if k.count() < 2 {
@@ -370,6 +394,7 @@ impl Feature {
         for part in &self.parts {
             match part {
                 Part::Point(p) => points.push(geo::Point(lon_lat(*p))),
+                Part::Points(ps) => points.extend(ps.iter().map(|p| geo::Point(lon_lat(p)))),
                 Part::Line(l) => lines.push(geo::LineString(l.iter().map(lon_lat).collect())),
                 Part::Polygon(poly) => {
                     let mut rings = poly
@@ -474,7 +499,11 @@ fn collect_parts(g: geo::Geometry<f64>, out: &mut Vec<Part>, ranks: &mut Vec<u8>
     };
     match g {
         G::Point(p) => out.push(Part::Point(world(p.0))),
-        G::MultiPoint(mp) => out.extend(mp.iter().map(|p| Part::Point(world(p.0)))),
+        G::MultiPoint(mp) if mp.0.is_empty() => {}
+        G::MultiPoint(mp) => {
+            let points: Vec<WorldPos> = mp.iter().map(|p| world(p.0)).collect();
+            out.push(Part::Points(WorldPath::new(&points)));
+        }
         G::Line(l) => line(vec![l.start, l.end], out),
         G::LineString(ls) => line(ls.0, out),
         G::MultiLineString(mls) => mls.0.into_iter().for_each(|ls| line(ls.0, out)),
@@ -494,7 +523,7 @@ fn collect_parts(g: geo::Geometry<f64>, out: &mut Vec<Part>, ranks: &mut Vec<u8>
 pub fn part_points(part: &Part) -> Box<dyn Iterator<Item = WorldPos> + '_> {
     match part {
         Part::Point(p) => Box::new(std::iter::once(*p)),
-        Part::Line(l) => Box::new(l.iter()),
+        Part::Points(ps) | Part::Line(ps) => Box::new(ps.iter()),
         Part::Polygon(poly) => Box::new(poly.rings.iter().flat_map(WorldPath::iter)),
     }
 }
@@ -674,7 +703,9 @@ mod tests {
             point!(x: 62.3, y: 25.1).into(),
             line.clone(),
         ]));
-        for g in [line.clone(), area, mixed] {
+        let sites: geo::Geometry<f64> =
+            geo::MultiPoint(vec![point!(x: 62.3, y: 25.1), point!(x: 74.3, y: 31.5)]).into();
+        for g in [line.clone(), area, mixed, sites] {
             let f = Feature::new("f".into(), Map::new(), Some(g.clone()));
             let back = f.geometry().expect("a located feature has a geometry");
             assert!(close(&g, &back), "{g:?} came back as {back:?}");
@@ -695,6 +726,37 @@ mod tests {
                 .geometry()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_multipoint_is_one_part_of_compact_positions() {
+        let n = 1000;
+        let mp = geo::MultiPoint(
+            (0..n)
+                .map(|i| point!(x: 60.0 + i as f64 / 100.0, y: 30.0))
+                .collect(),
+        );
+        let f = Feature::new("sites".into(), Map::new(), Some(mp.into()));
+        assert_eq!(f.parts.len(), 1);
+        let Part::Points(stored) = &f.parts[0] else {
+            panic!("one part of positions: {:?}", f.parts[0]);
+        };
+        // In one path's storage, 8 bytes a position, where a part each took 56.
+        assert_eq!(stored.len(), n);
+        assert_eq!(f.parts[0].markers().count(), n);
+        assert!(f.single_point().is_none() && f.ranks.is_empty());
+        let bbox = f.bbox.expect("located");
+        let west = LonLat::new(60.0, 30.0).to_world();
+        let east = LonLat::new(60.0 + (n - 1) as f64 / 100.0, 30.0).to_world();
+        assert!((bbox.min.x - west.x).abs() < 1e-9 && (bbox.max.x - east.x).abs() < 1e-9);
+        assert_eq!(f.geometry_type(), "MultiPoint");
+        // An empty one has no position.
+        let empty = Feature::new(
+            "none".into(),
+            Map::new(),
+            Some(geo::MultiPoint(vec![]).into()),
+        );
+        assert!(empty.parts.is_empty() && !empty.is_located());
     }
 
     #[test]

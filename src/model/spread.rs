@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::layer::{Layer, Part};
+use super::layer::Layer;
 use super::view::{WorldPos, WorldRect};
 
 /// From this zoom, markers sharing a point are spread around it: a town fills the view (the
@@ -25,10 +25,10 @@ pub fn shared_points(layers: &[Layer], within: WorldRect) -> Vec<(WorldPos, Vec<
         in_view.sort_unstable();
         for fi in in_view {
             let f = &layer.features[fi];
-            if let [Part::Point(w)] = f.parts.as_slice() {
+            if let Some(w) = f.single_point() {
                 groups
                     .entry((w.x.to_bits(), w.y.to_bits()))
-                    .or_insert((*w, Vec::new()))
+                    .or_insert((w, Vec::new()))
                     .1
                     .push((li, fi));
             }

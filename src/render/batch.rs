@@ -1107,6 +1107,44 @@ mod tests {
     }
 
     #[test]
+    fn each_position_of_a_multipoint_is_a_marker_drawn_and_kept_clear() {
+        let sites = [(66.0, 29.5), (67.0, 30.0), (68.0, 30.5)];
+        let mp = geo::MultiPoint(sites.iter().map(|&(x, y)| geo::Point::new(x, y)).collect());
+        let layers = vec![Layer::new(
+            "mp",
+            "Sites",
+            LayerOrigin::Catalog,
+            LayerStyle::default(),
+            vec![Feature::new("sites".into(), Map::new(), Some(mp.into()))],
+        )];
+        let v = view(6.0);
+        let (shapes, boxes) = super::super::layer_shapes(&layers, None, &v, None);
+        // A box for each marker, around its position, for the labels to keep clear of.
+        assert_eq!(boxes.len(), 3);
+        for ((lon, lat), b) in sites.into_iter().zip(&boxes) {
+            let c = v.pos(LonLat::new(lon, lat).to_world());
+            assert!(b.min[0] < c.x && c.x < b.max[0] && b.min[1] < c.y && c.y < b.max[1]);
+        }
+        let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
+        let primitives = [ClippedPrimitive {
+            clip_rect: v.rect,
+            primitive: Primitive::Mesh(mesh),
+        }];
+        let image = rasterize(&primitives, 1.0, [0, 0], [400, 300], &|| false);
+        for (lon, lat) in sites {
+            let c = v.pos(LonLat::new(lon, lat).to_world());
+            let px = image.pixels[c.y.round() as usize * 400 + c.x.round() as usize];
+            assert!(px.a() > 0, "a marker at {lon}, {lat}");
+        }
+        // Between them, nothing.
+        let gap = v.pos(LonLat::new(66.5, 30.5).to_world());
+        assert_eq!(
+            image.pixels[gap.y.round() as usize * 400 + gap.x.round() as usize].a(),
+            0
+        );
+    }
+
+    #[test]
     fn the_path_rasteriser_draws_what_the_mesh_rasteriser_draws() {
         // The same pieces through both backends: the mesh (small data, and what egui's GPU
         // backends draw) and the path rasteriser (dense data, exports). They may differ only

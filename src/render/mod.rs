@@ -244,7 +244,7 @@ fn lines(
                         patterned_line(out, pts, stroke, pattern);
                     }
                 }
-                Part::Point(_) => {}
+                Part::Point(_) | Part::Points(_) => {}
             }
         }
     }
@@ -433,9 +433,8 @@ fn feature_markers(
     let r = paint.marker_radius_pt;
     let estimated = f.confidence().is_some_and(|c| c.is_estimate());
     let color = color32(paint.marker);
-    for part in &f.parts {
-        let Part::Point(w) = part else { continue };
-        let truth = view.pos(*w);
+    for w in f.parts.iter().flat_map(Part::markers) {
+        let truth = view.pos(w);
         let c = truth + offset;
         if offset != egui::Vec2::ZERO {
             out.push(Shape::line_segment(
@@ -545,7 +544,7 @@ pub fn layer_pieces<'a>(
     }
     out.extend(selection_outline(layers, categories, view, selected));
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
-        let has_points = |f: &Feature| f.parts.iter().any(|p| matches!(p, Part::Point(_)));
+        let has_points = |f: &Feature| f.parts.iter().any(|p| p.markers().next().is_some());
         for (r, f) in visible_features(li, layer, visible_world).filter(|(_, f)| has_points(f)) {
             let paint = paint_of(layer, categories, f);
             let offset = spread
@@ -556,15 +555,12 @@ pub fn layer_pieces<'a>(
             feature_markers(view, f, &paint, selected == Some(r), offset, &mut markers);
             out.extend(markers.into_iter().map(Piece::Shape));
             let rad = paint.marker_radius_pt + 1.0;
-            marker_boxes.extend(f.parts.iter().filter_map(|p| match p {
-                Part::Point(w) => {
-                    let c = view.pos(*w) + offset;
-                    Some(BoxPx {
-                        min: [c.x - rad, c.y - rad],
-                        max: [c.x + rad, c.y + rad],
-                    })
+            marker_boxes.extend(f.parts.iter().flat_map(Part::markers).map(|w| {
+                let c = view.pos(w) + offset;
+                BoxPx {
+                    min: [c.x - rad, c.y - rad],
+                    max: [c.x + rad, c.y + rad],
                 }
-                _ => None,
             }));
         }
     }
