@@ -330,8 +330,11 @@ fn parse_text(
         None => (cleaned, None),
     };
     let mut repaired = 0;
-    let mut docs: Vec<(Doc, usize)> = Vec::new();
-    let mut batches_sent = 0;
+    // The documents read as such, each with its number in the file (the lone features of a
+    // sequence read on the fast path go to the builder, and only their count is kept).
+    let mut docs: Vec<(usize, Doc)> = Vec::new();
+    let mut doc_count = 0;
+    let batches_sent = std::cell::Cell::new(0);
     // Reading the JSON here, projecting and ranking on a second thread; when the builder is
     // behind, the reader builds the batch itself (both cores stay busy to the end, and the
     // batches waiting are never more than a few).
@@ -383,26 +386,61 @@ fn parse_text(
                 doc,
                 builder: &builder,
                 collector,
-                batches: &mut batches_sent,
+                batches: &batches_sent,
             })
             .deserialize(de)
-            .map(|d| (d, repaired))
         };
         // One document, or a sequence of them (newline-delimited, RFC 8142): the first is
         // read in place; the others are split off one by one (asking the parser whether
-        // text is left would count the lines before it each time) and read on their own.
+        // text is left would count the lines before it each time). A lone feature is read
+        // on the fast path into a batch, as a collection's features are; anything else on
+        // its own.
         let read = (|| -> Result<(), (serde_json::Error, usize)> {
             if text_start.is_none() {
                 return Ok(());
             }
             let mut de = serde_json::Deserializer::from_slice(&cleaned);
-            docs.push(read_doc(&mut de, 0).map_err(|e| (e, 0))?);
+            docs.push((0, read_doc(&mut de, 0).map_err(|e| (e, 0))?));
+            doc_count = 1;
+            let mut lone = Vec::with_capacity(BATCH);
+            let hand_out = |batch| hand_out(&builder, collector, &batches_sent, batch);
             for raw in de.into_iter::<&RawValue>() {
-                let text = raw.map_err(|e| (e, 0))?.get().as_bytes();
-                let base = text.as_ptr() as usize - cleaned.as_ptr() as usize;
-                let mut de = serde_json::Deserializer::from_slice(text);
-                docs.push(read_doc(&mut de, docs.len()).map_err(|e| (e, base))?);
-                release(text.as_ptr_range().end);
+                let raw = raw.map_err(|e| (e, 0))?;
+                let d = doc_count;
+                doc_count += 1;
+                match fast_feature(raw.get()) {
+                    Some((properties, geometry)) => {
+                        lone.push(Pending {
+                            doc: d,
+                            name: feature_name(&properties)
+                                .unwrap_or_else(|| format!("Feature {}", d + 1)),
+                            properties,
+                            geometry,
+                        });
+                        progress.features.fetch_add(1, Ordering::Relaxed);
+                        if lone.len() == BATCH {
+                            hand_out(std::mem::replace(&mut lone, Vec::with_capacity(BATCH)));
+                        }
+                    }
+                    None => {
+                        // The features before it go first, keeping the batches in file order.
+                        if !lone.is_empty() {
+                            hand_out(std::mem::replace(&mut lone, Vec::with_capacity(BATCH)));
+                        }
+                        let text = raw.get().as_bytes();
+                        let base = text.as_ptr() as usize - cleaned.as_ptr() as usize;
+                        let mut de = serde_json::Deserializer::from_slice(text);
+                        docs.push((d, read_doc(&mut de, d).map_err(|e| (e, base))?));
+                    }
+                }
+                // Everything of it has been copied out.
+                release(raw.get().as_bytes().as_ptr_range().end);
+                if progress.cancel.load(Ordering::Relaxed) {
+                    return Err((serde::de::Error::custom("cancelled"), 0));
+                }
+            }
+            if !lone.is_empty() {
+                hand_out(lone);
             }
             Ok(())
         })();
@@ -419,40 +457,21 @@ fn parse_text(
     // Everything the documents keep has been copied out of the text: give it all back
     // before their features are built (a file of one huge feature is built only now).
     release(bytes.as_ptr().wrapping_add(bytes.len()));
-    // Hand each collection its built features, in file order.
-    let mut built = collector
+    let Collector {
+        features: built,
+        runs,
+        ..
+    } = collector
         .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .by_doc;
-    let mut docs: Vec<Result<LoadedFile, LoadError>> = docs
-        .into_iter()
-        .enumerate()
-        .map(|(d, (doc, _))| {
-            let doc = match doc {
-                Doc::Object {
-                    members,
-                    streamed: Some(mut streamed),
-                    fast,
-                } => {
-                    if let Some(features) = built.get_mut(d) {
-                        streamed.features = std::mem::take(features);
-                        streamed.features.shrink_to_fit();
-                    }
-                    Doc::Object {
-                        members,
-                        streamed: Some(streamed),
-                        fast,
-                    }
-                }
-                other => other,
-            };
-            from_doc(doc, path, &mut repaired)
-        })
-        .collect();
-    let mut file = match docs.len() {
-        0 => return Err(not_geojson(path, "the file is empty")),
-        1 => docs.remove(0)?,
-        _ => from_sequence(docs, path),
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut file = match (doc_count, docs.pop()) {
+        (0, _) | (_, None) => return Err(not_geojson(path, "the file is empty")),
+        // One document: a collection takes every feature built, as they lie.
+        (1, Some((_, doc))) => from_doc(with_features(doc, built), path, &mut repaired, 0)?,
+        (_, Some(last)) => {
+            docs.push(last);
+            from_sequence(docs, built, runs, path, &mut repaired)
+        }
     };
     if let Some((count, line)) = non_numbers {
         file.warnings.insert(
@@ -599,34 +618,161 @@ fn check_crs(obj: &Map<String, Value>) -> Result<(), String> {
 }
 
 /// Newline-delimited GeoJSON or a GeoJSON text sequence: each value a Feature, a Geometry or
-/// a FeatureCollection; anything else is skipped with a warning naming its place.
-fn from_sequence(docs: Vec<Result<LoadedFile, LoadError>>, path: &Path) -> LoadedFile {
-    let mut features = Vec::new();
+/// a FeatureCollection; anything else is skipped with a warning naming its place. `docs` are
+/// the documents read as such, each with its number; the others were lone features, built in
+/// `built`.
+fn from_sequence(
+    docs: Vec<(usize, Doc)>,
+    mut built: Vec<Feature>,
+    runs: Vec<(usize, usize)>,
+    path: &Path,
+    repaired: &mut usize,
+) -> LoadedFile {
     let mut warnings = Vec::new();
-    for (i, doc) in docs.into_iter().enumerate() {
-        match doc {
-            Ok(file) => {
-                features.extend(file.features);
-                warnings.extend(file.warnings.into_iter().map(|w| LoadWarning {
-                    feature_index: Some(i),
-                    message: w.message,
-                }));
+    let has_run = |i: &usize| runs.binary_search_by_key(i, |(d, _)| *d).is_ok();
+    let features = if docs.iter().any(|(i, _)| has_run(i)) {
+        // A collection among them: every feature moved into a new list, in order.
+        let mut built = Built::new(built, runs);
+        let mut features = Vec::with_capacity(built.features.len() + docs.len());
+        for (i, doc) in docs {
+            built.take_before(i, &mut features);
+            let doc = with_features(doc, built.take_of(i));
+            features.extend(doc_in_sequence(doc, i, path, repaired, &mut warnings));
+        }
+        built.take_before(usize::MAX, &mut features);
+        features
+    } else {
+        // Lone features and geometries: theirs put into the list built where they belong,
+        // in place (the list is not copied).
+        let mut inserts = Vec::new();
+        let mut runs = runs.into_iter().peekable();
+        let mut before = 0;
+        for (i, doc) in docs {
+            while let Some((_, n)) = runs.next_if(|(d, _)| *d < i) {
+                before += n;
             }
-            Err(e) => warnings.push(LoadWarning {
+            inserts.push((
+                before,
+                doc_in_sequence(doc, i, path, repaired, &mut warnings),
+            ));
+        }
+        insert_runs(&mut built, inserts, || {
+            Feature::new(String::new(), Properties::default(), None)
+        });
+        built
+    };
+    LoadedFile {
+        path: path.to_path_buf(),
+        features,
+        warnings,
+        name: None,
+    }
+}
+
+/// Document `i` of a sequence: its features, its warnings (or its error, as a warning) put
+/// in `warnings`, placed at it.
+fn doc_in_sequence(
+    doc: Doc,
+    i: usize,
+    path: &Path,
+    repaired: &mut usize,
+    warnings: &mut Vec<LoadWarning>,
+) -> Vec<Feature> {
+    match from_doc(doc, path, repaired, i) {
+        Ok(file) => {
+            warnings.extend(file.warnings.into_iter().map(|w| LoadWarning {
+                feature_index: Some(i),
+                message: w.message,
+            }));
+            file.features
+        }
+        Err(e) => {
+            warnings.push(LoadWarning {
                 feature_index: Some(i),
                 message: match e {
                     LoadError::NotGeoJson { reason, .. } => reason,
                     LoadError::Unsupported { message, .. } => message,
                     other => other.to_string(),
                 },
-            }),
+            });
+            Vec::new()
         }
     }
-    LoadedFile {
-        path: path.to_path_buf(),
-        features,
-        warnings,
-        name: None,
+}
+
+/// Each run of `inserts` put into `v` before the element at its offset (offsets ascending,
+/// into `v` as it was), in one pass from the end: O(len) moves however many runs, and no
+/// second list. `filler` makes the places to move into.
+fn insert_runs<T>(v: &mut Vec<T>, inserts: Vec<(usize, Vec<T>)>, filler: impl FnMut() -> T) {
+    let extra: usize = inserts.iter().map(|(_, run)| run.len()).sum();
+    if extra == 0 {
+        return;
+    }
+    let mut read_end = v.len();
+    v.resize_with(read_end + extra, filler);
+    let mut write = v.len();
+    for (at, run) in inserts.into_iter().rev() {
+        let at = at.min(read_end);
+        for j in (at..read_end).rev() {
+            write -= 1;
+            v.swap(j, write);
+        }
+        read_end = at;
+        for item in run.into_iter().rev() {
+            write -= 1;
+            v[write] = item;
+        }
+    }
+}
+
+/// A document with the features built for it, when it is a collection.
+fn with_features(doc: Doc, features: Vec<Feature>) -> Doc {
+    match doc {
+        Doc::Object {
+            members,
+            streamed: Some(mut streamed),
+            fast,
+        } => {
+            streamed.features = features;
+            streamed.features.shrink_to_fit();
+            Doc::Object {
+                members,
+                streamed: Some(streamed),
+                fast,
+            }
+        }
+        other => other,
+    }
+}
+
+/// The features built, in file order, taken document by document.
+struct Built {
+    features: std::vec::IntoIter<Feature>,
+    /// Each document's run of them: its number and how many.
+    runs: std::iter::Peekable<std::vec::IntoIter<(usize, usize)>>,
+}
+
+impl Built {
+    fn new(features: Vec<Feature>, runs: Vec<(usize, usize)>) -> Self {
+        Self {
+            features: features.into_iter(),
+            runs: runs.into_iter().peekable(),
+        }
+    }
+
+    /// The features of the documents before document `d`, appended to `out`.
+    fn take_before(&mut self, d: usize, out: &mut Vec<Feature>) {
+        while let Some((_, n)) = self.runs.next_if(|(doc, _)| *doc < d) {
+            out.extend(self.features.by_ref().take(n));
+        }
+    }
+
+    /// The features of document `d` (the documents before it taken already).
+    fn take_of(&mut self, d: usize) -> Vec<Feature> {
+        match self.runs.next_if(|(doc, _)| *doc == d) {
+            Some((_, n)) => self.features.by_ref().take(n).collect(),
+            None => Vec::new(),
+        }
     }
 }
 
@@ -772,8 +918,10 @@ struct Collector {
     next: usize,
     /// Batches built ahead of it.
     waiting: BTreeMap<usize, Vec<(usize, Feature)>>,
-    /// The features of each document, in file order.
-    by_doc: Vec<Vec<Feature>>,
+    /// Every feature built, in file order.
+    features: Vec<Feature>,
+    /// The documents they belong to, in order: each document's number and how many.
+    runs: Vec<(usize, usize)>,
 }
 
 impl Collector {
@@ -782,11 +930,34 @@ impl Collector {
         while let Some(batch) = self.waiting.remove(&self.next) {
             self.next += 1;
             for (doc, f) in batch {
-                if self.by_doc.len() <= doc {
-                    self.by_doc.resize_with(doc + 1, Vec::new);
+                match self.runs.last_mut() {
+                    Some((last, n)) if *last == doc => *n += 1,
+                    _ => self.runs.push((doc, 1)),
                 }
-                self.by_doc[doc].push(f);
+                self.features.push(f);
             }
+        }
+    }
+}
+
+/// Give a batch to the builder, or build it here when the builder has enough waiting.
+fn hand_out(
+    builder: &SyncSender<Batch>,
+    collector: &Mutex<Collector>,
+    batches: &std::cell::Cell<usize>,
+    batch: Vec<Pending>,
+) {
+    let seq = batches.get();
+    batches.set(seq + 1);
+    match builder.try_send((seq, batch)) {
+        // The builder only stops early when the load is abandoned.
+        Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+        Err(TrySendError::Full(batch)) => {
+            let built = build_batch(batch);
+            collector
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .add(built);
         }
     }
 }
@@ -817,7 +988,7 @@ struct FeaturesSeed<'a> {
     /// as well).
     collector: &'a Mutex<Collector>,
     /// Batches handed out so far, to number the next.
-    batches: &'a mut usize,
+    batches: &'a std::cell::Cell<usize>,
 }
 
 impl FeaturesSeed<'_> {
@@ -833,7 +1004,7 @@ impl FeaturesSeed<'_> {
             doc: self.doc,
             builder: self.builder,
             collector: self.collector,
-            batches: &mut *self.batches,
+            batches: self.batches,
         }
     }
 
@@ -858,19 +1029,7 @@ impl FeaturesSeed<'_> {
 
     /// Give a batch to the builder, or build it here when the builder has enough waiting.
     fn hand_out(&mut self, batch: Vec<Pending>) {
-        let seq = *self.batches;
-        *self.batches += 1;
-        match self.builder.try_send((seq, batch)) {
-            // The builder only stops early when the load is abandoned.
-            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
-            Err(TrySendError::Full(batch)) => {
-                let built = build_batch(batch);
-                self.collector
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .add(built);
-            }
-        }
+        hand_out(self.builder, self.collector, self.batches, batch);
     }
 }
 
@@ -1088,7 +1247,14 @@ fn describe_foreign(obj: &Map<String, Value>) -> String {
     }
 }
 
-fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, LoadError> {
+/// One document as a file of its own; `index` numbers it in a sequence (an unnamed feature is
+/// called after it).
+fn from_doc(
+    doc: Doc,
+    path: &Path,
+    repaired: &mut usize,
+    index: usize,
+) -> Result<LoadedFile, LoadError> {
     let Doc::Object {
         members: obj,
         streamed,
@@ -1138,7 +1304,7 @@ fn from_doc(doc: Doc, path: &Path, repaired: &mut usize) -> Result<LoadedFile, L
         }
         Some("Feature") => {
             let (feature, notes) =
-                read_feature(Value::Object(obj), 0, fast).map_err(|m| not_geojson(path, m))?;
+                read_feature(Value::Object(obj), index, fast).map_err(|m| not_geojson(path, m))?;
             let Some(feature) = feature else {
                 return Err(not_geojson(path, notes.join("; ")));
             };
@@ -1460,6 +1626,90 @@ mod tolerance_tests {
             panic!("a syntax error");
         };
         assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn a_sequence_keeps_its_documents_in_order_whichever_way_each_is_read() {
+        let named = |n: &str| POINT.replace("\"A\"", &format!("\"{n}\""));
+        let collection = format!(
+            r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+            named("C"),
+            named("D")
+        );
+        // An unclosed ring: the tolerant path closes it and says so.
+        let unclosed = r#"{"type":"Feature","properties":{"name":"E"},"geometry":{"type":"Polygon","coordinates":[[[60,25],[61,25],[61,26]]]}}"#;
+        let unnamed = r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[63,26]}}"#;
+        let docs = [
+            named("A"),
+            named("B"),
+            collection,
+            unclosed.to_string(),
+            named("F"),
+            "[1,2]".to_string(),
+            unnamed.to_string(),
+        ];
+        for sep in ["", "\u{1e}"] {
+            let text: String = docs.iter().map(|d| format!("{sep}{d}\n")).collect();
+            let f = parse(&text).expect("a sequence");
+            let names: Vec<&str> = f.features.iter().map(|f| f.name.as_str()).collect();
+            assert_eq!(names, ["A", "B", "C", "D", "E", "F", "Feature 7"]);
+            let placed: Vec<Option<usize>> = f.warnings.iter().map(|w| w.feature_index).collect();
+            assert_eq!(placed, [Some(3), Some(5)], "{:?}", f.warnings);
+        }
+        // Without the collection, the documents read on their own are put among the lone
+        // features in place.
+        let mut lone = docs.to_vec();
+        lone[2] = named("C");
+        let text: String = lone.iter().map(|d| format!("{d}\n")).collect();
+        let f = parse(&text).expect("a sequence");
+        let names: Vec<&str> = f.features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "C", "E", "F", "Feature 7"]);
+        let placed: Vec<Option<usize>> = f.warnings.iter().map(|w| w.feature_index).collect();
+        assert_eq!(placed, [Some(3), Some(5)], "{:?}", f.warnings);
+        // Many lone features, over several batches, each named by its place when unnamed.
+        let text: String = (0..1000).map(|_| format!("{unnamed}\n")).collect();
+        let f = parse(&text).expect("a sequence");
+        assert_eq!(f.features.len(), 1000);
+        assert_eq!(f.features[1].name, "Feature 2");
+        assert_eq!(f.features[999].name, "Feature 1000");
+    }
+
+    #[test]
+    fn runs_are_inserted_where_they_belong_in_one_pass() {
+        let mut v: Vec<i32> = vec![1, 2, 3, 4];
+        insert_runs(
+            &mut v,
+            vec![
+                (0, vec![10, 11]),
+                (2, vec![20]),
+                (2, vec![21]),
+                (4, vec![40]),
+            ],
+            || 0,
+        );
+        assert_eq!(v, [10, 11, 1, 2, 20, 21, 3, 4, 40]);
+        let mut empty: Vec<i32> = Vec::new();
+        insert_runs(
+            &mut empty,
+            vec![(0, vec![5]), (0, vec![]), (0, vec![6])],
+            || 0,
+        );
+        assert_eq!(empty, [5, 6]);
+        let mut none = vec![1];
+        insert_runs(&mut none, vec![(0, vec![])], || 0);
+        assert_eq!(none, [1]);
+    }
+
+    #[test]
+    fn a_sequence_can_be_cancelled_between_its_documents() {
+        let text: String = (0..2000).map(|_| format!("{POINT}\n")).collect();
+        let progress = Progress::default();
+        progress.cancel.store(true, Ordering::Relaxed);
+        let err = parse_bytes_with(text.as_bytes(), Path::new("t.geojsonl"), &progress)
+            .expect_err("cancelled");
+        assert!(matches!(err, LoadError::Cancelled { .. }), "{err}");
+        // At the first document after the one read in place.
+        assert_eq!(progress.features.load(Ordering::Relaxed), 1);
     }
 
     #[test]
