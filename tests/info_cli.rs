@@ -190,6 +190,21 @@ const CASES: &[Case] = &[
         expected: &["features: 3"],
     },
     Case {
+        // Lone features (the fast path), a collection, a ring to close, a projected `crs`, a
+        // stray array, a multipoint and a bare geometry: each read its own way, in order.
+        file: "mixed_sequence.geojsonl",
+        code: 0,
+        expected: &[
+            "features: 7",
+            "MultiPoint: 1",
+            "Point: 5",
+            "Polygon: 1",
+            "feature #4: repaired (\"Unclosed\")",
+            "feature #5: coordinates are in EPSG:3857",
+            "feature #6: the document is not a JSON object",
+        ],
+    },
+    Case {
         file: "text_sequence.geojsons",
         code: 0,
         expected: &["features: 2"],
