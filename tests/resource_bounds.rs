@@ -228,13 +228,13 @@ impl Drop for MemoryLimit {
 fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Multipolygons of tiny triangles in whole degrees: each triangle is a polygon of its
-    // own (its part, ring and triangles, near 190 bytes) against 37 bytes of its text, so the
+    // own (its part, ring and triangles, near 150 bytes) against 37 bytes of its text, so the
     // file takes several times its size (lines, larger polygons, points and multipoints are
     // stored more compactly, and would not).
     let path = dir.path().join("many-triangles.geojson");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     write!(w, r#"{{"type":"FeatureCollection","features":["#).expect("write");
-    let n = 24_500;
+    let n = 32_500;
     for i in 0..n {
         let sep = if i + 1 < n { "," } else { "" };
         write!(

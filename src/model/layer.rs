@@ -46,8 +46,8 @@ pub const LINE_PROPERTIES: [&str; 4] = [
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorldPolygon {
     /// Outer ring then holes, each open (no repeated closing vertex).
-    pub rings: Vec<WorldPath>,
-    triangles: OnceLock<Vec<u32>>,
+    pub rings: Box<[WorldPath]>,
+    triangles: OnceLock<Box<[u32]>>,
 }
 
 impl WorldPolygon {
@@ -59,7 +59,7 @@ impl WorldPolygon {
     /// A polygon from its rings, already stored.
     pub fn from_paths(rings: Vec<WorldPath>) -> Self {
         Self {
-            rings,
+            rings: rings.into_boxed_slice(),
             triangles: OnceLock::new(),
         }
     }
@@ -68,7 +68,7 @@ impl WorldPolygon {
     pub fn triangles(&self) -> &[u32] {
         self.triangles.get_or_init(|| {
             let rings: Vec<Vec<WorldPos>> = self.rings.iter().map(WorldPath::to_vec).collect();
-            triangulate(&rings)
+            triangulate(&rings).into_boxed_slice()
         })
     }
 
@@ -725,6 +725,17 @@ mod tests {
             Feature::new("lab".into(), Map::new(), None)
                 .geometry()
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn a_part_takes_48_bytes() {
+        // Every line, polygon and point of a file is one: the big files' memory budget rests
+        // on it (a polygon's rings and triangles are boxed slices, not vectors: 56 bytes).
+        assert!(
+            std::mem::size_of::<Part>() <= 48,
+            "{}",
+            std::mem::size_of::<Part>()
         );
     }
 
