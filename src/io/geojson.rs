@@ -403,7 +403,12 @@ fn parse_text(
             docs.push((0, read_doc(&mut de, 0).map_err(|e| (e, 0))?));
             doc_count = 1;
             let mut lone = Vec::with_capacity(BATCH);
-            let hand_out = |batch| hand_out(&builder, collector, &batches_sent, batch);
+            let flush = |lone: &mut Vec<Pending>| {
+                if !lone.is_empty() {
+                    let batch = std::mem::replace(lone, Vec::with_capacity(BATCH));
+                    hand_out(&builder, collector, &batches_sent, batch);
+                }
+            };
             for raw in de.into_iter::<&RawValue>() {
                 let raw = raw.map_err(|e| (e, 0))?;
                 let d = doc_count;
@@ -412,21 +417,18 @@ fn parse_text(
                     Some((properties, geometry)) => {
                         lone.push(Pending {
                             doc: d,
-                            name: feature_name(&properties)
-                                .unwrap_or_else(|| format!("Feature {}", d + 1)),
+                            name: feature_name(&properties, d),
                             properties,
                             geometry,
                         });
                         progress.features.fetch_add(1, Ordering::Relaxed);
                         if lone.len() == BATCH {
-                            hand_out(std::mem::replace(&mut lone, Vec::with_capacity(BATCH)));
+                            flush(&mut lone);
                         }
                     }
                     None => {
                         // The features before it go first, keeping the batches in file order.
-                        if !lone.is_empty() {
-                            hand_out(std::mem::replace(&mut lone, Vec::with_capacity(BATCH)));
-                        }
+                        flush(&mut lone);
                         let text = raw.get().as_bytes();
                         let base = text.as_ptr() as usize - cleaned.as_ptr() as usize;
                         let mut de = serde_json::Deserializer::from_slice(text);
@@ -439,9 +441,7 @@ fn parse_text(
                     return Err((serde::de::Error::custom("cancelled"), 0));
                 }
             }
-            if !lone.is_empty() {
-                hand_out(lone);
-            }
+            flush(&mut lone);
             Ok(())
         })();
         drop(builder);
@@ -464,14 +464,13 @@ fn parse_text(
     } = collector
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    let mut file = match (doc_count, docs.pop()) {
-        (0, _) | (_, None) => return Err(not_geojson(path, "the file is empty")),
+    let mut file = if doc_count > 1 {
+        from_sequence(docs, built, runs, path, &mut repaired)
+    } else if let Some((_, doc)) = docs.pop() {
         // One document: a collection takes every feature built, as they lie.
-        (1, Some((_, doc))) => from_doc(with_features(doc, built), path, &mut repaired, 0)?,
-        (_, Some(last)) => {
-            docs.push(last);
-            from_sequence(docs, built, runs, path, &mut repaired)
-        }
+        from_doc(with_features(doc, built), path, &mut repaired, 0)?
+    } else {
+        return Err(not_geojson(path, "the file is empty"));
     };
     if let Some((count, line)) = non_numbers {
         file.warnings.insert(
@@ -1063,8 +1062,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
                 Some((properties, geometry)) => (
                     Some(Pending {
                         doc: self.doc,
-                        name: feature_name(&properties)
-                            .unwrap_or_else(|| format!("Feature {}", i + 1)),
+                        name: feature_name(&properties, i),
                         properties,
                         geometry,
                     }),
@@ -1412,10 +1410,10 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
             Properties::new()
         }
     };
-    let name = feature_name(&properties).unwrap_or_else(|| format!("Feature {}", index + 1));
-    let geometry = match obj.get("geometry").filter(|g| !g.is_null()) {
+    let name = feature_name(&properties, index);
+    let geometry = match obj.remove("geometry").filter(|g| !g.is_null()) {
         None => None,
-        Some(g) => match checked_geometry(g.clone()) {
+        Some(g) => match checked_geometry(g) {
             Ok(g) => Some(g),
             Err(m) => return Ok((None, vec![format!("skipped{label}: {m}")])),
         },
@@ -1432,8 +1430,9 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
 }
 
 /// A feature's display name: its `name` (or `title`) property, else its first text property
-/// that is not a style or an identifier (QGIS and Overpass files often name by another key).
-fn feature_name(properties: &Properties) -> Option<String> {
+/// that is not a style or an identifier (QGIS and Overpass files often name by another key),
+/// else "Feature n" after its place, `index` (from 0).
+fn feature_name(properties: &Properties, index: usize) -> String {
     const NAME_KEYS: [&str; 6] = ["name", "Name", "NAME", "title", "name:en", "name_en"];
     const NOT_NAMES: [&str; 6] = [
         "stroke",
@@ -1452,7 +1451,7 @@ fn feature_name(properties: &Properties) -> Option<String> {
                 .filter(|(k, _)| !NOT_NAMES.contains(k))
                 .find_map(|(_, v)| v.as_str().filter(|s| !s.trim().is_empty()))
         })
-        .map(str::to_owned)
+        .map_or_else(|| format!("Feature {}", index + 1), str::to_owned)
 }
 
 /// What out-of-range coordinates most likely mean.
