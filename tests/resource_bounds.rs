@@ -227,43 +227,36 @@ impl Drop for MemoryLimit {
 #[test]
 fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // Multipolygons of tiny triangles in whole degrees: each triangle is a polygon of its
-    // own (its part, ring and triangles, near 150 bytes) against 37 bytes of its text, so the
-    // file takes several times its size (lines, larger polygons, points and multipoints are
-    // stored more compactly, and would not).
-    let path = dir.path().join("many-triangles.geojson");
+    // Points without properties: each a feature of its own (its record, part, name and
+    // place in the index) against some 90 bytes of text, so the file takes several times
+    // its size (lines, polygons and multipoints are stored more compactly).
+    let path = dir.path().join("many-points.geojson");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     write!(w, r#"{{"type":"FeatureCollection","features":["#).expect("write");
-    let n = 32_500;
+    let n = 650_000;
     for i in 0..n {
         let sep = if i + 1 < n { "," } else { "" };
-        write!(
+        let (x, y) = (
+            61.0 + f64::from(i % 1500) / 100.0,
+            24.0 + f64::from(i / 1500) / 40.0,
+        );
+        writeln!(
             w,
-            r#"{{"type":"Feature","properties":{{"n":{i}}},"geometry":{{"type":"MultiPolygon","coordinates":["#
+            r#"{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{x:.5},{y:.5}]}}}}{sep}"#
         )
         .expect("write");
-        for j in 0..100 {
-            let sep = if j + 1 < 100 { "," } else { "" };
-            let (x, y) = (61 + j % 9, 24 + i % 9);
-            write!(
-                w,
-                "[[[{x},{y}],[{},{y}],[{x},{}],[{x},{y}]]]{sep}",
-                x + 1,
-                y + 1
-            )
-            .expect("write");
-        }
-        write!(w, "]}}}}{sep}").expect("write");
     }
     write!(w, "]}}").expect("write");
     w.flush().expect("flush");
     drop(w);
     let file_mb = std::fs::metadata(&path).expect("size").len() as f64 / 1e6;
-    // Without a limit it loads, and takes more than the limit below.
+    // Without a limit it loads, and takes well over its size.
     let free = info(&path);
     assert_eq!(free.code, 0, "{}", free.stderr);
-    let limit_mb = 400.0;
-    assert!(free.peak_mb > limit_mb + 50.0, "{:.0} MB", free.peak_mb);
+    assert!(free.peak_mb > file_mb + 80.0, "{:.0} MB", free.peak_mb);
+    // A limit that lets the file in (its text and the 256 MB the loader keeps free), but
+    // leaves less than those 256 MB halfway through the load.
+    let limit_mb = file_mb + 256.0 + (free.peak_mb - file_mb) / 2.0;
     let Some(limit) = MemoryLimit::new((limit_mb * 1e6) as u64) else {
         assert!(
             std::env::var_os("CORRIDOR_VIEWER_REQUIRE_CGROUP").is_none(),
@@ -272,8 +265,9 @@ fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
         eprintln!("skipped: this machine gives no control group with a memory limit");
         return;
     };
-    // Under the limit the kernel would kill it part-way; it stops first, names the file
-    // and says why, and exits as a program does.
+    // Under the limit the load would leave less than the loader keeps free (past it, the
+    // kernel kills the process); it stops there, names the file and says why, and exits as
+    // a program does.
     let out = limit
         .command(Path::new(env!("CARGO_BIN_EXE_corridor-viewer")))
         .arg("info")
@@ -284,7 +278,9 @@ fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "exited, not killed: {stderr}");
     assert!(
-        stderr.contains("many-triangles.geojson") && stderr.contains("memory ran short"),
+        stderr.contains("many-points.geojson")
+            && stderr.contains("memory ran short")
+            && stderr.contains("nothing of it was kept"),
         "{stderr}"
     );
     eprintln!(

@@ -12,6 +12,7 @@ use super::boundary::{edges_of_lines, shared_boundaries};
 use super::label_language::LocalNames;
 use super::layer::Feature;
 use super::properties::Properties;
+use super::triangulate::FilledArea;
 use super::view::{LonLat, WorldPos};
 
 /// The raw datasets the basemap is built from (each already loaded as features).
@@ -106,14 +107,16 @@ pub struct AreaLabel {
 /// The built basemap, ready to draw.
 #[derive(Debug, Default)]
 pub struct Basemap {
-    /// World land outside the region (coarse).
-    pub world_land: Vec<Feature>,
+    /// World land outside the region (coarse), triangulated once.
+    pub world_land: Vec<FilledArea>,
     /// Neighbouring countries (fills).
-    pub neighbours: Vec<Feature>,
+    pub neighbours: Vec<FilledArea>,
     /// Pakistan (fill).
-    pub pakistan: Vec<Feature>,
-    /// Lakes (fills).
+    pub pakistan: Vec<FilledArea>,
+    /// Lakes (outlines).
     pub lakes: Vec<Feature>,
+    /// Lakes (fills).
+    pub lake_fills: Vec<FilledArea>,
     /// Rivers.
     pub rivers: Vec<Feature>,
     /// Coastline.
@@ -122,7 +125,7 @@ pub struct Basemap {
     /// the detailed land inside it.
     pub coast_strip: Option<[WorldPos; 2]>,
     /// The detailed land of the coast strip.
-    pub coast_land: Vec<Feature>,
+    pub coast_land: Vec<FilledArea>,
     /// International borders (solid), without the disputed segments.
     pub borders: Vec<Feature>,
     /// Disputed boundaries (dashed).
@@ -224,15 +227,16 @@ impl Basemap {
         };
 
         Self {
-            world_land: outside_region(inputs.world_land),
-            neighbours,
-            pakistan,
+            world_land: FilledArea::of(&outside_region(inputs.world_land)),
+            neighbours: FilledArea::of(&neighbours),
+            pakistan: FilledArea::of(&pakistan),
+            lake_fills: FilledArea::of(&inputs.lakes),
             lakes: inputs.lakes,
             rivers: inputs.rivers,
             coastline,
             coast_strip,
             coast_land: if coast_strip.is_some() {
-                coast_land
+                FilledArea::of(&coast_land)
             } else {
                 Vec::new()
             },
@@ -486,12 +490,9 @@ mod tests {
             "land",
             polygon![(x: 50.0, y: 10.0), (x: 90.0, y: 10.0), (x: 90.0, y: 50.0), (x: 50.0, y: 50.0)].into(),
         );
-        let basemap = Basemap::build(BasemapInputs {
-            world_land: vec![land],
-            ..BasemapInputs::default()
-        });
+        let cut = outside_region(vec![land.clone()]);
         use geo::{Area, Contains};
-        let Some(geo::Geometry::MultiPolygon(mp)) = &basemap.world_land[0].geometry() else {
+        let Some(geo::Geometry::MultiPolygon(mp)) = &cut[0].geometry() else {
             panic!("a multipolygon");
         };
         assert!(
@@ -500,6 +501,30 @@ mod tests {
         );
         assert!(mp.contains(&geo::point!(x: 52.0, y: 30.0)), "outside it");
         assert!((mp.unsigned_area() - (1600.0 - 660.0)).abs() < 1e-3);
+        // The basemap fills what is left, and only that.
+        let basemap = Basemap::build(BasemapInputs {
+            world_land: vec![land],
+            ..BasemapInputs::default()
+        });
+        assert!(
+            !filled(&basemap.world_land, 70.0, 30.0),
+            "inside the region"
+        );
+        assert!(filled(&basemap.world_land, 52.0, 30.0), "outside it");
+    }
+
+    /// Whether a triangle of `areas` covers `lon`, `lat`.
+    fn filled(areas: &[FilledArea], lon: f64, lat: f64) -> bool {
+        let p = LonLat::new(lon, lat).to_world();
+        let cross =
+            |a: WorldPos, b: WorldPos| (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
+        areas.iter().any(|area| {
+            area.triangles.chunks_exact(3).any(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| area.points[t[k] as usize]);
+                let sides = [cross(a, b), cross(b, c), cross(c, a)];
+                sides.iter().all(|&d| d >= 0.0) || sides.iter().all(|&d| d <= 0.0)
+            })
+        })
     }
 
     #[test]
@@ -517,14 +542,13 @@ mod tests {
         assert!(back.contains(&geo::point!(x: 175.0, y: 65.0)));
         // The embedded world land: all of it within one world, Iran's land drawn west of 55° E.
         let basemap = crate::io::basemap_assets::load_basemap().expect("basemap");
-        let f = &basemap.world_land[0];
-        let b = f.bbox.expect("a box");
-        assert!(b.min.x >= -1e-9 && b.max.x <= 1.0 + 1e-9, "{b:?}");
-        let Some(geo::Geometry::MultiPolygon(mp)) = f.geometry() else {
-            panic!("land")
-        };
-        assert!(mp.contains(&geo::point!(x: 52.0, y: 32.0)), "Iran");
-        assert!(mp.contains(&geo::point!(x: 70.0, y: 50.0)), "Kazakhstan");
+        for area in &basemap.world_land {
+            let b = area.bbox;
+            assert!(b.min.x >= -1e-9 && b.max.x <= 1.0 + 1e-9, "{b:?}");
+        }
+        assert!(filled(&basemap.world_land, 52.0, 32.0), "Iran");
+        assert!(filled(&basemap.world_land, 70.0, 50.0), "Kazakhstan");
+        assert!(!filled(&basemap.world_land, 65.0, 15.0), "the Arabian Sea");
     }
 
     #[test]

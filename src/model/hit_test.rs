@@ -1,9 +1,9 @@
 //! Hit-testing one feature against a position, with a tolerance in world units (the caller
 //! converts its tolerance in screen pixels with the current scale).
 
-use super::layer::{Feature, Part, WorldPolygon};
+use super::layer::{Feature, Part, PolygonView};
 use super::view::WorldPos;
-use super::world_path::WorldPath;
+use super::world_path::PathView;
 
 /// Distance from `p` to the feature in world units if it is within `tol` (points count as hit
 /// within `tol + point_radius`); 0 inside a polygon (outside its holes).
@@ -25,16 +25,15 @@ pub fn feature_distance(
                 (d <= tol + point_radius).then_some(d)
             }
             Part::Line(line) => {
-                let d = polyline_distance(p, line);
+                let d = polyline_distance(p, line.view());
                 (d <= tol).then_some(d)
             }
-            Part::Polygon(poly) => {
-                if polygon_contains(poly, p) {
+            Part::Areas(areas) => {
+                if areas.polygons().any(|poly| polygon_contains(poly, p)) {
                     Some(0.0)
                 } else {
-                    let d = poly
-                        .rings
-                        .iter()
+                    let d = areas
+                        .rings()
                         .map(|r| ring_distance(p, r))
                         .fold(f64::INFINITY, f64::min);
                     (d <= tol).then_some(d)
@@ -60,20 +59,20 @@ pub fn segment_distance(p: WorldPos, a: WorldPos, b: WorldPos) -> f64 {
 }
 
 /// Segments between consecutive points, and from the last back to the first when `closed`.
-fn segments(path: &WorldPath, closed: bool) -> impl Iterator<Item = (WorldPos, WorldPos)> + '_ {
+fn segments(path: PathView<'_>, closed: bool) -> impl Iterator<Item = (WorldPos, WorldPos)> + '_ {
     let closing = path.first().filter(|_| closed && path.len() > 1);
     path.iter().zip(path.iter().skip(1).chain(closing))
 }
 
-fn polyline_distance(p: WorldPos, line: &WorldPath) -> f64 {
+fn polyline_distance(p: WorldPos, line: PathView<'_>) -> f64 {
     path_distance(p, line, false)
 }
 
-fn ring_distance(p: WorldPos, ring: &WorldPath) -> f64 {
+fn ring_distance(p: WorldPos, ring: PathView<'_>) -> f64 {
     path_distance(p, ring, true)
 }
 
-fn path_distance(p: WorldPos, path: &WorldPath, closed: bool) -> f64 {
+fn path_distance(p: WorldPos, path: PathView<'_>, closed: bool) -> f64 {
     match path.len() {
         0 => f64::INFINITY,
         1 => path.first().map_or(f64::INFINITY, |only| distance(p, only)),
@@ -84,16 +83,15 @@ fn path_distance(p: WorldPos, path: &WorldPath, closed: bool) -> f64 {
 }
 
 /// Even-odd test over all rings: inside the outer ring and outside every hole.
-pub fn polygon_contains(poly: &WorldPolygon, p: WorldPos) -> bool {
-    poly.rings
-        .iter()
-        .filter(|ring| ring_crossings_odd(ring, p))
+pub fn polygon_contains(poly: PolygonView<'_>, p: WorldPos) -> bool {
+    poly.rings()
+        .filter(|ring| ring_crossings_odd(*ring, p))
         .count()
         % 2
         == 1
 }
 
-fn ring_crossings_odd(ring: &WorldPath, p: WorldPos) -> bool {
+fn ring_crossings_odd(ring: PathView<'_>, p: WorldPos) -> bool {
     let mut inside = false;
     for (a, b) in segments(ring, true) {
         if (a.y > p.y) != (b.y > p.y) {
@@ -109,6 +107,8 @@ fn ring_crossings_odd(ring: &WorldPath, p: WorldPos) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::layer::WorldAreas;
+    use crate::model::world_path::WorldPath;
     use serde_json::Map;
 
     /// World units to a test unit: the shapes below lie within world space (0–1), as
@@ -121,7 +121,7 @@ mod tests {
 
     fn feature_with(part: Part) -> Feature {
         let mut f = Feature::new("f".into(), Map::new(), None);
-        f.parts = vec![part];
+        f.parts = smallvec::smallvec![part];
         f
     }
 
@@ -130,7 +130,9 @@ mod tests {
             vec![w(0.0, 0.0), w(4.0, 0.0), w(4.0, 4.0), w(0.0, 4.0)],
             vec![w(1.0, 1.0), w(3.0, 1.0), w(3.0, 3.0), w(1.0, 3.0)],
         ];
-        feature_with(Part::Polygon(WorldPolygon::new(rings)))
+        feature_with(Part::Areas(
+            WorldAreas::new(vec![rings]).expect("a polygon"),
+        ))
     }
 
     #[test]
@@ -192,7 +194,9 @@ mod tests {
             w(1.0, 2.0),
             w(0.0, 2.0),
         ]];
-        let f = feature_with(Part::Polygon(WorldPolygon::new(rings)));
+        let f = feature_with(Part::Areas(
+            WorldAreas::new(vec![rings]).expect("a polygon"),
+        ));
         assert!(feature_distance(&f, w(0.5, 1.5), 0.01 * S, 0.0).is_some());
         assert!(feature_distance(&f, w(1.5, 1.5), 0.01 * S, 0.0).is_none());
     }

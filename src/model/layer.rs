@@ -13,7 +13,7 @@ use super::measure::{geodesic_area_m2, geodesic_length_m};
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
-use super::world_path::WorldPath;
+use super::world_path::{PathBuilder, PathView, WorldPath};
 
 /// The properties every feature of the map content carries: what it is and the evidence for
 /// it (`source`, `confidence`).
@@ -41,40 +41,148 @@ pub const LINE_PROPERTIES: [&str; 4] = [
     "length_note",
 ];
 
-/// A polygon in world space, triangulated once, when it is first filled (a layer of many
-/// polygons loads without triangulating them, and only the levels of detail drawn are).
+/// One or more polygons with holes in world space, stored as GeoArrow stores a multipolygon:
+/// the vertices of every ring in one path, and where each ring ends. A multipolygon of many
+/// small polygons takes about its vertices' size (8 bytes a vertex, 4 a ring), not a part,
+/// a ring list and a path of their own for each polygon.
 #[derive(Clone, Debug, PartialEq)]
-pub struct WorldPolygon {
-    /// Outer ring then holes, each open (no repeated closing vertex).
-    pub rings: Box<[WorldPath]>,
-    triangles: OnceLock<Box<[u32]>>,
+pub struct WorldAreas {
+    /// Every ring's vertices, in order (outer ring then holes, polygon after polygon; each
+    /// ring open, without a repeated closing vertex).
+    points: WorldPath,
+    /// Each ring's end in `points` (exclusive), in order; [`LAST_RING`] set on a polygon's
+    /// last ring.
+    ring_ends: Box<[u32]>,
 }
 
-impl WorldPolygon {
-    /// A polygon from its rings (outer first, then holes; each open).
-    pub fn new(rings: Vec<Vec<WorldPos>>) -> Self {
-        Self::from_paths(rings.iter().map(|r| WorldPath::new(r)).collect())
-    }
+/// The flag on a ring's end that closes its polygon.
+const LAST_RING: u32 = 1 << 31;
 
-    /// A polygon from its rings, already stored.
-    pub fn from_paths(rings: Vec<WorldPath>) -> Self {
-        Self {
-            rings: rings.into_boxed_slice(),
-            triangles: OnceLock::new(),
+impl WorldAreas {
+    /// Polygons from their rings (each polygon's outer ring first, then its holes; rings
+    /// open), for tests and shapes made in code; rings under three vertices are left out.
+    pub fn new(polygons: Vec<Vec<Vec<WorldPos>>>) -> Option<Self> {
+        let mut builder = AreasBuilder::default();
+        for polygon in polygons {
+            for ring in polygon {
+                builder.ring(&ring);
+            }
+            builder.end_polygon();
         }
+        builder.finish()
     }
 
-    /// Triangle indices into the concatenation of `rings`, computed on the first call.
-    pub fn triangles(&self) -> &[u32] {
-        self.triangles.get_or_init(|| {
-            let rings: Vec<Vec<WorldPos>> = self.rings.iter().map(WorldPath::to_vec).collect();
-            triangulate(&rings).into_boxed_slice()
+    /// Every vertex of every ring, in order.
+    pub fn points(&self) -> PathView<'_> {
+        self.points.view()
+    }
+
+    /// Every ring of every polygon, in order.
+    pub fn rings(&self) -> impl Iterator<Item = PathView<'_>> + '_ {
+        let points = self.points.view();
+        let mut start = 0;
+        self.ring_ends.iter().map(move |&end| {
+            let end = (end & !LAST_RING) as usize;
+            let ring = points.slice(start, end);
+            start = end;
+            ring
         })
     }
 
-    /// Whether its triangles were made (the path rasteriser fills rings and never asks).
-    pub fn is_triangulated(&self) -> bool {
-        self.triangles.get().is_some()
+    /// Its polygons, in order.
+    pub fn polygons(&self) -> impl Iterator<Item = PolygonView<'_>> + '_ {
+        let points = self.points.view();
+        let (mut start, mut first_ring) = (0, 0);
+        let last_rings = self
+            .ring_ends
+            .iter()
+            .enumerate()
+            .filter(|(_, end)| *end & LAST_RING != 0);
+        last_rings.map(move |(i, &end)| {
+            let end = (end & !LAST_RING) as usize;
+            let polygon = PolygonView {
+                points: points.slice(start, end),
+                ring_ends: &self.ring_ends[first_ring..=i],
+                base: start,
+            };
+            (start, first_ring) = (end, i + 1);
+            polygon
+        })
+    }
+}
+
+/// One polygon of a [`WorldAreas`], borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct PolygonView<'a> {
+    /// Its rings' vertices, in order.
+    pub points: PathView<'a>,
+    /// Its rings' ends, counted from the start of the whole store.
+    ring_ends: &'a [u32],
+    /// Where its vertices start in the whole store.
+    base: usize,
+}
+
+impl<'a> PolygonView<'a> {
+    /// Its rings: the outer one, then its holes.
+    pub fn rings(&self) -> impl Iterator<Item = PathView<'a>> + 'a {
+        let (points, base) = (self.points, self.base);
+        let mut start = 0;
+        self.ring_ends.iter().map(move |&end| {
+            let end = (end & !LAST_RING) as usize - base;
+            let ring = points.slice(start, end);
+            start = end;
+            ring
+        })
+    }
+}
+
+/// Polygons gathered ring by ring into one [`WorldAreas`].
+#[derive(Debug, Default)]
+struct AreasBuilder {
+    points: PathBuilder,
+    ring_ends: Vec<u32>,
+}
+
+impl AreasBuilder {
+    /// Vertices a store can hold: a ring's end must leave its top bit free.
+    const MAX_POINTS: usize = (LAST_RING - 1) as usize;
+
+    /// A ring of the polygon being built (open); left out under three vertices.
+    /// (A ring that would take the store past [`Self::MAX_POINTS`], 2³¹ vertices — 17 GB —
+    /// is left out too: no file that fits in memory has one.)
+    fn ring(&mut self, ring: &[WorldPos]) {
+        if ring.len() >= 3 && self.points.len() + ring.len() <= Self::MAX_POINTS {
+            self.points.extend(ring);
+            self.ring_ends.push(self.points.len() as u32);
+        }
+    }
+
+    /// The polygon being built ends (one with no ring kept is no polygon).
+    fn end_polygon(&mut self) {
+        if let Some(last) = self.ring_ends.last_mut() {
+            *last |= LAST_RING;
+        }
+    }
+
+    /// Whether a polygon of `n` more vertices would not fit: finish this store first.
+    fn is_full_for(&self, n: usize) -> bool {
+        !self.points.is_empty() && self.points.len() + n > Self::MAX_POINTS
+    }
+
+    /// The store of every polygon ended; `None` without one.
+    fn finish(mut self) -> Option<WorldAreas> {
+        // Rings after the last polygon's end belong to no polygon.
+        let kept = self
+            .ring_ends
+            .iter()
+            .rposition(|end| end & LAST_RING != 0)?;
+        self.ring_ends.truncate(kept + 1);
+        Some(WorldAreas {
+            points: self
+                .points
+                .finish_at((self.ring_ends[kept] & !LAST_RING) as usize),
+            ring_ends: self.ring_ends.into_boxed_slice(),
+        })
     }
 }
 
@@ -93,27 +201,16 @@ pub enum Drawn<'a> {
 /// out), each with its vertices kept at that zoom.
 #[derive(Clone, Debug)]
 pub struct DrawnPolygon<'a> {
-    /// The stored polygon.
-    pub polygon: &'a WorldPolygon,
     /// Its rings as drawn.
     pub rings: Vec<Kept<'a>>,
 }
 
 impl DrawnPolygon<'_> {
-    /// Whether it is the stored polygon itself, every vertex kept (its cached triangles fit).
-    pub fn is_full(&self) -> bool {
-        self.rings.len() == self.polygon.rings.len() && self.rings.iter().all(Kept::is_full)
-    }
-
-    /// Triangle indices into the concatenation of the rings as drawn: the stored polygon's
-    /// (made once) at full detail, else made now.
-    pub fn triangles(&self) -> std::borrow::Cow<'_, [u32]> {
-        if self.is_full() {
-            std::borrow::Cow::Borrowed(self.polygon.triangles())
-        } else {
-            let rings: Vec<Vec<WorldPos>> = self.rings.iter().map(|r| r.iter().collect()).collect();
-            std::borrow::Cow::Owned(triangulate(&rings))
-        }
+    /// Triangle indices into the concatenation of the rings as drawn (made when it is drawn
+    /// as a mesh: the path rasteriser fills rings and never asks).
+    pub fn triangles(&self) -> Vec<u32> {
+        let rings: Vec<Vec<WorldPos>> = self.rings.iter().map(|r| r.iter().collect()).collect();
+        triangulate(&rings)
     }
 }
 
@@ -127,8 +224,8 @@ pub enum Part {
     Points(WorldPath),
     /// A polyline.
     Line(WorldPath),
-    /// A polygon with holes.
-    Polygon(WorldPolygon),
+    /// Polygons with holes: a polygon's, or all of a multipolygon's in one store.
+    Areas(WorldAreas),
 }
 
 impl Part {
@@ -138,11 +235,15 @@ impl Part {
         let (one, many) = match self {
             Self::Point(p) => (Some(*p), None),
             Self::Points(ps) => (None, Some(ps.iter())),
-            Self::Line(_) | Self::Polygon(_) => (None, None),
+            Self::Line(_) | Self::Areas(_) => (None, None),
         };
         one.into_iter().chain(many.into_iter().flatten())
     }
 }
+
+/// A feature's parts: one (a point, a line, a polygon or a multipolygon: most features) is
+/// held in the feature itself; more in an allocation of their own.
+pub type Parts = smallvec::SmallVec<[Part; 1]>;
 
 /// The geometry types of GeoJSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,7 +304,7 @@ pub struct Feature {
     pub kind: Option<GeometryKind>,
     /// The geometry in world space, ready to draw: the only copy of its coordinates
     /// (longitude/latitude are derived from it by [`Feature::geometry`]).
-    pub parts: Vec<Part>,
+    pub parts: Parts,
     /// World-space bounding box; `None` without geometry.
     pub bbox: Option<WorldRect>,
     /// Level of detail: the rank of every vertex of its lines and rings, in order (see
@@ -231,13 +332,13 @@ impl Feature {
         geometry: Option<geo::Geometry<f64>>,
     ) -> Self {
         let properties = properties.into();
-        let mut parts = Vec::new();
+        let mut parts = Parts::new();
         let mut ranks = Vec::new();
         let kind = geometry.as_ref().map(GeometryKind::of);
         if let Some(g) = geometry {
             collect_parts(g, &mut parts, &mut ranks);
         }
-        // A point's one part would otherwise sit in room for four.
+        // Parts past the first in an allocation of their exact size (one stays inline).
         parts.shrink_to_fit();
         let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
         Self {
@@ -258,7 +359,7 @@ impl Feature {
         let level = level_for_zoom(zoom).filter(|_| !self.ranks.is_empty());
         let mut offset = 0;
         let ranks: &[u8] = &self.ranks;
-        let mut kept = |points: &'a WorldPath| -> Kept<'a> {
+        let mut kept = |points: PathView<'a>| -> Kept<'a> {
             let k = match level {
                 Some(level) => Kept::at(points, &ranks[offset..offset + points.len()], level),
                 None => Kept::full(points),
@@ -271,34 +372,34 @@ impl Feature {
             match part {
                 Part::Point(_) | Part::Points(_) => {}
                 Part::Line(l) => {
-                    let k = kept(l);
+                    let k = kept(l.view());
                     out.push(if k.count() < 2 {
                         Drawn::Dot(k.centre())
                     } else {
                         Drawn::Line(k)
                     });
                 }
-                Part::Polygon(polygon) => {
-                    // Every ring is taken (in order: the ranks run on), each counted once.
-                    let rings: Vec<(Kept<'a>, usize)> = polygon
-                        .rings
-                        .iter()
-                        .map(|r| {
-                            let k = kept(r);
-                            (k, k.count())
-                        })
-                        .collect();
-                    match rings.first() {
-                        Some((outer, n)) if *n < 3 => out.push(Drawn::Dot(outer.centre())),
-                        Some(_) => out.push(Drawn::Polygon(DrawnPolygon {
-                            polygon,
-                            rings: rings
-                                .into_iter()
-                                .filter(|(_, n)| *n >= 3)
-                                .map(|(k, _)| k)
-                                .collect(),
-                        })),
-                        None => {}
+                Part::Areas(areas) => {
+                    for polygon in areas.polygons() {
+                        // Every ring is taken (in order: the ranks run on), each counted once.
+                        let rings: Vec<(Kept<'a>, usize)> = polygon
+                            .rings()
+                            .map(|r| {
+                                let k = kept(r);
+                                (k, k.count())
+                            })
+                            .collect();
+                        match rings.first() {
+                            Some((outer, n)) if *n < 3 => out.push(Drawn::Dot(outer.centre())),
+                            Some(_) => out.push(Drawn::Polygon(DrawnPolygon {
+                                rings: rings
+                                    .into_iter()
+                                    .filter(|(_, n)| *n >= 3)
+                                    .map(|(k, _)| k)
+                                    .collect(),
+                            })),
+                            None => {}
+                        }
                     }
                 }
             }
@@ -396,13 +497,14 @@ impl Feature {
                 Part::Point(p) => points.push(geo::Point(lon_lat(*p))),
                 Part::Points(ps) => points.extend(ps.iter().map(|p| geo::Point(lon_lat(p)))),
                 Part::Line(l) => lines.push(geo::LineString(l.iter().map(lon_lat).collect())),
-                Part::Polygon(poly) => {
-                    let mut rings = poly
-                        .rings
-                        .iter()
-                        .map(|r| geo::LineString(r.iter().chain(r.first()).map(lon_lat).collect()));
-                    let outer = rings.next().unwrap_or_else(|| geo::LineString(Vec::new()));
-                    polygons.push(geo::Polygon::new(outer, rings.collect()));
+                Part::Areas(areas) => {
+                    for polygon in areas.polygons() {
+                        let mut rings = polygon.rings().map(|r| {
+                            geo::LineString(r.iter().chain(r.first()).map(lon_lat).collect())
+                        });
+                        let outer = rings.next().unwrap_or_else(|| geo::LineString(Vec::new()));
+                        polygons.push(geo::Polygon::new(outer, rings.collect()));
+                    }
                 }
             }
         }
@@ -467,20 +569,28 @@ fn world_path(coords: Vec<geo::Coord<f64>>) -> Vec<WorldPos> {
         .collect()
 }
 
-/// A polygon's rings in world space, each ranked (appended to `ranks`) and stored; `None`
-/// when no ring has three vertices.
-fn world_polygon(p: geo::Polygon<f64>, ranks: &mut Vec<u8>) -> Option<WorldPolygon> {
-    let (exterior, interiors) = p.into_inner();
-    let rings: Vec<WorldPath> = std::iter::once(exterior)
-        .chain(interiors)
-        .map(|r| open_ring(world_path(r.0)))
-        .filter(|r| r.len() >= 3)
-        .map(|r| stored(r, true, ranks))
-        .collect();
-    if rings.is_empty() {
-        return None;
+/// Polygons' rings in world space, each ranked (appended to `ranks`) and stored together in
+/// one part (more only past a store's size), appended to `out`; rings under three vertices are
+/// left out, and a polygon with none.
+fn areas(polygons: impl Iterator<Item = geo::Polygon<f64>>, out: &mut Parts, ranks: &mut Vec<u8>) {
+    let mut builder = AreasBuilder::default();
+    for p in polygons {
+        let (exterior, interiors) = p.into_inner();
+        let rings: Vec<Vec<WorldPos>> = std::iter::once(exterior)
+            .chain(interiors)
+            .map(|r| open_ring(world_path(r.0)))
+            .filter(|r| r.len() >= 3)
+            .collect();
+        if builder.is_full_for(rings.iter().map(Vec::len).sum()) {
+            out.extend(std::mem::take(&mut builder).finish().map(Part::Areas));
+        }
+        for ring in &rings {
+            push_ranks(ring, true, ranks);
+            builder.ring(ring);
+        }
+        builder.end_polygon();
     }
-    Some(WorldPolygon::from_paths(rings))
+    out.extend(builder.finish().map(Part::Areas));
 }
 
 /// A line or ring, ranked for level of detail (see [`super::lod`]) at full precision, then
@@ -492,9 +602,9 @@ fn stored(points: Vec<WorldPos>, ring: bool, ranks: &mut Vec<u8>) -> WorldPath {
 
 /// The drawable parts of a geometry, appended to `out`, the ranks of their vertices to `ranks`.
 /// The geometry is taken apart as it goes (see [`world_path`]).
-fn collect_parts(g: geo::Geometry<f64>, out: &mut Vec<Part>, ranks: &mut Vec<u8>) {
+fn collect_parts(g: geo::Geometry<f64>, out: &mut Parts, ranks: &mut Vec<u8>) {
     use geo::Geometry as G;
-    let mut line = |coords: Vec<geo::Coord<f64>>, out: &mut Vec<Part>| {
+    let mut line = |coords: Vec<geo::Coord<f64>>, out: &mut Parts| {
         out.push(Part::Line(stored(world_path(coords), false, ranks)));
     };
     match g {
@@ -507,14 +617,10 @@ fn collect_parts(g: geo::Geometry<f64>, out: &mut Vec<Part>, ranks: &mut Vec<u8>
         G::Line(l) => line(vec![l.start, l.end], out),
         G::LineString(ls) => line(ls.0, out),
         G::MultiLineString(mls) => mls.0.into_iter().for_each(|ls| line(ls.0, out)),
-        G::Polygon(p) => out.extend(world_polygon(p, ranks).map(Part::Polygon)),
-        G::MultiPolygon(mp) => out.extend(
-            mp.0.into_iter()
-                .filter_map(|p| world_polygon(p, ranks))
-                .map(Part::Polygon),
-        ),
-        G::Rect(r) => out.extend(world_polygon(r.to_polygon(), ranks).map(Part::Polygon)),
-        G::Triangle(t) => out.extend(world_polygon(t.to_polygon(), ranks).map(Part::Polygon)),
+        G::Polygon(p) => areas(std::iter::once(p), out, ranks),
+        G::MultiPolygon(mp) => areas(mp.0.into_iter(), out, ranks),
+        G::Rect(r) => areas(std::iter::once(r.to_polygon()), out, ranks),
+        G::Triangle(t) => areas(std::iter::once(t.to_polygon()), out, ranks),
         G::GeometryCollection(gc) => gc.0.into_iter().for_each(|g| collect_parts(g, out, ranks)),
     }
 }
@@ -524,7 +630,7 @@ pub fn part_points(part: &Part) -> Box<dyn Iterator<Item = WorldPos> + '_> {
     match part {
         Part::Point(p) => Box::new(std::iter::once(*p)),
         Part::Points(ps) | Part::Line(ps) => Box::new(ps.iter()),
-        Part::Polygon(poly) => Box::new(poly.rings.iter().flat_map(WorldPath::iter)),
+        Part::Areas(areas) => Box::new(areas.points().iter()),
     }
 }
 
@@ -729,14 +835,97 @@ mod tests {
     }
 
     #[test]
-    fn a_part_takes_48_bytes() {
-        // Every line, polygon and point of a file is one: the big files' memory budget rests
-        // on it (a polygon's rings and triangles are boxed slices, not vectors: 56 bytes).
+    fn a_part_takes_40_bytes() {
+        // Every line, multipolygon and point of a file is one: the big files' memory budget
+        // rests on it (a polygon's rings and triangles were boxed slices of their own: 48).
         assert!(
-            std::mem::size_of::<Part>() <= 48,
+            std::mem::size_of::<Part>() <= 40,
             "{}",
             std::mem::size_of::<Part>()
         );
+    }
+
+    #[test]
+    fn a_multipolygon_is_one_part_and_keeps_each_polygon_and_hole() {
+        // A thousand tiny triangles, then a square with a hole, then a polygon whose only
+        // ring is too short (left out), in one multipolygon.
+        let mut polygons: Vec<geo::Polygon<f64>> = (0..1000)
+            .map(|i| {
+                let (x, y) = (60.0 + f64::from(i % 10), 25.0 + f64::from(i / 100));
+                polygon![(x: x, y: y), (x: x + 0.5, y: y), (x: x, y: y + 0.5), (x: x, y: y)]
+            })
+            .collect();
+        polygons.push(polygon![
+            exterior: [(x: 70.0, y: 30.0), (x: 72.0, y: 30.0), (x: 72.0, y: 32.0), (x: 70.0, y: 32.0)],
+            interiors: [[(x: 70.5, y: 30.5), (x: 71.5, y: 30.5), (x: 71.5, y: 31.5), (x: 70.5, y: 31.5)]],
+        ]);
+        polygons.push(geo::Polygon::new(
+            line_string![(x: 75.0, y: 30.0), (x: 75.5, y: 30.0)],
+            vec![],
+        ));
+        let f = Feature::new(
+            "plots".into(),
+            Map::new(),
+            Some(geo::MultiPolygon(polygons).into()),
+        );
+        let [Part::Areas(areas)] = f.parts.as_slice() else {
+            panic!("one part: {:?}", f.parts);
+        };
+        let shapes: Vec<Vec<usize>> = areas
+            .polygons()
+            .map(|p| p.rings().map(|r| r.len()).collect())
+            .collect();
+        assert_eq!(shapes.len(), 1001);
+        assert!(
+            shapes[..1000].iter().all(|rings| rings == &[3]),
+            "closing vertex dropped"
+        );
+        assert_eq!(shapes[1000], [4, 4], "the square keeps its hole");
+        assert_eq!(areas.rings().count(), 1002);
+        assert_eq!(areas.points().len(), 3008);
+        assert_eq!(f.ranks.len(), 3008, "a rank for every vertex kept");
+        // Drawn at full detail: each polygon on its own, the square's hole cut out of it.
+        let drawn = f.lines_and_areas_at(20.0);
+        assert_eq!(drawn.len(), 1001);
+        let Some(Drawn::Polygon(square)) = drawn.last() else {
+            panic!("the square: {:?}", drawn.last());
+        };
+        assert_eq!(square.rings.len(), 2);
+        assert_eq!(square.triangles().len(), 8 * 3);
+        // Hit inside the square's ring, not in its hole.
+        let at = |lon, lat| LonLat::new(lon, lat).to_world();
+        let hit = |lon, lat| crate::model::hit_test::feature_distance(&f, at(lon, lat), 0.0, 0.0);
+        assert_eq!(hit(70.2, 30.2), Some(0.0));
+        assert_eq!(hit(71.0, 31.0), None, "in the hole");
+        assert_eq!(hit(60.1, 25.1), Some(0.0), "in the first triangle");
+        // The geometry comes back with its 1 001 polygons and the hole.
+        let Some(geo::Geometry::MultiPolygon(back)) = f.geometry() else {
+            panic!("a multipolygon");
+        };
+        assert_eq!(back.0.len(), 1001);
+        assert_eq!(back.0[1000].interiors().len(), 1);
+        // One with no ring kept is no part.
+        let none = Feature::new(
+            "none".into(),
+            Map::new(),
+            Some(
+                geo::Polygon::new(line_string![(x: 75.0, y: 30.0), (x: 75.5, y: 30.0)], vec![])
+                    .into(),
+            ),
+        );
+        assert!(none.parts.is_empty());
+    }
+
+    #[test]
+    fn areas_built_in_code_match_their_rings() {
+        let w = |x, y| WorldPos::new(x, y);
+        let square = vec![w(0.1, 0.1), w(0.2, 0.1), w(0.2, 0.2), w(0.1, 0.2)];
+        let sliver = vec![w(0.3, 0.3), w(0.4, 0.3)];
+        let areas =
+            WorldAreas::new(vec![vec![square.clone()], vec![sliver.clone()]]).expect("the square");
+        assert_eq!(areas.polygons().count(), 1, "the sliver is no polygon");
+        assert_eq!(areas.rings().next().map(|r| r.len()), Some(4));
+        assert!(WorldAreas::new(vec![vec![sliver]]).is_none());
     }
 
     #[test]
@@ -791,7 +980,8 @@ mod tests {
         );
         let bbox = area.bbox.expect("bbox");
         assert!((bbox.max.x - bbox.min.x - 2.0 / 360.0).abs() < 1e-9);
-        let Some(Part::Polygon(p)) = area.parts.first() else {
+        let drawn = area.lines_and_areas_at(20.0);
+        let [Drawn::Polygon(p)] = drawn.as_slice() else {
             panic!("a polygon");
         };
         assert_eq!(
@@ -799,21 +989,6 @@ mod tests {
             2 * 3,
             "a quad, not a sliver round the world"
         );
-    }
-
-    #[test]
-    fn polygons_are_triangulated_once() {
-        let poly = polygon![
-            exterior: [(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0), (x: 0.0, y: 0.0)],
-            interiors: [[(x: 0.5, y: 0.5), (x: 1.5, y: 0.5), (x: 1.5, y: 1.5), (x: 0.5, y: 1.5), (x: 0.5, y: 0.5)]],
-        ];
-        let f = Feature::new("p".into(), Map::new(), Some(poly.into()));
-        let Some(Part::Polygon(p)) = f.parts.first() else {
-            panic!("expected a polygon part");
-        };
-        assert_eq!(p.rings.len(), 2);
-        assert_eq!(p.rings[0].len(), 4, "closing vertex dropped");
-        assert_eq!(p.triangles().len(), 8 * 3);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! the path rasteriser fills their rings and never needs triangles.
 
 use super::view::{TILE_SIZE_PX, WorldPos, WorldRect};
-use super::world_path::WorldPath;
+use super::world_path::PathView;
 
 /// The zoom of the coarsest level.
 pub const COARSEST_ZOOM: u8 = 2;
@@ -67,7 +67,7 @@ pub fn push_ranks(points: &[WorldPos], ring: bool, out: &mut Vec<u8>) {
 /// of them at full detail).
 #[derive(Clone, Copy, Debug)]
 pub struct Kept<'a> {
-    points: &'a WorldPath,
+    points: PathView<'a>,
     /// One per point; `None` at full detail.
     ranks: Option<&'a [u8]>,
     level: u8,
@@ -75,7 +75,7 @@ pub struct Kept<'a> {
 
 impl<'a> Kept<'a> {
     /// All of `points`.
-    pub fn full(points: &'a WorldPath) -> Self {
+    pub fn full(points: PathView<'a>) -> Self {
         Self {
             points,
             ranks: None,
@@ -84,7 +84,7 @@ impl<'a> Kept<'a> {
     }
 
     /// The vertices of `points` (with their `ranks`) kept at `level`.
-    pub fn at(points: &'a WorldPath, ranks: &'a [u8], level: u8) -> Self {
+    pub fn at(points: PathView<'a>, ranks: &'a [u8], level: u8) -> Self {
         Self {
             points,
             ranks: Some(ranks).filter(|r| r.len() == points.len()),
@@ -187,6 +187,7 @@ fn ring_importance(ring: &[WorldPos]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::world_path::WorldPath;
 
     /// Distance from `p` to a path, by geo.
     fn distance_to_path(p: WorldPos, path: &[WorldPos]) -> f64 {
@@ -221,7 +222,7 @@ mod tests {
         let mut previous = 0;
         for zoom in [2.0, 3.5, 5.0, 7.2, 9.0, 11.0, 13.0, 14.0] {
             let level = level_for_zoom(zoom).expect("a level up to the finest");
-            let simple: Vec<WorldPos> = Kept::at(&path, &ranks, level).iter().collect();
+            let simple: Vec<WorldPos> = Kept::at(path.view(), &ranks, level).iter().collect();
             let half_pixel = 0.5 / (TILE_SIZE_PX * f64::exp2(zoom));
             let worst = line
                 .iter()
@@ -235,7 +236,7 @@ mod tests {
             assert!(simple.len() >= previous, "finer as the zoom grows");
             previous = simple.len();
         }
-        let coarsest = Kept::at(&path, &ranks, COARSEST_ZOOM).count();
+        let coarsest = Kept::at(path.view(), &ranks, COARSEST_ZOOM).count();
         assert!(coarsest < line.len() / 20, "{coarsest} vertices");
         assert!(
             level_for_zoom(14.5).is_none(),
@@ -257,7 +258,7 @@ mod tests {
         for zoom in [4u8, 7, 10, 13] {
             let tol = tolerance(f64::from(zoom));
             // The same vertices, as stored (on a grid of 2⁻³⁰ of the world: within 1e-9).
-            let ours: Vec<WorldPos> = Kept::at(&path, &ranks, zoom).iter().collect();
+            let ours: Vec<WorldPos> = Kept::at(path.view(), &ranks, zoom).iter().collect();
             let geos: Vec<geo::Coord<f64>> = ls.simplify(tol).coords().copied().collect();
             assert_eq!(ours.len(), geos.len(), "zoom {zoom}");
             for (o, g) in ours.iter().zip(&geos) {
@@ -283,10 +284,14 @@ mod tests {
         let mut ranks = Vec::new();
         push_ranks(&ring, true, &mut ranks);
         let ring = WorldPath::new(&ring);
-        assert_eq!(Kept::at(&ring, &ranks, 3).count(), 0);
-        assert_eq!(Kept::at(&ring, &ranks, 9).count(), 0, "zoom 9");
-        assert_eq!(Kept::at(&ring, &ranks, 12).count(), 4, "whole from zoom 12");
-        let c = Kept::at(&ring, &ranks, 3).centre();
+        assert_eq!(Kept::at(ring.view(), &ranks, 3).count(), 0);
+        assert_eq!(Kept::at(ring.view(), &ranks, 9).count(), 0, "zoom 9");
+        assert_eq!(
+            Kept::at(ring.view(), &ranks, 12).count(),
+            4,
+            "whole from zoom 12"
+        );
+        let c = Kept::at(ring.view(), &ranks, 3).centre();
         assert!((c.x - (a.x + d / 2.0)).abs() < 1e-9);
     }
 }

@@ -1,9 +1,49 @@
-//! Polygon triangulation (ear clipping with earcutr), done once in world space.
+//! Polygon triangulation (ear clipping with earcutr), in world space.
 //!
 //! epaint fills a path as a triangle fan, which is wrong for concave shapes; a triangulated
-//! mesh fills any simple polygon with holes correctly and is reused every frame.
+//! mesh fills any simple polygon with holes correctly. Areas filled every frame (the
+//! basemap's) are triangulated once ([`FilledArea`]); a layer's polygons when drawn as a mesh.
 
-use super::view::WorldPos;
+use super::layer::{Feature, Part};
+use super::view::{WorldPos, WorldRect};
+
+/// One polygon with its triangles, made once: an area filled every frame (the basemap's land
+/// and water), where triangulating it as it is drawn would cost every frame.
+#[derive(Clone, Debug)]
+pub struct FilledArea {
+    /// Its box in world space (to pass over it out of view).
+    pub bbox: WorldRect,
+    /// Its rings' vertices, outer ring then holes.
+    pub points: Box<[WorldPos]>,
+    /// Triangle indices into `points`.
+    pub triangles: Box<[u32]>,
+}
+
+impl FilledArea {
+    /// Every polygon of `features`, triangulated.
+    pub fn of(features: &[Feature]) -> Vec<Self> {
+        let areas = features
+            .iter()
+            .flat_map(|f| &f.parts)
+            .filter_map(|part| match part {
+                Part::Areas(areas) => Some(areas),
+                _ => None,
+            });
+        areas
+            .flat_map(|a| a.polygons())
+            .filter_map(|polygon| {
+                let rings: Vec<Vec<WorldPos>> =
+                    polygon.rings().map(|r| r.iter().collect()).collect();
+                let points: Box<[WorldPos]> = rings.concat().into_boxed_slice();
+                Some(Self {
+                    bbox: WorldRect::from_points(points.iter().copied())?,
+                    triangles: triangulate(&rings).into_boxed_slice(),
+                    points,
+                })
+            })
+            .collect()
+    }
+}
 
 /// Triangle indices into the concatenation of `rings` (outer ring first, then holes; rings open,
 /// without the closing vertex). Empty when the rings cannot be triangulated (degenerate input):

@@ -19,12 +19,57 @@ pub struct WorldPath {
 impl WorldPath {
     /// The path through `points`, in order, each rounded to the grid.
     pub fn new(points: &[WorldPos]) -> Self {
-        let fixed = |v: f64| (v * UNITS).round().clamp(i32::MIN as f64, i32::MAX as f64) as i32;
         Self {
-            points: points.iter().map(|p| [fixed(p.x), fixed(p.y)]).collect(),
+            points: points.iter().map(|p| fixed(*p)).collect(),
         }
     }
 
+    /// Its vertices, borrowed.
+    pub fn view(&self) -> PathView<'_> {
+        PathView {
+            points: &self.points,
+        }
+    }
+
+    /// How many vertices it has.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The vertex at `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<WorldPos> {
+        self.view().get(i)
+    }
+
+    /// The first vertex.
+    pub fn first(&self) -> Option<WorldPos> {
+        self.get(0)
+    }
+
+    /// The vertices, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = WorldPos> + Clone + '_ {
+        self.view().iter()
+    }
+
+    /// The vertices as a plain list.
+    pub fn to_vec(&self) -> Vec<WorldPos> {
+        self.iter().collect()
+    }
+}
+
+/// A run of stored vertices, borrowed: a whole path, or one ring of a polygon whose rings
+/// share one path (see [`super::layer::WorldAreas`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PathView<'a> {
+    points: &'a [[i32; 2]],
+}
+
+impl<'a> PathView<'a> {
     /// How many vertices it has.
     pub fn len(&self) -> usize {
         self.points.len()
@@ -46,14 +91,58 @@ impl WorldPath {
     }
 
     /// The vertices, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = WorldPos> + Clone + '_ {
+    pub fn iter(self) -> impl ExactSizeIterator<Item = WorldPos> + Clone + 'a {
         self.points.iter().map(|p| world(*p))
     }
 
-    /// The vertices as a plain list.
-    pub fn to_vec(&self) -> Vec<WorldPos> {
-        self.iter().collect()
+    /// The vertices from `start` to `end` (exclusive); empty where the range falls outside.
+    pub fn slice(&self, start: usize, end: usize) -> PathView<'a> {
+        PathView {
+            points: self.points.get(start..end).unwrap_or_default(),
+        }
     }
+}
+
+/// Vertices gathered into one path, a run at a time (the rings of polygons that share one).
+#[derive(Debug, Default)]
+pub struct PathBuilder {
+    points: Vec<[i32; 2]>,
+}
+
+impl PathBuilder {
+    /// `points` appended, each rounded to the grid.
+    pub fn extend(&mut self, points: &[WorldPos]) {
+        self.points.extend(points.iter().map(|p| fixed(*p)));
+    }
+
+    /// How many vertices it holds.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The path of the first `len` vertices appended, in order.
+    pub fn finish_at(mut self, len: usize) -> WorldPath {
+        self.points.truncate(len);
+        self.finish()
+    }
+
+    /// The path of every vertex appended, in order.
+    pub fn finish(self) -> WorldPath {
+        WorldPath {
+            points: self.points.into_boxed_slice(),
+        }
+    }
+}
+
+/// A world position on the grid.
+fn fixed(p: WorldPos) -> [i32; 2] {
+    let unit = |v: f64| (v * UNITS).round().clamp(i32::MIN as f64, i32::MAX as f64) as i32;
+    [unit(p.x), unit(p.y)]
 }
 
 fn world([x, y]: [i32; 2]) -> WorldPos {

@@ -11,12 +11,13 @@ pub mod raster;
 
 use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke};
 
-use piece::{Piece, fill_mesh, into_shapes};
+use piece::{Piece, add_triangles, fill_mesh, into_shapes};
 
 use crate::model::basemap::{AreaKind, Basemap};
 use crate::model::labels::{BoxPx, LabelCandidate, place_labels_avoiding};
-use crate::model::layer::{Drawn, Feature, Layer, Part, WorldPolygon};
+use crate::model::layer::{Drawn, Feature, Layer, Part};
 use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
+use crate::model::triangulate::{FilledArea, triangulate};
 use crate::model::view::{ScreenTransform, WorldPos, WorldRect};
 
 /// A frame's view: the transform and the screen rectangle being drawn.
@@ -64,31 +65,20 @@ pub fn color32(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(r, g, b, a)
 }
 
-/// A filled polygon through screen-space points, triangulated (correct for concave shapes).
-pub fn polygon_fill_shape(
-    view: &View,
-    points: &[crate::model::view::WorldPos],
-    color: Color32,
-) -> Shape {
+/// A filled polygon through world points, triangulated (correct for concave shapes).
+pub fn polygon_fill_shape(view: &View, points: &[WorldPos], color: Color32) -> Shape {
     let mut mesh = Mesh::default();
-    fill_mesh(
-        view,
-        &WorldPolygon::new(vec![points.to_vec()]),
-        color,
-        &mut mesh,
-    );
+    let triangles = triangulate(&[points.to_vec()]);
+    add_triangles(view, points.iter().copied(), &triangles, color, &mut mesh);
     Shape::mesh(mesh)
 }
 
-/// Polygon fills of `features` as one mesh.
-fn fills(view: &View, features: &[Feature], color: Color32) -> Shape {
+/// The fills of `areas` in view, as one mesh.
+fn fills(view: &View, areas: &[FilledArea], color: Color32) -> Shape {
+    let visible = view.visible_world(0.0);
     let mut mesh = Mesh::default();
-    for f in features.iter().filter(|f| view.visible(f, 0.0)) {
-        for part in &f.parts {
-            if let Part::Polygon(poly) = part {
-                fill_mesh(view, poly, color, &mut mesh);
-            }
-        }
+    for area in areas.iter().filter(|a| a.bbox.intersects(&visible)) {
+        fill_mesh(view, area, color, &mut mesh);
     }
     Shape::mesh(mesh)
 }
@@ -238,8 +228,8 @@ fn lines(
         for part in &f.parts {
             match part {
                 Part::Line(l) => patterned_line(out, screen_line(view, l.iter()), stroke, pattern),
-                Part::Polygon(p) => {
-                    for ring in &p.rings {
+                Part::Areas(areas) => {
+                    for ring in areas.rings() {
                         let pts = closed(screen_line(view, ring.iter()));
                         patterned_line(out, pts, stroke, pattern);
                     }
@@ -271,7 +261,7 @@ pub fn basemap_area_shapes(basemap: &Basemap, view: &View) -> Vec<Shape> {
         out.push(polygon_fill_shape(view, &strip, SEA));
         out.push(fills(view, &basemap.coast_land, LAND_PAKISTAN));
     }
-    out.push(fills(view, &basemap.lakes, WATER));
+    out.push(fills(view, &basemap.lake_fills, WATER));
     lines(
         view,
         &basemap.lakes,

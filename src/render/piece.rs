@@ -6,17 +6,16 @@
 use egui::{Color32, Mesh, Shape};
 
 use super::View;
-use crate::model::layer::{DrawnPolygon, WorldPolygon};
+use crate::model::layer::DrawnPolygon;
+use crate::model::triangulate::FilledArea;
 use crate::model::view::WorldPos;
-use crate::model::world_path::WorldPath;
 
 /// One thing to draw.
 #[derive(Clone, Debug)]
 pub enum Piece<'a> {
     /// A filled area: a polygon (outer ring, then holes) of a feature as drawn at the view's
-    /// level of detail, in world space; the mesh backend triangulates it (at full detail the
-    /// stored polygon's triangles, made once), the path rasteriser fills its rings (even-odd)
-    /// and never triangulates.
+    /// level of detail, in world space; the mesh backend triangulates it, the path rasteriser
+    /// fills its rings (even-odd) and never triangulates.
     Area {
         /// The polygon, borrowed from its feature.
         polygon: DrawnPolygon<'a>,
@@ -65,14 +64,19 @@ pub fn into_shapes(pieces: Vec<Piece<'_>>, view: &View) -> Vec<Shape> {
         .collect()
 }
 
-/// A polygon's triangles on screen, appended to `out`.
-pub fn fill_mesh(view: &View, poly: &WorldPolygon, color: Color32, out: &mut Mesh) {
-    let points = poly.rings.iter().flat_map(WorldPath::iter);
-    add_triangles(view, points, poly.triangles(), color, out);
+/// An area's triangles (made once) on screen, appended to `out`.
+pub fn fill_mesh(view: &View, area: &FilledArea, color: Color32, out: &mut Mesh) {
+    add_triangles(
+        view,
+        area.points.iter().copied(),
+        &area.triangles,
+        color,
+        out,
+    );
 }
 
 /// Triangles over `points` (world space, in ring order) on screen, appended to `out`.
-fn add_triangles(
+pub fn add_triangles(
     view: &View,
     points: impl Iterator<Item = WorldPos>,
     triangles: &[u32],
