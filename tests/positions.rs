@@ -186,7 +186,7 @@ fn corridor_sites_lie_where_openstreetmap_maps_them_within_their_grade() {
             .flat_map(|l| l.features.iter())
             .find(|f| f.name.starts_with(name))
             .unwrap_or_else(|| panic!("{name} in maps/"));
-        let at = LonLat::from_world(feature.bbox.expect("located").center());
+        let at = LonLat::from_world(feature.bbox().expect("located").center());
         let grade = feature.confidence().expect("graded");
         match check {
             Mapped(o) => {

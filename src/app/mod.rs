@@ -703,7 +703,7 @@ impl CorridorApp {
             .layers
             .get(r.layer)
             .and_then(|l| l.features.get(r.feature))
-            .and_then(|f| f.bbox)
+            .and_then(|f| f.bbox())
         else {
             return;
         };

@@ -46,7 +46,7 @@ impl FileSummary {
         let bbox = file
             .features
             .iter()
-            .filter_map(|f| f.bbox)
+            .filter_map(|f| f.bbox())
             .reduce(WorldRect::union)
             .map(|r| {
                 let (sw, ne) = (

@@ -13,7 +13,7 @@ use super::measure::{geodesic_area_m2, geodesic_length_m};
 use super::style::LayerStyle;
 use super::triangulate::{open_ring, triangulate};
 use super::view::{LonLat, WorldPos, WorldRect};
-use super::world_path::{PathBuilder, PathView, WorldPath};
+use super::world_path::{GridRect, PathBuilder, PathView, WorldPath};
 
 /// The properties every feature of the map content carries: what it is and the evidence for
 /// it (`source`, `confidence`).
@@ -305,15 +305,23 @@ pub struct Feature {
     /// The geometry in world space, ready to draw: the only copy of its coordinates
     /// (longitude/latitude are derived from it by [`Feature::geometry`]).
     pub parts: Parts,
-    /// World-space bounding box; `None` without geometry.
-    pub bbox: Option<WorldRect>,
+    /// Its bounding box on the vertices' grid (see [`Feature::bbox`]); `None` without
+    /// geometry.
+    grid_bbox: Option<GridRect>,
     /// Level of detail: the rank of every vertex of its lines and rings, in order (see
     /// [`super::lod`]); empty for points.
     pub ranks: Box<[u8]>,
-    /// Geodesic length of its lines and rings, metres: measured when first asked for.
-    length_m: OnceLock<f64>,
-    /// Geodesic area of its polygons, square metres: measured when first asked for.
-    area_m2: OnceLock<f64>,
+    /// Its geodesic measures: taken when first asked for.
+    measures: OnceLock<Measures>,
+}
+
+/// A feature's geodesic measures (WGS84).
+#[derive(Clone, Copy, Debug)]
+struct Measures {
+    /// Length of its lines and rings, metres.
+    length_m: f64,
+    /// Area of its polygons, holes left out, square metres.
+    area_m2: f64,
 }
 
 impl Feature {
@@ -346,11 +354,16 @@ impl Feature {
             properties,
             kind,
             parts,
-            bbox,
+            grid_bbox: bbox.map(GridRect::around),
             ranks: ranks.into_boxed_slice(),
-            length_m: OnceLock::new(),
-            area_m2: OnceLock::new(),
+            measures: OnceLock::new(),
         }
+    }
+
+    /// World-space bounding box, `None` without geometry: the grid's smallest box around its
+    /// vertices (a point's is 3.7 cm across; 16 bytes a feature, not 40).
+    pub fn bbox(&self) -> Option<WorldRect> {
+        self.grid_bbox.map(GridRect::rect)
     }
 
     /// The lines and areas to draw at `zoom`: simplified to its level, or the full geometry
@@ -411,17 +424,23 @@ impl Feature {
     /// features without a position. Measured once, on the first call (the inspector asks
     /// every frame).
     pub fn length_m(&self) -> f64 {
-        *self
-            .length_m
-            .get_or_init(|| self.geometry().map_or(0.0, |g| geodesic_length_m(&g)))
+        self.measures().length_m
     }
 
     /// Geodesic area (WGS84) of its polygons, holes left out, in square metres; 0 without
     /// polygons. Measured once, on the first call.
     pub fn area_m2(&self) -> f64 {
-        *self
-            .area_m2
-            .get_or_init(|| self.geometry().map_or(0.0, |g| geodesic_area_m2(&g)))
+        self.measures().area_m2
+    }
+
+    fn measures(&self) -> Measures {
+        *self.measures.get_or_init(|| {
+            let geometry = self.geometry();
+            Measures {
+                length_m: geometry.as_ref().map_or(0.0, geodesic_length_m),
+                area_m2: geometry.as_ref().map_or(0.0, geodesic_area_m2),
+            }
+        })
     }
 
     /// A string property, if present.
@@ -731,7 +750,7 @@ impl Layer {
         let index = FeatureIndex::build(&features);
         let bbox = features
             .iter()
-            .filter_map(|f| f.bbox)
+            .filter_map(Feature::bbox)
             .reduce(WorldRect::union);
         let unsited = (0..features.len())
             .filter(|&i| !features[i].is_located())
@@ -773,7 +792,7 @@ mod tests {
             Map::new(),
             Some(line_string![(x: 60.0, y: 25.0), (x: 70.0, y: 35.0)].into()),
         );
-        let bbox = f.bbox.expect("a located feature has a bbox");
+        let bbox = f.bbox().expect("a located feature has a bbox");
         // Within the stored grid (see `world_path`): 2⁻³⁰ of the world.
         let near = |a: WorldPos, b: WorldPos| (a.x - b.x).abs() < 1e-9 && (a.y - b.y).abs() < 1e-9;
         assert!(near(bbox.min, LonLat::new(60.0, 35.0).to_world()));
@@ -782,7 +801,7 @@ mod tests {
         assert!(f.is_located());
 
         let unsited = Feature::new("lab".into(), Map::new(), None);
-        assert!(!unsited.is_located() && unsited.bbox.is_none());
+        assert!(!unsited.is_located() && unsited.bbox().is_none());
         assert_eq!(unsited.geometry_type(), "null");
     }
 
@@ -945,7 +964,7 @@ mod tests {
         assert_eq!(stored.len(), n);
         assert_eq!(f.parts[0].markers().count(), n);
         assert!(f.single_point().is_none() && f.ranks.is_empty());
-        let bbox = f.bbox.expect("located");
+        let bbox = f.bbox().expect("located");
         let west = LonLat::new(60.0, 30.0).to_world();
         let east = LonLat::new(60.0 + (n - 1) as f64 / 100.0, 30.0).to_world();
         assert!((bbox.min.x - west.x).abs() < 1e-9 && (bbox.max.x - east.x).abs() < 1e-9);
@@ -967,7 +986,7 @@ mod tests {
             Map::new(),
             Some(line_string![(x: 178.0, y: -17.0), (x: -178.0, y: -18.0)].into()),
         );
-        let bbox = line.bbox.expect("bbox");
+        let bbox = line.bbox().expect("bbox");
         let four_degrees = 4.0 / 360.0;
         assert!((bbox.max.x - bbox.min.x - four_degrees).abs() < 1e-9);
         let area = Feature::new(
@@ -978,7 +997,7 @@ mod tests {
                     .into(),
             ),
         );
-        let bbox = area.bbox.expect("bbox");
+        let bbox = area.bbox().expect("bbox");
         assert!((bbox.max.x - bbox.min.x - 2.0 / 360.0).abs() < 1e-9);
         let drawn = area.lines_and_areas_at(20.0);
         let [Drawn::Polygon(p)] = drawn.as_slice() else {

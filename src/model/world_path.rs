@@ -4,7 +4,7 @@
 //! path, so a vertex two polygons share is stored alike in both (shared borders still match
 //! exactly). World x may run from −2 to 2 (lines continued across the antimeridian leave 0–1).
 
-use super::view::WorldPos;
+use super::view::{WorldPos, WorldRect};
 
 /// Fixed-point units to one world unit.
 const UNITS: f64 = (1u32 << 30) as f64;
@@ -139,10 +139,46 @@ impl PathBuilder {
     }
 }
 
+/// A box on the same grid, in 16 bytes (a [`WorldRect`] takes 32): rounded outward, so it
+/// holds everything the box it was made from holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GridRect {
+    min: [i32; 2],
+    max: [i32; 2],
+}
+
+impl GridRect {
+    /// The grid's smallest box around `rect`.
+    pub fn around(rect: WorldRect) -> Self {
+        Self {
+            min: [
+                on_grid(rect.min.x, f64::floor),
+                on_grid(rect.min.y, f64::floor),
+            ],
+            max: [
+                on_grid(rect.max.x, f64::ceil),
+                on_grid(rect.max.y, f64::ceil),
+            ],
+        }
+    }
+
+    /// The box in world units.
+    pub fn rect(self) -> WorldRect {
+        WorldRect {
+            min: world(self.min),
+            max: world(self.max),
+        }
+    }
+}
+
 /// A world position on the grid.
 fn fixed(p: WorldPos) -> [i32; 2] {
-    let unit = |v: f64| (v * UNITS).round().clamp(i32::MIN as f64, i32::MAX as f64) as i32;
-    [unit(p.x), unit(p.y)]
+    [on_grid(p.x, f64::round), on_grid(p.y, f64::round)]
+}
+
+/// A world coordinate in grid units, rounded by `round`.
+fn on_grid(v: f64, round: fn(f64) -> f64) -> i32 {
+    round(v * UNITS).clamp(i32::MIN as f64, i32::MAX as f64) as i32
 }
 
 fn world([x, y]: [i32; 2]) -> WorldPos {
@@ -180,5 +216,30 @@ mod tests {
         assert_eq!(tail.first(), path.get(500));
         assert_eq!(path.to_vec().len(), points.len());
         assert!(WorldPath::new(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_grid_box_holds_the_box_it_was_made_round() {
+        let gwadar = LonLat::new(62.3254, 25.1264).to_world();
+        let khunjerab = LonLat::new(75.4219, 36.8500).to_world();
+        for rect in [
+            WorldRect::from_points([gwadar, khunjerab]).expect("a box"),
+            WorldRect::from_points([gwadar]).expect("a point's box"),
+            WorldRect::from_points([WorldPos::new(-0.7, 0.2), WorldPos::new(1.9, 0.3)])
+                .expect("across the antimeridian"),
+        ] {
+            let back = GridRect::around(rect).rect();
+            assert!(
+                back.min.x <= rect.min.x && back.min.y <= rect.min.y,
+                "{back:?}"
+            );
+            assert!(
+                back.max.x >= rect.max.x && back.max.y >= rect.max.y,
+                "{back:?}"
+            );
+            // Within one grid unit (3.7 cm) of it.
+            let unit = 1.0 / UNITS;
+            assert!(rect.min.x - back.min.x <= unit && back.max.y - rect.max.y <= unit);
+        }
     }
 }

@@ -54,7 +54,7 @@ impl View {
     }
 
     fn visible(&self, f: &Feature, margin_pt: f32) -> bool {
-        f.bbox
+        f.bbox()
             .is_some_and(|b| b.intersects(&self.visible_world(margin_pt)))
     }
 }
