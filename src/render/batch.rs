@@ -1159,6 +1159,13 @@ mod tests {
                 Shape::circle_filled(c, 6.0, Color32::WHITE),
                 Shape::circle_stroke(c, 5.0, egui::Stroke::new(2.5, Color32::GOLD)),
                 Shape::circle_stroke(c, 6.5, egui::Stroke::new(0.8, Color32::DARK_GRAY)),
+                // A filled marker: its disc and its edge in one shape.
+                Shape::Circle(egui::epaint::CircleShape {
+                    center: Pos2::new(60.0, 220.0),
+                    radius: 6.0,
+                    fill: Color32::LIGHT_BLUE,
+                    stroke: egui::Stroke::new(2.0, Color32::BLACK),
+                }),
                 Shape::rect_stroke(
                     Rect::from_min_size(Pos2::new(300.0, 40.0), Vec2::splat(30.0)),
                     0.0,
@@ -1191,8 +1198,17 @@ mod tests {
             by_paths.pixels[150 * 400 + 200],
             by_mesh.pixels[150 * 400 + 200]
         );
-        // The marker's gold ring and the box's red edge are where the mesh has them.
-        for (x, y) in [(126, 80), (120, 86), (301, 55), (315, 41)] {
+        // The marker's gold ring, the box's red edge and the filled marker's disc and edge
+        // are where the mesh has them.
+        for (x, y) in [
+            (126, 80),
+            (120, 86),
+            (301, 55),
+            (315, 41),
+            (60, 220),
+            (67, 220),
+            (60, 213),
+        ] {
             let (a, b) = (by_paths.pixels[y * 400 + x], by_mesh.pixels[y * 400 + x]);
             let d = (0..4)
                 .map(|k| i32::from(a[k]).abs_diff(i32::from(b[k])))

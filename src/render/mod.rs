@@ -459,12 +459,14 @@ fn feature_markers(
                 Stroke::new(0.8, palette::MARKER_EDGE),
             ));
         } else {
-            out.push(Shape::circle_filled(c, r, color));
-            out.push(Shape::circle_stroke(
-                c,
-                r,
-                Stroke::new(1.0, palette::MARKER_EDGE),
-            ));
+            // Filled and edged in one shape (drawn as the two would be): a dense point layer
+            // is half as many pieces.
+            out.push(Shape::Circle(egui::epaint::CircleShape {
+                center: c,
+                radius: r,
+                fill: color,
+                stroke: Stroke::new(1.0, palette::MARKER_EDGE),
+            }));
         }
     }
 }
@@ -1059,9 +1061,16 @@ pub fn paint_map(
     report
 }
 
-/// Markers drawn on the same spot (several projects at one town point): a count badge beside
-/// them, so a reader knows more than one is there. The shapes, and the badges' boxes.
-pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> (Vec<Shape>, Vec<BoxPx>) {
+/// The most count badges drawn: past this many stacks (a dense layer, where markers share
+/// pixels everywhere) the largest are badged, and a badge for every pair would bury the map.
+const MAX_BADGES: usize = 64;
+
+/// Markers drawn on one spot: its whole point in screen points, how many, and their radius.
+type Stack = ((i64, i64), (usize, f32));
+
+/// The spots where more than one marker is drawn, by position: the [`MAX_BADGES`] with the
+/// most markers where there are more.
+fn stacks(marker_boxes: &[BoxPx]) -> Vec<Stack> {
     let mut stacks: std::collections::BTreeMap<(i64, i64), (usize, f32)> = Default::default();
     for b in marker_boxes {
         let c = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
@@ -1071,12 +1080,23 @@ pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> (Vec<Sha
         entry.0 += 1;
         entry.1 = entry.1.max((b.max[0] - b.min[0]) / 2.0);
     }
+    let mut shared: Vec<Stack> = stacks.into_iter().filter(|(_, (n, _))| *n >= 2).collect();
+    if shared.len() > MAX_BADGES {
+        // The largest first (a stable sort: equal counts stay in position order).
+        shared.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));
+        shared.truncate(MAX_BADGES);
+        shared.sort_by_key(|(at, _)| *at);
+    }
+    shared
+}
+
+/// Markers drawn on the same spot (several projects at one town point): a count badge beside
+/// them, so a reader knows more than one is there (see [`stacks`]). The shapes, and the
+/// badges' boxes.
+pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> (Vec<Shape>, Vec<BoxPx>) {
     let mut out = Vec::new();
     let mut boxes = Vec::new();
-    for ((x, y), (count, radius)) in stacks {
-        if count < 2 {
-            continue;
-        }
+    for ((x, y), (count, radius)) in stacks(marker_boxes) {
         let text = painter.layout_no_wrap(
             count.to_string(),
             egui::FontId::proportional(10.0),
@@ -1312,5 +1332,53 @@ mod clip_tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod badge_tests {
+    use super::*;
+
+    fn marker_at(x: f32, y: f32) -> BoxPx {
+        BoxPx {
+            min: [x - 5.0, y - 5.0],
+            max: [x + 5.0, y + 5.0],
+        }
+    }
+
+    #[test]
+    fn shared_spots_are_counted_and_a_dense_layer_badges_only_its_largest() {
+        // The corridor's case: ten projects at Gwadar, three at Islamabad, one alone.
+        let mut boxes: Vec<BoxPx> = std::iter::repeat_n(marker_at(100.0, 400.0), 10)
+            .chain(std::iter::repeat_n(marker_at(600.0, 120.0), 3))
+            .chain([marker_at(300.0, 300.0)])
+            .collect();
+        let found: Vec<(i64, i64, usize)> = stacks(&boxes)
+            .into_iter()
+            .map(|((x, y), (n, _))| (x, y, n))
+            .collect();
+        assert_eq!(found, [(100, 400, 10), (600, 120, 3)]);
+        // A dense layer over it: thousands of pairs sharing pixels. The badges stay few, and
+        // the largest stacks keep theirs.
+        for i in 0..5000 {
+            let at = marker_at(f32::from(i as u16 % 500), f32::from(i as u16 / 500) + 500.0);
+            boxes.extend([at, at]);
+        }
+        let dense = stacks(&boxes);
+        assert_eq!(dense.len(), MAX_BADGES);
+        assert!(
+            dense
+                .iter()
+                .any(|((x, y), (n, _))| (*x, *y, *n) == (100, 400, 10))
+        );
+        assert!(
+            dense
+                .iter()
+                .any(|((x, y), (n, _))| (*x, *y, *n) == (600, 120, 3))
+        );
+        assert!(
+            dense.is_sorted_by_key(|(at, _)| *at),
+            "drawn in position order"
+        );
     }
 }

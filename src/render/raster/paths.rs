@@ -236,9 +236,15 @@ fn draw_shape(ctx: &mut RenderContext, path: &mut BezPath, shape: &Shape) {
             let disc =
                 |r: f32| kurbo::Shape::to_path(&kurbo::Circle::new(centre, f64::from(r)), 0.05);
             fill(ctx, &disc(c.radius), c.fill, Fill::NonZero);
-            // egui strokes a circle outside its radius.
+            // egui strokes a circle outside its radius: the ring from the radius to a width
+            // beyond, filled (the same pixels as the stroke, without expanding a stroke: a
+            // dense point layer is mostly these).
             let w = c.stroke.width;
-            stroke(ctx, &disc(c.radius + w / 2.0), w, c.stroke.color);
+            if w > 0.0 {
+                let mut ring = disc(c.radius + w);
+                ring.extend(disc(c.radius.max(0.0)));
+                fill(ctx, &ring, c.stroke.color, Fill::EvenOdd);
+            }
         }
         Shape::Rect(r) => {
             let corners = |rect: egui::Rect| {
