@@ -1,5 +1,6 @@
-//! Layers and features: geometry kept in lon/lat (for measurement) and in world space
-//! (projected and triangulated once, for drawing and hit-testing).
+//! Layers and features: geometry projected once into world space, for drawing and
+//! hit-testing (longitude/latitude are derived from it to measure); a multipolygon's polygons
+//! in one compact part.
 
 use std::sync::{Arc, OnceLock};
 
@@ -333,7 +334,7 @@ impl Feature {
         }
     }
 
-    /// Build a feature, projecting and triangulating its geometry once.
+    /// Build a feature, projecting and ranking its geometry once.
     pub fn new(
         name: String,
         properties: impl Into<Properties>,
