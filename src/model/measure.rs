@@ -29,14 +29,17 @@ pub fn geodesic_area_m2(geometry: &geo::Geometry<f64>) -> f64 {
     use geo::GeodesicArea;
     use geo::Geometry as G;
     use geo::orient::{Direction, Orient};
+    // Karney's area reads a clockwise ring as the rest of the globe: orient them first
+    // (outer rings anticlockwise, holes clockwise). An invalid polygon whose holes outgrow
+    // its shell (geo gives the difference, below 0) counts 0.
+    let one = |p: &geo::Polygon<f64>| {
+        p.orient(Direction::Default)
+            .geodesic_area_unsigned()
+            .max(0.0)
+    };
     match geometry {
-        // Karney's area reads a clockwise ring as the rest of the globe: orient them first
-        // (outer rings anticlockwise, holes clockwise).
-        G::Polygon(p) => p.orient(Direction::Default).geodesic_area_unsigned(),
-        G::MultiPolygon(mp) => mp
-            .iter()
-            .map(|p| p.orient(Direction::Default).geodesic_area_unsigned())
-            .sum(),
+        G::Polygon(p) => one(p),
+        G::MultiPolygon(mp) => mp.iter().map(one).sum(),
         G::Rect(r) => geodesic_area_m2(&G::Polygon(r.to_polygon())),
         G::Triangle(t) => geodesic_area_m2(&G::Polygon(t.to_polygon())),
         G::GeometryCollection(gc) => gc.iter().map(geodesic_area_m2).sum(),
@@ -66,6 +69,26 @@ pub fn polygon_area_m2(points: &[crate::model::view::LonLat]) -> f64 {
 mod tests {
     use super::*;
     use crate::model::view::LonLat;
+
+    #[test]
+    fn a_polygon_whose_hole_outgrows_its_shell_has_no_negative_area() {
+        use geo::polygon;
+        // Found by the fuzzer: a hole reaching far past its shell.
+        let p = polygon![
+            exterior: [(x: 66.0, y: 27.0), (x: 70.0, y: 27.0), (x: 70.0, y: 31.0), (x: 66.0, y: 31.0)],
+            interiors: [[(x: 60.0, y: 20.0), (x: 79.0, y: 20.0), (x: 79.0, y: 35.0), (x: 60.0, y: 35.0)]],
+        ];
+        let area = geodesic_area_m2(&p.clone().into());
+        assert_eq!(area, 0.0);
+        let both = geo::MultiPolygon(vec![
+            p,
+            polygon![(x: 71.0, y: 26.0), (x: 73.0, y: 26.0), (x: 72.0, y: 28.0)],
+        ]);
+        assert!(
+            geodesic_area_m2(&both.into()) > 1e9,
+            "the valid one still counts"
+        );
+    }
 
     #[test]
     fn a_polygons_area_leaves_its_hole_out_whatever_the_winding() {
