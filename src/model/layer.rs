@@ -65,10 +65,7 @@ impl WorldAreas {
     pub fn new(polygons: Vec<Vec<Vec<WorldPos>>>) -> Option<Self> {
         let mut builder = AreasBuilder::default();
         for polygon in polygons {
-            for ring in polygon {
-                builder.ring(&ring);
-            }
-            builder.end_polygon();
+            builder.polygon(&polygon);
         }
         builder.finish()
     }
@@ -80,19 +77,11 @@ impl WorldAreas {
 
     /// Every ring of every polygon, in order.
     pub fn rings(&self) -> impl Iterator<Item = PathView<'_>> + '_ {
-        let points = self.points.view();
-        let mut start = 0;
-        self.ring_ends.iter().map(move |&end| {
-            let end = (end & !LAST_RING) as usize;
-            let ring = points.slice(start, end);
-            start = end;
-            ring
-        })
+        self.polygons().flat_map(|p| p.rings())
     }
 
     /// Its polygons, in order.
     pub fn polygons(&self) -> impl Iterator<Item = PolygonView<'_>> + '_ {
-        let points = self.points.view();
         let (mut start, mut first_ring) = (0, 0);
         let last_rings = self
             .ring_ends
@@ -100,13 +89,12 @@ impl WorldAreas {
             .enumerate()
             .filter(|(_, end)| *end & LAST_RING != 0);
         last_rings.map(move |(i, &end)| {
-            let end = (end & !LAST_RING) as usize;
             let polygon = PolygonView {
-                points: points.slice(start, end),
+                points: self.points.view(),
+                start,
                 ring_ends: &self.ring_ends[first_ring..=i],
-                base: start,
             };
-            (start, first_ring) = (end, i + 1);
+            (start, first_ring) = ((end & !LAST_RING) as usize, i + 1);
             polygon
         })
     }
@@ -115,21 +103,20 @@ impl WorldAreas {
 /// One polygon of a [`WorldAreas`], borrowed.
 #[derive(Clone, Copy, Debug)]
 pub struct PolygonView<'a> {
-    /// Its rings' vertices, in order.
-    pub points: PathView<'a>,
-    /// Its rings' ends, counted from the start of the whole store.
+    /// The whole store's vertices.
+    points: PathView<'a>,
+    /// Where its first ring starts in them.
+    start: usize,
+    /// Its rings' ends in them.
     ring_ends: &'a [u32],
-    /// Where its vertices start in the whole store.
-    base: usize,
 }
 
 impl<'a> PolygonView<'a> {
     /// Its rings: the outer one, then its holes.
-    pub fn rings(&self) -> impl Iterator<Item = PathView<'a>> + 'a {
-        let (points, base) = (self.points, self.base);
-        let mut start = 0;
+    pub fn rings(self) -> impl Iterator<Item = PathView<'a>> + 'a {
+        let (points, mut start) = (self.points, self.start);
         self.ring_ends.iter().map(move |&end| {
-            let end = (end & !LAST_RING) as usize - base;
+            let end = (end & !LAST_RING) as usize;
             let ring = points.slice(start, end);
             start = end;
             ring
@@ -137,7 +124,7 @@ impl<'a> PolygonView<'a> {
     }
 }
 
-/// Polygons gathered ring by ring into one [`WorldAreas`].
+/// Polygons gathered into one [`WorldAreas`].
 #[derive(Debug, Default)]
 struct AreasBuilder {
     points: PathBuilder,
@@ -148,40 +135,41 @@ impl AreasBuilder {
     /// Vertices a store can hold: a ring's end must leave its top bit free.
     const MAX_POINTS: usize = (LAST_RING - 1) as usize;
 
-    /// A ring of the polygon being built (open); left out under three vertices.
-    /// (A ring that would take the store past [`Self::MAX_POINTS`], 2³¹ vertices — 17 GB —
-    /// is left out too: no file that fits in memory has one.)
-    fn ring(&mut self, ring: &[WorldPos]) {
-        if ring.len() >= 3 && self.points.len() + ring.len() <= Self::MAX_POINTS {
+    /// A polygon from its rings (outer first, then holes; open): rings under three vertices
+    /// are left out, and a polygon with none. False, and nothing kept, where it would take
+    /// the store past [`Self::MAX_POINTS`] (2³¹ vertices, 17 GB: no file that fits in memory
+    /// has one).
+    fn polygon(&mut self, rings: &[Vec<WorldPos>]) -> bool {
+        let kept = || rings.iter().filter(|r| r.len() >= 3);
+        if !self.can_take(kept().map(Vec::len).sum()) {
+            return false;
+        }
+        for ring in kept() {
             self.points.extend(ring);
             self.ring_ends.push(self.points.len() as u32);
         }
-    }
-
-    /// The polygon being built ends (one with no ring kept is no polygon).
-    fn end_polygon(&mut self) {
+        // The polygon's last ring closes it (a polygon with no ring kept flags nothing new).
         if let Some(last) = self.ring_ends.last_mut() {
             *last |= LAST_RING;
         }
+        true
     }
 
-    /// Whether a polygon of `n` more vertices would not fit: finish this store first.
+    /// Whether a polygon of `n` more vertices fits.
+    fn can_take(&self, n: usize) -> bool {
+        self.points.len() + n <= Self::MAX_POINTS
+    }
+
+    /// Whether a polygon of `n` more vertices would not fit in this store, which holds some:
+    /// finish it first.
     fn is_full_for(&self, n: usize) -> bool {
-        !self.points.is_empty() && self.points.len() + n > Self::MAX_POINTS
+        !self.points.is_empty() && !self.can_take(n)
     }
 
-    /// The store of every polygon ended; `None` without one.
-    fn finish(mut self) -> Option<WorldAreas> {
-        // Rings after the last polygon's end belong to no polygon.
-        let kept = self
-            .ring_ends
-            .iter()
-            .rposition(|end| end & LAST_RING != 0)?;
-        self.ring_ends.truncate(kept + 1);
-        Some(WorldAreas {
-            points: self
-                .points
-                .finish_at((self.ring_ends[kept] & !LAST_RING) as usize),
+    /// The store of every polygon given; `None` without one.
+    fn finish(self) -> Option<WorldAreas> {
+        (!self.ring_ends.is_empty()).then(|| WorldAreas {
+            points: self.points.finish(),
             ring_ends: self.ring_ends.into_boxed_slice(),
         })
     }
@@ -601,14 +589,19 @@ fn areas(polygons: impl Iterator<Item = geo::Polygon<f64>>, out: &mut Parts, ran
             .map(|r| open_ring(world_path(r.0)))
             .filter(|r| r.len() >= 3)
             .collect();
-        if builder.is_full_for(rings.iter().map(Vec::len).sum()) {
+        let n = rings.iter().map(Vec::len).sum();
+        if builder.is_full_for(n) {
             out.extend(std::mem::take(&mut builder).finish().map(Part::Areas));
         }
+        if !builder.can_take(n) {
+            continue;
+        }
+        // Ranked before it is stored: the ranking's scratch is given back before the store
+        // grows (one polygon of 2 M vertices peaks 16 MB lower).
         for ring in &rings {
             push_ranks(ring, true, ranks);
-            builder.ring(ring);
         }
-        builder.end_polygon();
+        builder.polygon(&rings);
     }
     out.extend(builder.finish().map(Part::Areas));
 }

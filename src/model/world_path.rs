@@ -125,12 +125,6 @@ impl PathBuilder {
         self.points.is_empty()
     }
 
-    /// The path of the first `len` vertices appended, in order.
-    pub fn finish_at(mut self, len: usize) -> WorldPath {
-        self.points.truncate(len);
-        self.finish()
-    }
-
     /// The path of every vertex appended, in order.
     pub fn finish(self) -> WorldPath {
         WorldPath {
