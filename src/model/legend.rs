@@ -173,7 +173,10 @@ pub fn legend_for(
         {
             credits.push(c.clone());
         }
-        for f in layer.index.query(view).map(|i| &layer.features[i]) {
+        // In file order: the index gives features in its own, scattered through memory.
+        let mut shown: Vec<usize> = layer.index.query(view).collect();
+        shown.sort_unstable();
+        for f in shown.into_iter().filter_map(|i| layer.features.get(i)) {
             schematic += usize::from(f.is_schematic());
             match f.confidence() {
                 Some(Confidence::A) => by_confidence[0] += 1,

@@ -1071,16 +1071,27 @@ type Stack = ((i64, i64), (usize, f32));
 /// The spots where more than one marker is drawn, by position: the [`MAX_BADGES`] with the
 /// most markers where there are more.
 fn stacks(marker_boxes: &[BoxPx]) -> Vec<Stack> {
-    let mut stacks: std::collections::BTreeMap<(i64, i64), (usize, f32)> = Default::default();
-    for b in marker_boxes {
-        let c = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
-        let entry = stacks
-            .entry((c[0].round() as i64, c[1].round() as i64))
-            .or_insert((0, 0.0));
-        entry.0 += 1;
-        entry.1 = entry.1.max((b.max[0] - b.min[0]) / 2.0);
-    }
-    let mut shared: Vec<Stack> = stacks.into_iter().filter(|(_, (n, _))| *n >= 2).collect();
+    // Each marker's pixel and radius, sorted by pixel: a run of one pixel is a stack (a sort,
+    // not a map, as a dense layer has a million markers).
+    let mut spots: Vec<((i64, i64), f32)> = marker_boxes
+        .iter()
+        .map(|b| {
+            let c = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
+            (
+                (c[0].round() as i64, c[1].round() as i64),
+                (b.max[0] - b.min[0]) / 2.0,
+            )
+        })
+        .collect();
+    spots.sort_unstable_by_key(|(at, _)| *at);
+    let mut shared: Vec<Stack> = spots
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() >= 2)
+        .map(|run| {
+            let radius = run.iter().map(|(_, r)| *r).fold(0.0, f32::max);
+            (run[0].0, (run.len(), radius))
+        })
+        .collect();
     if shared.len() > MAX_BADGES {
         // The largest first (a stable sort: equal counts stay in position order).
         shared.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));

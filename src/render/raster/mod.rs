@@ -5,3 +5,4 @@
 
 pub mod mesh;
 pub mod paths;
+pub mod stamp;

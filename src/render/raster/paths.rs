@@ -13,13 +13,16 @@
 //! rasteriser ([`super::mesh`]) blend, so the same pieces look the same through either.
 
 use egui::StrokeKind;
-use egui::epaint::{ColorMode, PathShape};
+use egui::epaint::{CircleShape, ColorMode, PathShape};
 use egui::{Color32, ColorImage, Pos2, Shape};
 use vello_cpu::color::{AlphaColor, Srgb};
 use vello_cpu::kurbo::{self, Affine, BezPath, Join};
 use vello_cpu::peniko::Fill;
-use vello_cpu::{Pixmap, RenderContext, RenderSettings, Resources};
+use vello_cpu::{
+    CompositeMode, Pixmap, RasterizerSettings, RenderContext, RenderSettings, Resources,
+};
 
+use super::stamp::Stamps;
 use crate::render::View;
 use crate::render::piece::Piece;
 
@@ -127,9 +130,19 @@ fn draw_band(
     };
     let mut ctx = RenderContext::new_with(w16, h16, settings);
     let ppp = f64::from(view.pixels_per_point);
-    ctx.set_transform(
-        Affine::translate((-origin_px[0] as f64, -origin_px[1] as f64)) * Affine::scale(ppp),
-    );
+    let to_band =
+        Affine::translate((-origin_px[0] as f64, -origin_px[1] as f64)) * Affine::scale(ppp);
+    ctx.set_transform(to_band);
+    let mut pixmap = Pixmap::new(w16, h16);
+    let mut resources = Resources::new();
+    // Small circles (markers) are stamped into the pixels from a cache; paths drawn before a
+    // stamp are rendered into the pixels first, so that the pieces keep their order.
+    let mut stamps = Stamps::new(view.pixels_per_point, origin_px);
+    let mut pending = false;
+    let over = RasterizerSettings {
+        composite_mode: CompositeMode::SrcOver,
+        ..RasterizerSettings::default()
+    };
     let mut path = BezPath::new();
     for (i, (piece, rows)) in pieces.iter().zip(rows_px).enumerate() {
         if i % STOP_EVERY == 0 && stop() {
@@ -139,22 +152,37 @@ fn draw_band(
             continue;
         }
         match piece {
+            Piece::Shape(Shape::Circle(c)) if let Some(placed) = stamps.place(c) => {
+                if pending {
+                    ctx.flush();
+                    ctx.render_with(&mut pixmap, &mut resources, over);
+                    ctx.reset();
+                    ctx.set_transform(to_band);
+                    pending = false;
+                }
+                stamps.stamp(placed, pixmap.data_as_u8_slice_mut(), [w, h]);
+            }
             Piece::Area { polygon, color } => {
                 path.truncate(0);
                 for ring in &polygon.rings {
                     add_points(&mut path, ring.iter().map(|w| view.pos(w)), true);
                 }
                 fill(&mut ctx, &path, *color, Fill::EvenOdd);
+                pending = true;
             }
-            Piece::Shape(shape) => draw_shape(&mut ctx, &mut path, shape),
+            Piece::Shape(shape) => {
+                draw_shape(&mut ctx, &mut path, shape);
+                pending = true;
+            }
         }
     }
     if stop() {
         return false;
     }
-    ctx.flush();
-    let mut pixmap = Pixmap::new(w16, h16);
-    ctx.render(&mut pixmap, &mut Resources::new());
+    if pending {
+        ctx.flush();
+        ctx.render_with(&mut pixmap, &mut resources, over);
+    }
     for (o, p) in out.iter_mut().zip(pixmap.data()) {
         *o = Color32::from_rgba_premultiplied(p.r, p.g, p.b, p.a);
     }
@@ -202,6 +230,21 @@ fn stroke(ctx: &mut RenderContext, path: &BezPath, width_pt: f32, color: Color32
     ctx.stroke_path(path);
 }
 
+/// A circle as egui draws one: its disc, and its edge outside the radius.
+pub(super) fn circle(ctx: &mut RenderContext, c: &CircleShape) {
+    let centre = (f64::from(c.center.x), f64::from(c.center.y));
+    let disc = |r: f32| kurbo::Shape::to_path(&kurbo::Circle::new(centre, f64::from(r)), 0.05);
+    fill(ctx, &disc(c.radius), c.fill, Fill::NonZero);
+    // egui strokes a circle outside its radius: the ring from the radius to a width beyond,
+    // filled (the same pixels as the stroke, without expanding a stroke).
+    let w = c.stroke.width;
+    if w > 0.0 {
+        let mut ring = disc(c.radius + w);
+        ring.extend(disc(c.radius.max(0.0)));
+        fill(ctx, &ring, c.stroke.color, Fill::EvenOdd);
+    }
+}
+
 /// One egui shape as paths. Shapes the layers never make (text, images, callbacks) are left
 /// out; a mesh's triangles are filled one by one.
 fn draw_shape(ctx: &mut RenderContext, path: &mut BezPath, shape: &Shape) {
@@ -231,21 +274,7 @@ fn draw_shape(ctx: &mut RenderContext, path: &mut BezPath, shape: &Shape) {
             add_points(path, points.iter().copied(), false);
             stroke(ctx, path, s.width, s.color);
         }
-        Shape::Circle(c) => {
-            let centre = (f64::from(c.center.x), f64::from(c.center.y));
-            let disc =
-                |r: f32| kurbo::Shape::to_path(&kurbo::Circle::new(centre, f64::from(r)), 0.05);
-            fill(ctx, &disc(c.radius), c.fill, Fill::NonZero);
-            // egui strokes a circle outside its radius: the ring from the radius to a width
-            // beyond, filled (the same pixels as the stroke, without expanding a stroke: a
-            // dense point layer is mostly these).
-            let w = c.stroke.width;
-            if w > 0.0 {
-                let mut ring = disc(c.radius + w);
-                ring.extend(disc(c.radius.max(0.0)));
-                fill(ctx, &ring, c.stroke.color, Fill::EvenOdd);
-            }
-        }
+        Shape::Circle(c) => circle(ctx, c),
         Shape::Rect(r) => {
             let corners = |rect: egui::Rect| {
                 let [a, b] = [rect.min, rect.max];
@@ -285,6 +314,7 @@ mod tests {
     use crate::model::layer::{DrawnPolygon, WorldAreas};
     use crate::model::lod::Kept;
     use crate::model::view::{ScreenTransform, WorldPos};
+    use egui::epaint::CircleShape;
     use egui::{Rect, Stroke};
 
     /// A view where world (0, 0)–(1, 1) fills a 256-point square at 1 pixel per point.
@@ -359,6 +389,105 @@ mod tests {
         let p = at(&img, 4, 4);
         assert_eq!(p.a(), 255);
         assert!((125..=130).contains(&p.r()), "{p:?}");
+    }
+
+    /// Markers at scattered sub-pixel positions, some over the band edges.
+    fn scattered_markers(n: usize) -> Vec<CircleShape> {
+        (0..n)
+            .map(|i| {
+                let t = i as f32;
+                CircleShape {
+                    center: Pos2::new((t * 37.37) % 250.0, (t * 17.71) % 250.0),
+                    radius: 3.0 + (i % 3) as f32,
+                    fill: Color32::from_rgb(200, (i % 2) as u8 * 120, 40),
+                    stroke: Stroke::new(1.0, Color32::from_black_alpha(200)),
+                }
+            })
+            .collect()
+    }
+
+    /// The largest and the mean difference of two images' channels, of 255.
+    fn difference(a: &ColorImage, b: &ColorImage) -> (u8, f64) {
+        let (mut worst, mut sum) = (0u8, 0u64);
+        for (p, q) in a.pixels.iter().zip(&b.pixels) {
+            let d = (0..4).map(|k| p[k].abs_diff(q[k])).max().unwrap_or(0);
+            worst = worst.max(d);
+            sum += u64::from(d);
+        }
+        (worst, sum as f64 / a.pixels.len() as f64)
+    }
+
+    #[test]
+    fn stamped_markers_match_markers_drawn_as_paths() {
+        // The same circles stamped (each its own piece) and as paths (inside one `Shape::Vec`,
+        // which is never stamped), at a scale with fractional pixels, in bands of 128 rows.
+        let view = unit_view(1.5);
+        let size = [384, 384];
+        let draw_both = |markers: &[CircleShape]| {
+            let stamped: Vec<Piece<'_>> = markers
+                .iter()
+                .map(|c| Piece::Shape(Shape::Circle(*c)))
+                .collect();
+            let as_paths = [Piece::Shape(Shape::Vec(
+                markers.iter().map(|c| Shape::Circle(*c)).collect(),
+            ))];
+            let a = draw(&stamped, &view, [0, 0], size, &|| false).expect("drawn");
+            let b = draw(&as_paths, &view, [0, 0], size, &|| false).expect("drawn");
+            assert!(a.pixels.iter().filter(|p| p.a() > 0).count() > 20_000);
+            difference(&a, &b)
+        };
+        // Centres on the stamps' sub-pixel grid: the same pixels, to rounding.
+        let snap = |v: f32| (v * 1.5 * 8.0).round() / 8.0 / 1.5;
+        let on_grid: Vec<CircleShape> = scattered_markers(400)
+            .into_iter()
+            .map(|c| CircleShape {
+                center: Pos2::new(snap(c.center.x), snap(c.center.y)),
+                ..c
+            })
+            .collect();
+        let (worst, mean) = draw_both(&on_grid);
+        assert!(
+            worst <= 4 && mean < 0.1,
+            "on the grid: worst {worst}, mean {mean:.3}"
+        );
+        // Anywhere: a stamp is within 1/16 px of the path's place, so edge pixels differ a
+        // little (PSNR about 50 dB).
+        let (worst, mean) = draw_both(&scattered_markers(400));
+        assert!(
+            worst < 48 && mean < 1.5,
+            "anywhere: worst {worst}, mean {mean:.3}"
+        );
+    }
+
+    #[test]
+    fn stamps_and_paths_keep_the_pieces_order() {
+        // A marker, an opaque box over half of it, and a marker on top of the box.
+        let red = CircleShape {
+            center: Pos2::new(20.0, 20.0),
+            radius: 6.0,
+            fill: Color32::RED,
+            stroke: Stroke::NONE,
+        };
+        let blue = CircleShape {
+            center: Pos2::new(40.0, 20.0),
+            fill: Color32::BLUE,
+            ..red
+        };
+        let r = Rect::from_min_max(Pos2::new(20.0, 0.0), Pos2::new(60.0, 40.0));
+        let pieces = [
+            Piece::Shape(Shape::Circle(red)),
+            Piece::Shape(Shape::rect_filled(r, 0.0, Color32::WHITE)),
+            Piece::Shape(Shape::Circle(blue)),
+        ];
+        let img = draw(&pieces, &unit_view(1.0), [0, 0], [64, 40], &|| false).expect("drawn");
+        assert_eq!(
+            at(&img, 16, 20),
+            Color32::RED,
+            "the marker's half left uncovered"
+        );
+        assert_eq!(at(&img, 24, 20), Color32::WHITE, "the box over the marker");
+        assert_eq!(at(&img, 40, 20), Color32::BLUE, "the marker over the box");
+        assert_eq!(at(&img, 55, 20), Color32::WHITE);
     }
 
     #[test]
