@@ -225,7 +225,7 @@ fn four_times_is_rendered_sharp_not_upscaled() {
         .cloned()
         .unwrap_or_default();
     let line: geo::LineString<f64> = vec![(65.0, 21.0), (65.0, 24.0)].into();
-    let feature = Feature::new("probe".into(), props, Some(line.into()));
+    let feature = Feature::new("probe", props, Some(line.into()));
     f.layers.push(Layer::new(
         "probe",
         "Probe",

@@ -66,10 +66,10 @@ fn the_five_corridors_border_markets_and_mining_corridor_are_there() {
             "{id}: every feature names its corridor"
         );
     }
-    let markets: Vec<&str> = layer(&layers, "border_markets")
+    let markets: Vec<_> = layer(&layers, "border_markets")
         .features
         .iter()
-        .map(|f| f.name.as_str())
+        .map(|f| f.name())
         .collect();
     for place in ["Khunjerab", "Torkham", "Gwadar"] {
         assert!(
@@ -82,13 +82,13 @@ fn the_five_corridors_border_markets_and_mining_corridor_are_there() {
         mining
             .features
             .iter()
-            .any(|f| f.name.contains("Saindak") && f.geometry_type() == "Point")
+            .any(|f| f.name().contains("Saindak") && f.geometry_type() == "Point")
     );
     assert!(
         mining
             .features
             .iter()
-            .any(|f| f.name.contains("Reko Diq") && f.geometry_type() == "Point")
+            .any(|f| f.name().contains("Reko Diq") && f.geometry_type() == "Point")
     );
     let corridor = mining
         .features
@@ -114,7 +114,7 @@ fn every_feature_carries_its_evidence() {
     const STATUSES: [&str; 4] = ["operational", "under construction", "planned", "proposed"];
     for l in layers() {
         for f in l.features.iter() {
-            let at = format!("{} / {}", l.id, f.name);
+            let at = format!("{} / {}", l.id, f.name());
             for key in EVIDENCE_PROPERTIES {
                 let v = f.text(key).unwrap_or_else(|| panic!("{at}: no {key}"));
                 assert!(!v.trim().is_empty(), "{at}: empty {key}");
@@ -154,7 +154,7 @@ fn planned_labs_and_data_centres_without_sites_are_not_on_the_map() {
         let f = innovation
             .features
             .iter()
-            .find(|f| f.name == name)
+            .find(|f| f.name() == name)
             .unwrap_or_else(|| panic!("{name}"));
         assert!(!f.is_located(), "{name} has no invented position");
     }
@@ -164,7 +164,7 @@ fn route_length_km(layers: &[Layer], layer_id: &str, name_part: &str) -> f64 {
     let f = layer(layers, layer_id)
         .features
         .iter()
-        .find(|f| f.name.contains(name_part))
+        .find(|f| f.name().contains(name_part))
         .unwrap_or_else(|| panic!("{name_part}"));
     geodesic_length_m(&f.geometry().expect("a line")) / 1000.0
 }
@@ -204,7 +204,7 @@ fn every_official_length_is_met_within_5_percent_or_explained() {
             assert!(
                 off <= 0.05 || f.text("length_note").is_some_and(|n| n.len() > 20),
                 "{}: drawn {km:.0} km, official {official} km, and no note says why",
-                f.name
+                f.name()
             );
         }
     }
@@ -223,11 +223,11 @@ fn traced_routes_credit_openstreetmap_and_the_rest_say_they_are_schematic() {
         {
             let source = f
                 .text("geometry_source")
-                .unwrap_or_else(|| panic!("{}: no geometry_source", f.name));
+                .unwrap_or_else(|| panic!("{}: no geometry_source", f.name()));
             match f.text("geometry_confidence") {
                 Some("A") => {
                     traced += 1;
-                    assert!(source.contains("OpenStreetMap"), "{}: {source}", f.name);
+                    assert!(source.contains("OpenStreetMap"), "{}: {source}", f.name());
                     assert!(
                         l.attribution
                             .as_deref()
@@ -241,10 +241,10 @@ fn traced_routes_credit_openstreetmap_and_the_rest_say_they_are_schematic() {
                     assert!(
                         source.starts_with("schematic alignment"),
                         "{}: {source}",
-                        f.name
+                        f.name()
                     );
                 }
-                other => panic!("{}: geometry_confidence {other:?}", f.name),
+                other => panic!("{}: geometry_confidence {other:?}", f.name()),
             }
         }
     }
@@ -270,14 +270,14 @@ fn drawn_routes_never_exceed_their_printed_length_by_more_than_5_percent() {
             let Some(printed) = f.properties.get("length_km").and_then(|v| v.as_f64()) else {
                 continue;
             };
-            if l.id == "innovation" && f.name.contains("PEACE") {
+            if l.id == "innovation" && f.name().contains("PEACE") {
                 continue; // a submarine cable's length, not a drawn route
             }
             let km = geodesic_length_m(&f.geometry().expect("line")) / 1000.0;
             assert!(
                 km <= printed * 1.05 + 15.0,
                 "{}: drawn {km:.0} km vs {printed} km",
-                f.name
+                f.name()
             );
         }
     }
@@ -318,7 +318,7 @@ fn every_feature_and_layer_title_is_named_in_urdu_and_chinese_and_says_where_fro
     let han = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
     for l in layers() {
         for f in l.features.iter() {
-            let at = format!("{} / {}", l.id, f.name);
+            let at = format!("{} / {}", l.id, f.name());
             let ur = f
                 .text("name_ur")
                 .unwrap_or_else(|| panic!("{at}: no name_ur"));

@@ -184,7 +184,7 @@ fn corridor_sites_lie_where_openstreetmap_maps_them_within_their_grade() {
             .layers
             .iter()
             .flat_map(|l| l.features.iter())
-            .find(|f| f.name.starts_with(name))
+            .find(|f| f.name().starts_with(name))
             .unwrap_or_else(|| panic!("{name} in maps/"));
         let at = LonLat::from_world(feature.bbox().expect("located").center());
         let grade = feature.confidence().expect("graded");

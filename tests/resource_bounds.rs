@@ -250,10 +250,11 @@ fn a_load_that_outgrows_the_memory_limit_stops_with_a_message() {
     w.flush().expect("flush");
     drop(w);
     let file_mb = std::fs::metadata(&path).expect("size").len() as f64 / 1e6;
-    // Without a limit it loads, and takes well over its size.
+    // Without a limit it loads, and takes well over its size (so that halfway through its
+    // load is a point of its own).
     let free = info(&path);
     assert_eq!(free.code, 0, "{}", free.stderr);
-    assert!(free.peak_mb > file_mb + 80.0, "{:.0} MB", free.peak_mb);
+    assert!(free.peak_mb > file_mb + 40.0, "{:.0} MB", free.peak_mb);
     // A limit that lets the file in (its text and the 256 MB the loader keeps free), but
     // leaves less than those 256 MB halfway through the load.
     let limit_mb = file_mb + 256.0 + (free.peak_mb - file_mb) / 2.0;

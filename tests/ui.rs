@@ -81,7 +81,7 @@ fn screen_pos_of(h: &Harness<'static, Option<CorridorApp>>, layer_id: &str, name
     let feature = layer
         .features
         .iter()
-        .find(|f| f.name == name)
+        .find(|f| f.name() == name)
         .expect("feature");
     let Some(Part::Point(w)) = feature.parts.first() else {
         panic!("{name} is a point");
@@ -386,7 +386,7 @@ fn dropped_files_open_as_layers_and_broken_ones_say_where() {
     let a = app(&h);
     let r = a.selection.expect("a selection");
     assert_eq!(a.layers[r.layer].id, "file:good");
-    assert_eq!(a.layers[r.layer].features[r.feature].name, "Port");
+    assert_eq!(a.layers[r.layer].features[r.feature].name(), "Port");
 
     drop_files(&mut h, &[fixtures.join("broken_syntax.geojson")], 8);
     h.get_by_label_contains("broken_syntax.geojson, line 5, column 5: invalid JSON");
@@ -417,7 +417,7 @@ fn search_finds_features_and_choosing_one_selects_it() {
     let a = app(&h);
     let r = a.selection.expect("selected from the search");
     assert_eq!(
-        a.layers[r.layer].features[r.feature].name,
+        a.layers[r.layer].features[r.feature].name(),
         "Karot hydropower project"
     );
     assert!(a.map_memory.zoom() > 9.0, "zoomed to the feature");
@@ -444,7 +444,7 @@ fn search_closes_on_enter_and_on_escape() {
     );
     let r = app(&h).selection.expect("the first result chosen");
     assert_eq!(
-        app(&h).layers[r.layer].features[r.feature].name,
+        app(&h).layers[r.layer].features[r.feature].name(),
         "Karot hydropower project"
     );
     // Esc in the text field closes the box, and leaves the selection.
@@ -722,7 +722,7 @@ fn a_table_row_click_selects_on_the_map_and_a_map_selection_highlights_its_row()
     let a = app(&h);
     let r = a.selection.expect("the row selected the feature");
     assert_eq!(a.layers[r.layer].title, "Livelihood corridor");
-    assert_eq!(a.layers[r.layer].features[r.feature].name, name);
+    assert_eq!(a.layers[r.layer].features[r.feature].name(), name);
     assert!(a.map_memory.zoom() > 9.0, "zoomed to it");
     let table = a.table.as_ref().expect("table open");
     assert_eq!(
@@ -744,7 +744,7 @@ fn a_table_row_click_selects_on_the_map_and_a_map_selection_highlights_its_row()
     let a = app(&h);
     let r = a.selection.expect("a map click selects");
     assert_eq!(
-        a.layers[r.layer].features[r.feature].name,
+        a.layers[r.layer].features[r.feature].name(),
         "Musakhel district (least developed)"
     );
     let table = a.table.as_ref().expect("table open");
@@ -1347,7 +1347,7 @@ fn the_inspector_keeps_its_width_whatever_feature_it_shows() {
         apply(&mut h, Command::Select(r));
         h.run();
         let after = app(&h).last_view.expect("drawn").rect;
-        let name = &app(&h).layers[r.layer].features[r.feature].name;
+        let name = &app(&h).layers[r.layer].features[r.feature].name();
         assert!(
             (after.max.x - before.max.x).abs() < 1.0,
             "showing {name} moved the inspector's edge from {} to {}",
@@ -1384,7 +1384,7 @@ fn an_opened_polygon_shows_its_area_and_perimeter_and_a_point_its_position() {
         let feature = app(h).layers[layer]
             .features
             .iter()
-            .position(|f| f.name == name)
+            .position(|f| f.name() == name)
             .expect("in the file");
         corridor_viewer::render::FeatureRef { layer, feature }
     };
@@ -1434,7 +1434,7 @@ fn an_opened_area_layer_goes_under_the_corridors_and_the_selection_follows() {
     let r = a.selection.expect("still selected");
     assert_eq!(r.layer, selected.layer + 1);
     assert_eq!(
-        a.layers[r.layer].features[r.feature].name,
+        a.layers[r.layer].features[r.feature].name(),
         "Torkham border market (Afghanistan)"
     );
     let colour = a.layers[0].style.color;
@@ -1577,7 +1577,7 @@ fn a_source_naming_a_page_is_a_link_and_its_mirror_is_named_once() {
         let fi = a.layers[li]
             .features
             .iter()
-            .position(|f| f.name == "Gwadar Port")
+            .position(|f| f.name() == "Gwadar Port")
             .expect("Gwadar Port");
         (li, fi)
     };

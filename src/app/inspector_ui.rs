@@ -51,8 +51,9 @@ pub(super) fn inspector_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Co
         // The name as the map's labels give it; the English one under it when that differs.
         let shown = feature.name_in(app.label_language);
         ui.label(RichText::new(visual(&shown)).size(17.0).strong());
-        if !shown.lines().any(|line| line == feature.name) {
-            ui.label(RichText::new(&feature.name).weak());
+        let name = feature.name();
+        if !shown.lines().any(|line| line == name) {
+            ui.label(RichText::new(name).weak());
         }
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());

@@ -65,7 +65,7 @@ pub(super) fn layers_ui(app: &CorridorApp, ui: &mut Ui, commands: &mut Vec<Comma
                                     layer: i,
                                     feature: f,
                                 };
-                                let name = &layer.features[f].name;
+                                let name = layer.features[f].name();
                                 if ui
                                     .selectable_label(app.selection == Some(r), name)
                                     .on_hover_text(Command::Select(r).tooltip())

@@ -97,7 +97,7 @@ pub(super) fn search_ui(app: &mut CorridorApp, ctx: &egui::Context, commands: &m
                         };
                         let mut text = format!(
                             "{}  —  {}",
-                            crate::render::bidi::visual(&feature.name),
+                            crate::render::bidi::visual(&feature.name()),
                             layer.title
                         );
                         if let Some(key) = &hit.matched_in {

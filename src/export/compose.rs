@@ -507,7 +507,7 @@ mod tests {
             if let Some(g) = grade {
                 props.insert("confidence".into(), g.into());
             }
-            Feature::new("f".into(), props, Some(geo::point!(x: lon, y: 30.0).into()))
+            Feature::new("f", props, Some(geo::point!(x: lon, y: 30.0).into()))
         };
         let file = |features| {
             Layer::new(

@@ -18,7 +18,7 @@ use super::fast_feature::{fast_coordinates, fast_feature, fast_geometry};
 use super::memory::{self, Headroom, human_bytes};
 use super::repair::repair_geometry;
 use super::text::{Released, Text};
-use crate::model::layer::Feature;
+use crate::model::layer::{Feature, FeatureName};
 use crate::model::properties::Properties;
 
 /// A GeoJSON file that was read, possibly with skipped features.
@@ -417,7 +417,7 @@ fn parse_text(
                     Some((properties, geometry)) => {
                         lone.push(Pending {
                             doc: d,
-                            name: feature_name(&properties, d),
+                            name: FeatureName::of(&properties, d),
                             properties,
                             geometry,
                         });
@@ -1062,7 +1062,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
                 Some((properties, geometry)) => (
                     Some(Pending {
                         doc: self.doc,
-                        name: feature_name(&properties, i),
+                        name: FeatureName::of(&properties, i),
                         properties,
                         geometry,
                     }),
@@ -1317,7 +1317,7 @@ fn from_doc(
             | "GeometryCollection",
         ) if fast.as_ref().is_some_and(Option::is_some) => {
             let g = fast.flatten();
-            vec![Feature::new("Geometry".into(), Map::new(), g)]
+            vec![Feature::new("Geometry", Map::new(), g)]
         }
         Some(
             "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
@@ -1330,7 +1330,7 @@ fn from_doc(
                 message: format!("repaired: {message}"),
             }));
             let g = checked_geometry(value).map_err(|m| not_geojson(path, m))?;
-            vec![Feature::new("Geometry".into(), Map::new(), Some(g))]
+            vec![Feature::new("Geometry", Map::new(), Some(g))]
         }
         _ => return Err(not_geojson(path, describe_foreign(&obj))),
     };
@@ -1361,7 +1361,7 @@ fn read_feature(
 struct Pending {
     /// Which top-level document it belongs to.
     doc: usize,
-    name: String,
+    name: FeatureName,
     properties: Properties,
     geometry: Option<geo::Geometry<f64>>,
 }
@@ -1410,7 +1410,7 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
             Properties::new()
         }
     };
-    let name = feature_name(&properties, index);
+    let name = FeatureName::of(&properties, index);
     let geometry = match obj.remove("geometry").filter(|g| !g.is_null()) {
         None => None,
         Some(g) => match checked_geometry(g) {
@@ -1427,31 +1427,6 @@ fn read_pieces(mut item: Value, index: usize) -> Result<(Option<Pending>, Vec<St
         }),
         notes,
     ))
-}
-
-/// A feature's display name: its `name` (or `title`) property, else its first text property
-/// that is not a style or an identifier (QGIS and Overpass files often name by another key),
-/// else "Feature n" after its place, `index` (from 0).
-fn feature_name(properties: &Properties, index: usize) -> String {
-    const NAME_KEYS: [&str; 6] = ["name", "Name", "NAME", "title", "name:en", "name_en"];
-    const NOT_NAMES: [&str; 6] = [
-        "stroke",
-        "fill",
-        "marker-color",
-        "marker-size",
-        "marker-symbol",
-        "@id",
-    ];
-    NAME_KEYS
-        .iter()
-        .find_map(|k| properties.get(k).and_then(|v| v.as_str()))
-        .or_else(|| {
-            properties
-                .iter()
-                .filter(|(k, _)| !NOT_NAMES.contains(k))
-                .find_map(|(_, v)| v.as_str().filter(|s| !s.trim().is_empty()))
-        })
-        .map_or_else(|| format!("Feature {}", index + 1), str::to_owned)
 }
 
 /// What out-of-range coordinates most likely mean.
@@ -1520,7 +1495,7 @@ mod tests {
         )
         .expect("loads");
         assert_eq!(f.features.len(), 2);
-        assert_eq!(f.features[0].name, "A");
+        assert_eq!(f.features[0].name(), "A");
         assert!(!f.features[1].is_located());
         assert!(f.warnings.is_empty());
         assert_eq!(f.name.as_deref(), Some("x"));
@@ -1591,7 +1566,7 @@ mod tests {
         let f = parse("\u{feff}{\"type\":\"Feature\",\"properties\":null,\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[0,0],[1,1]]}}")
             .expect("feature with BOM");
         assert_eq!(f.features.len(), 1);
-        assert_eq!(f.features[0].name, "Feature 1");
+        assert_eq!(f.features[0].name(), "Feature 1");
         let g = parse(r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#)
             .expect("geometry");
         assert_eq!(g.features[0].geometry_type(), "Polygon");
@@ -1650,7 +1625,7 @@ mod tolerance_tests {
         for sep in ["", "\u{1e}"] {
             let text: String = docs.iter().map(|d| format!("{sep}{d}\n")).collect();
             let f = parse(&text).expect("a sequence");
-            let names: Vec<&str> = f.features.iter().map(|f| f.name.as_str()).collect();
+            let names: Vec<_> = f.features.iter().map(Feature::name).collect();
             assert_eq!(names, ["A", "B", "C", "D", "E", "F", "Feature 7"]);
             let placed: Vec<Option<usize>> = f.warnings.iter().map(|w| w.feature_index).collect();
             assert_eq!(placed, [Some(3), Some(5)], "{:?}", f.warnings);
@@ -1661,7 +1636,7 @@ mod tolerance_tests {
         lone[2] = named("C");
         let text: String = lone.iter().map(|d| format!("{d}\n")).collect();
         let f = parse(&text).expect("a sequence");
-        let names: Vec<&str> = f.features.iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<_> = f.features.iter().map(Feature::name).collect();
         assert_eq!(names, ["A", "B", "C", "E", "F", "Feature 7"]);
         let placed: Vec<Option<usize>> = f.warnings.iter().map(|w| w.feature_index).collect();
         assert_eq!(placed, [Some(3), Some(5)], "{:?}", f.warnings);
@@ -1669,8 +1644,8 @@ mod tolerance_tests {
         let text: String = (0..1000).map(|_| format!("{unnamed}\n")).collect();
         let f = parse(&text).expect("a sequence");
         assert_eq!(f.features.len(), 1000);
-        assert_eq!(f.features[1].name, "Feature 2");
-        assert_eq!(f.features[999].name, "Feature 1000");
+        assert_eq!(f.features[1].name(), "Feature 2");
+        assert_eq!(f.features[999].name(), "Feature 1000");
     }
 
     #[test]

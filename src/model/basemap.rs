@@ -284,7 +284,7 @@ fn outside_region(world_land: Vec<Feature>) -> Vec<Feature> {
                 _ => None,
             };
             match cut {
-                Some(mp) => Feature::new(f.name, f.properties, Some(mp.into())),
+                Some(mp) => Feature::new(f.name_source().clone(), f.properties, Some(mp.into())),
                 None => f,
             }
         })
@@ -451,7 +451,7 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap_or_default();
-        Feature::new(name.into(), props, Some(g))
+        Feature::new(name, props, Some(g))
     }
 
     #[test]

@@ -141,11 +141,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn feature(props: Value) -> Feature {
-        Feature::new(
-            "f".into(),
-            props.as_object().cloned().unwrap_or_default(),
-            None,
-        )
+        Feature::new("f", props.as_object().cloned().unwrap_or_default(), None)
     }
 
     #[test]

@@ -120,7 +120,7 @@ mod tests {
     }
 
     fn feature_with(part: Part) -> Feature {
-        let mut f = Feature::new("f".into(), Map::new(), None);
+        let mut f = Feature::new("f", Map::new(), None);
         f.parts = smallvec::smallvec![part];
         f
     }

@@ -106,26 +106,26 @@ mod tests {
     fn layer() -> Layer {
         let features = vec![
             Feature::new(
-                "Gwadar Port".into(),
+                "Gwadar Port",
                 Map::new(),
                 Some(point!(x: 62.3396, y: 25.1105).into()),
             ),
             Feature::new(
-                "Gwadar city".into(),
+                "Gwadar city",
                 Map::new(),
                 Some(point!(x: 62.3225, y: 25.12639).into()),
             ),
             Feature::new(
-                "Karachi".into(),
+                "Karachi",
                 Map::new(),
                 Some(point!(x: 67.0104, y: 24.8608).into()),
             ),
             Feature::new(
-                "road".into(),
+                "road",
                 Map::new(),
                 Some(line_string![(x: 62.0, y: 25.5), (x: 67.0, y: 25.5)].into()),
             ),
-            Feature::new("unsited".into(), Map::new(), None),
+            Feature::new("unsited", Map::new(), None),
         ];
         Layer::new(
             "t",
@@ -142,9 +142,9 @@ mod tests {
         let p = LonLat::new(62.335, 25.115).to_world();
         let tol = 0.05 / 360.0; // about 5 km
         let hits = hit_test_layer(&layer, p, tol, 0.0);
-        let names: Vec<&str> = hits
+        let names: Vec<_> = hits
             .iter()
-            .map(|h| layer.features[h.feature].name.as_str())
+            .map(|h| layer.features[h.feature].name())
             .collect();
         assert_eq!(names, ["Gwadar Port", "Gwadar city"]);
     }

@@ -2,6 +2,7 @@
 //! hit-testing (longitude/latitude are derived from it to measure); a multipolygon's polygons
 //! in one compact part.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use super::properties::Properties;
@@ -284,8 +285,8 @@ impl GeometryKind {
 /// One feature of a layer.
 #[derive(Clone, Debug)]
 pub struct Feature {
-    /// Display name (the `name` property, or a fallback).
-    pub name: String,
+    /// Its display name: given, or where in its properties it is (see [`Feature::name`]).
+    name: FeatureName,
     /// All properties as loaded, in file order.
     pub properties: Properties,
     /// The type of geometry the feature was given; `None` for a feature without a position
@@ -294,9 +295,9 @@ pub struct Feature {
     /// The geometry in world space, ready to draw: the only copy of its coordinates
     /// (longitude/latitude are derived from it by [`Feature::geometry`]).
     pub parts: Parts,
-    /// Its bounding box on the vertices' grid (see [`Feature::bbox`]); `None` without
+    /// Its bounding box on the vertices' grid (see [`Feature::bbox`]); empty without
     /// geometry.
-    grid_bbox: Option<GridRect>,
+    grid_bbox: GridRect,
     /// Level of detail: the rank of every vertex of its lines and rings, in order (see
     /// [`super::lod`]); empty for points.
     pub ranks: Box<[u8]>,
@@ -304,16 +305,91 @@ pub struct Feature {
     measures: OnceLock<Measures>,
 }
 
-/// A feature's geodesic measures (WGS84).
+/// Where a feature's display name comes from. A name read from the data stays in its
+/// properties and is not held twice (a million points with a name each would hold a million
+/// copies).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeatureName {
+    /// Given with the feature (the map content's, the basemap's).
+    Given(Box<str>),
+    /// The text of its property of this key (the key's text shared with its file's other
+    /// features).
+    Property(Arc<str>),
+    /// No name in its data: shown as "Feature N", N its place in its file from 1.
+    Numbered(u32),
+}
+
+impl FeatureName {
+    /// The name of a feature read from a file, the `index`th (from 0): its `name` property
+    /// (or `Name`, `NAME`, `title`, `name:en`, `name_en`), else its first text property that
+    /// is not a style or an identifier (QGIS and Overpass files often name by another key),
+    /// else its number.
+    pub fn of(properties: &Properties, index: usize) -> Self {
+        const NAME_KEYS: [&str; 6] = ["name", "Name", "NAME", "title", "name:en", "name_en"];
+        const NOT_NAMES: [&str; 6] = [
+            "stroke",
+            "fill",
+            "marker-color",
+            "marker-size",
+            "marker-symbol",
+            "@id",
+        ];
+        let text = |i: usize| properties.value(i).and_then(|v| v.as_str());
+        let keys: Vec<&str> = properties.keys().collect();
+        let named = NAME_KEYS.iter().find_map(|k| {
+            keys.iter()
+                .position(|key| key == k)
+                .filter(|&i| text(i).is_some())
+        });
+        let any_text = || {
+            (0..keys.len()).find(|&i| {
+                !NOT_NAMES.contains(&keys[i]) && text(i).is_some_and(|s| !s.trim().is_empty())
+            })
+        };
+        match named.or_else(any_text).and_then(|i| properties.key(i)) {
+            Some(key) => Self::Property(key),
+            None => Self::Numbered(u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX)),
+        }
+    }
+}
+
+impl From<String> for FeatureName {
+    fn from(name: String) -> Self {
+        Self::Given(name.into_boxed_str())
+    }
+}
+
+impl From<&str> for FeatureName {
+    fn from(name: &str) -> Self {
+        Self::Given(name.into())
+    }
+}
+
+/// A feature's geodesic measures (WGS84), kept in single precision (8 bytes a feature, not
+/// 16): a metre in 16 000 km, far finer than the inspector shows them.
 #[derive(Clone, Copy, Debug)]
 struct Measures {
     /// Length of its lines and rings, metres.
-    length_m: f64,
+    length_m: f32,
     /// Area of its polygons, holes left out, square metres.
-    area_m2: f64,
+    area_m2: f32,
 }
 
 impl Feature {
+    /// Its display name: its own, its name property's, or "Feature N".
+    pub fn name(&self) -> Cow<'_, str> {
+        match &self.name {
+            FeatureName::Given(name) => Cow::Borrowed(name),
+            FeatureName::Property(key) => Cow::Borrowed(self.text(key).unwrap_or_default()),
+            FeatureName::Numbered(n) => Cow::Owned(format!("Feature {n}")),
+        }
+    }
+
+    /// Where its name comes from (kept when the feature is rebuilt with new geometry).
+    pub fn name_source(&self) -> &FeatureName {
+        &self.name
+    }
+
     /// Its position when it is one point (a `Point`, not a multipoint).
     pub fn single_point(&self) -> Option<WorldPos> {
         match self.parts.as_slice() {
@@ -324,7 +400,7 @@ impl Feature {
 
     /// Build a feature, projecting and ranking its geometry once.
     pub fn new(
-        name: String,
+        name: impl Into<FeatureName>,
         properties: impl Into<Properties>,
         geometry: Option<geo::Geometry<f64>>,
     ) -> Self {
@@ -339,11 +415,11 @@ impl Feature {
         parts.shrink_to_fit();
         let bbox = WorldRect::from_points(parts.iter().flat_map(part_points));
         Self {
-            name,
+            name: name.into(),
             properties,
             kind,
             parts,
-            grid_bbox: bbox.map(GridRect::around),
+            grid_bbox: bbox.map_or(GridRect::EMPTY, GridRect::around),
             ranks: ranks.into_boxed_slice(),
             measures: OnceLock::new(),
         }
@@ -352,7 +428,7 @@ impl Feature {
     /// World-space bounding box, `None` without geometry: the grid's smallest box around its
     /// vertices (a point's is 3.7 cm across; 16 bytes a feature, not 40).
     pub fn bbox(&self) -> Option<WorldRect> {
-        self.grid_bbox.map(GridRect::rect)
+        self.grid_bbox.non_empty().map(GridRect::rect)
     }
 
     /// The lines and areas to draw at `zoom`: simplified to its level, or the full geometry
@@ -413,21 +489,21 @@ impl Feature {
     /// features without a position. Measured once, on the first call (the inspector asks
     /// every frame).
     pub fn length_m(&self) -> f64 {
-        self.measures().length_m
+        f64::from(self.measures().length_m)
     }
 
     /// Geodesic area (WGS84) of its polygons, holes left out, in square metres; 0 without
     /// polygons. Measured once, on the first call.
     pub fn area_m2(&self) -> f64 {
-        self.measures().area_m2
+        f64::from(self.measures().area_m2)
     }
 
     fn measures(&self) -> Measures {
         *self.measures.get_or_init(|| {
             let geometry = self.geometry();
             Measures {
-                length_m: geometry.as_ref().map_or(0.0, geodesic_length_m),
-                area_m2: geometry.as_ref().map_or(0.0, geodesic_area_m2),
+                length_m: geometry.as_ref().map_or(0.0, geodesic_length_m) as f32,
+                area_m2: geometry.as_ref().map_or(0.0, geodesic_area_m2) as f32,
             }
         })
     }
@@ -469,7 +545,7 @@ impl Feature {
     /// Its name as the map's labels show it in `language` (the English name where the data
     /// has none in that language).
     pub fn name_in(&self, language: LabelLanguage) -> String {
-        language.text(&self.name, self.local_name("ur"), self.local_name("zh"))
+        language.text(&self.name(), self.local_name("ur"), self.local_name("zh"))
     }
 
     /// Whether its geometry is a schematic alignment (no traced route), as
@@ -782,7 +858,7 @@ mod tests {
     #[test]
     fn feature_projects_parts_and_bbox() {
         let f = Feature::new(
-            "line".into(),
+            "line",
             Map::new(),
             Some(line_string![(x: 60.0, y: 25.0), (x: 70.0, y: 35.0)].into()),
         );
@@ -794,7 +870,7 @@ mod tests {
         assert_eq!(f.geometry_type(), "LineString");
         assert!(f.is_located());
 
-        let unsited = Feature::new("lab".into(), Map::new(), None);
+        let unsited = Feature::new("lab", Map::new(), None);
         assert!(!unsited.is_located() && unsited.bbox().is_none());
         assert_eq!(unsited.geometry_type(), "null");
     }
@@ -825,14 +901,14 @@ mod tests {
         let sites: geo::Geometry<f64> =
             geo::MultiPoint(vec![point!(x: 62.3, y: 25.1), point!(x: 74.3, y: 31.5)]).into();
         for g in [line.clone(), area, mixed, sites] {
-            let f = Feature::new("f".into(), Map::new(), Some(g.clone()));
+            let f = Feature::new("f", Map::new(), Some(g.clone()));
             let back = f.geometry().expect("a located feature has a geometry");
             assert!(close(&g, &back), "{g:?} came back as {back:?}");
             assert_eq!(f.geometry_type(), GeometryKind::of(&g).name());
         }
         // Lengths measured on the derived geometry match the original's to a few centimetres
         // (each vertex within 2 cm).
-        let f = Feature::new("f".into(), Map::new(), Some(line.clone()));
+        let f = Feature::new("f", Map::new(), Some(line.clone()));
         let back = f.geometry().expect("a line");
         assert!((geodesic_length_m(&line) - geodesic_length_m(&back)).abs() < 0.05);
         assert!((geodesic_length_m(&line) - f.length_m()).abs() < 0.05);
@@ -840,21 +916,24 @@ mod tests {
             panic!("lines");
         };
         assert!(Geodesic.distance(geo::Point(a.0[0]), geo::Point(b.0[0])) < 0.02);
-        assert!(
-            Feature::new("lab".into(), Map::new(), None)
-                .geometry()
-                .is_none()
-        );
+        assert!(Feature::new("lab", Map::new(), None).geometry().is_none());
     }
 
     #[test]
-    fn a_part_takes_40_bytes() {
+    fn a_part_takes_40_bytes_and_a_feature_152() {
         // Every line, multipolygon and point of a file is one: the big files' memory budget
         // rests on it (a polygon's rings and triangles were boxed slices of their own: 48).
         assert!(
             std::mem::size_of::<Part>() <= 40,
             "{}",
             std::mem::size_of::<Part>()
+        );
+        // And a feature record 152: a million points are a million of them (it was 168 with
+        // its box as an `Option` and its measures in double precision).
+        assert!(
+            std::mem::size_of::<Feature>() <= 152,
+            "{}",
+            std::mem::size_of::<Feature>()
         );
     }
 
@@ -877,7 +956,7 @@ mod tests {
             vec![],
         ));
         let f = Feature::new(
-            "plots".into(),
+            "plots",
             Map::new(),
             Some(geo::MultiPolygon(polygons).into()),
         );
@@ -919,7 +998,7 @@ mod tests {
         assert_eq!(back.0[1000].interiors().len(), 1);
         // One with no ring kept is no part.
         let none = Feature::new(
-            "none".into(),
+            "none",
             Map::new(),
             Some(
                 geo::Polygon::new(line_string![(x: 75.0, y: 30.0), (x: 75.5, y: 30.0)], vec![])
@@ -949,7 +1028,7 @@ mod tests {
                 .map(|i| point!(x: 60.0 + i as f64 / 100.0, y: 30.0))
                 .collect(),
         );
-        let f = Feature::new("sites".into(), Map::new(), Some(mp.into()));
+        let f = Feature::new("sites", Map::new(), Some(mp.into()));
         assert_eq!(f.parts.len(), 1);
         let Part::Points(stored) = &f.parts[0] else {
             panic!("one part of positions: {:?}", f.parts[0]);
@@ -964,11 +1043,7 @@ mod tests {
         assert!((bbox.min.x - west.x).abs() < 1e-9 && (bbox.max.x - east.x).abs() < 1e-9);
         assert_eq!(f.geometry_type(), "MultiPoint");
         // An empty one has no position.
-        let empty = Feature::new(
-            "none".into(),
-            Map::new(),
-            Some(geo::MultiPoint(vec![]).into()),
-        );
+        let empty = Feature::new("none", Map::new(), Some(geo::MultiPoint(vec![]).into()));
         assert!(empty.parts.is_empty() && !empty.is_located());
     }
 
@@ -976,7 +1051,7 @@ mod tests {
     fn lines_and_areas_across_the_antimeridian_take_the_short_way() {
         // Fiji-like: 178° E to 178° W is 4° of longitude, not 356°.
         let line = Feature::new(
-            "cable".into(),
+            "cable",
             Map::new(),
             Some(line_string![(x: 178.0, y: -17.0), (x: -178.0, y: -18.0)].into()),
         );
@@ -984,7 +1059,7 @@ mod tests {
         let four_degrees = 4.0 / 360.0;
         assert!((bbox.max.x - bbox.min.x - four_degrees).abs() < 1e-9);
         let area = Feature::new(
-            "zone".into(),
+            "zone",
             Map::new(),
             Some(
                 polygon![(x: 179.0, y: 0.0), (x: -179.0, y: 0.0), (x: -179.0, y: 1.0), (x: 179.0, y: 1.0), (x: 179.0, y: 0.0)]
@@ -1024,17 +1099,9 @@ mod tests {
 
     #[test]
     fn layer_bbox_covers_located_features() {
-        let a = Feature::new(
-            "a".into(),
-            Map::new(),
-            Some(point!(x: 62.0, y: 25.0).into()),
-        );
-        let b = Feature::new(
-            "b".into(),
-            Map::new(),
-            Some(point!(x: 75.0, y: 36.0).into()),
-        );
-        let c = Feature::new("c".into(), Map::new(), None);
+        let a = Feature::new("a", Map::new(), Some(point!(x: 62.0, y: 25.0).into()));
+        let b = Feature::new("b", Map::new(), Some(point!(x: 75.0, y: 36.0).into()));
+        let c = Feature::new("c", Map::new(), None);
         let layer = Layer::new(
             "t",
             "T",

@@ -299,7 +299,7 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap_or_default();
-        Feature::new("f".into(), props, Some(point!(x: lon, y: lat).into()))
+        Feature::new("f", props, Some(point!(x: lon, y: lat).into()))
     }
 
     #[test]

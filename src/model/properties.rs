@@ -182,8 +182,8 @@ impl Properties {
         self.keys.as_deref().unwrap_or(&[])
     }
 
-    /// The `i`th value.
-    fn value(&self, i: usize) -> Option<PropValue<'_>> {
+    /// The `i`th value, in file order.
+    pub fn value(&self, i: usize) -> Option<PropValue<'_>> {
         let n = self.len();
         let end_at = |i: usize| -> Option<usize> {
             let at = n + 4 * i;
@@ -214,6 +214,11 @@ impl Properties {
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
         self.key_list().iter().any(|k| &**k == key)
+    }
+
+    /// The `i`th key, shared (features read from one file share their keys' text).
+    pub fn key(&self, i: usize) -> Option<Arc<str>> {
+        self.key_list().get(i).cloned()
     }
 
     /// The keys, in order.

@@ -76,7 +76,7 @@ pub fn search(layers: &[Layer], query: &str, limit: usize) -> Vec<SearchHit> {
     let mut hits: Vec<SearchHit> = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
         for (fi, f) in layer.features.iter().enumerate() {
-            let by_name = rank(&f.name, &q).map(|s| (s + 100, None));
+            let by_name = rank(&f.name(), &q).map(|s| (s + 100, None));
             let by_property = || {
                 f.properties
                     .iter()
@@ -100,8 +100,8 @@ pub fn search(layers: &[Layer], query: &str, limit: usize) -> Vec<SearchHit> {
     hits.sort_by(|a, b| {
         b.score.cmp(&a.score).then_with(|| {
             layers[a.layer].features[a.feature]
-                .name
-                .cmp(&layers[b.layer].features[b.feature].name)
+                .name()
+                .cmp(&layers[b.layer].features[b.feature].name())
         })
     });
     hits.truncate(limit);
@@ -120,7 +120,7 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap_or_default();
-        Feature::new(name.into(), props, None)
+        Feature::new(name, props, None)
     }
 
     fn layers() -> Vec<Layer> {
@@ -176,9 +176,9 @@ mod tests {
     #[test]
     fn names_rank_before_descriptions_and_exact_before_partial() {
         let l = layers();
-        let names: Vec<&str> = search(&l, "gwadar", 10)
+        let names: Vec<_> = search(&l, "gwadar", 10)
             .iter()
-            .map(|h| l[h.layer].features[h.feature].name.as_str())
+            .map(|h| l[h.layer].features[h.feature].name())
             .collect();
         assert_eq!(
             names,

@@ -80,7 +80,7 @@ mod tests {
 
     fn point(lon: f64, lat: f64) -> Feature {
         Feature::new(
-            "p".into(),
+            "p",
             serde_json::Map::new(),
             Some(geo::point!(x: lon, y: lat).into()),
         )

@@ -391,8 +391,8 @@ mod tests {
     #[test]
     fn colour_by_property_and_layer_opacity() {
         let features = vec![
-            crate::model::layer::Feature::new("a".into(), props(json!({"kind": "road"})), None),
-            crate::model::layer::Feature::new("b".into(), props(json!({"kind": "rail"})), None),
+            crate::model::layer::Feature::new("a", props(json!({"kind": "road"})), None),
+            crate::model::layer::Feature::new("b", props(json!({"kind": "rail"})), None),
         ];
         let by = ColorBy::classify(&features, "kind");
         let style = LayerStyle {

@@ -47,7 +47,7 @@ pub fn rows(
         .filter(|&i| {
             needle.is_empty() || {
                 let f = &features[i];
-                f.name.to_lowercase().contains(&needle)
+                f.name().to_lowercase().contains(&needle)
                     || f.properties
                         .iter()
                         .any(|(_, v)| cell_text(Some(v)).to_lowercase().contains(&needle))

@@ -142,6 +142,17 @@ pub struct GridRect {
 }
 
 impl GridRect {
+    /// No box: what a feature without geometry has (in 16 bytes, where an `Option` takes 20).
+    pub const EMPTY: Self = Self {
+        min: [i32::MAX; 2],
+        max: [i32::MIN; 2],
+    };
+
+    /// The box, `None` for [`GridRect::EMPTY`].
+    pub fn non_empty(self) -> Option<Self> {
+        (self.min[0] <= self.max[0] && self.min[1] <= self.max[1]).then_some(self)
+    }
+
     /// The grid's smallest box around `rect`.
     pub fn around(rect: WorldRect) -> Self {
         Self {

@@ -747,7 +747,7 @@ mod tests {
     /// A layer of one 2° square centred on 67° E, 30° N.
     fn square_layer() -> Vec<Layer> {
         let square = polygon![(x: 66.0, y: 29.0), (x: 68.0, y: 29.0), (x: 68.0, y: 31.0), (x: 66.0, y: 31.0), (x: 66.0, y: 29.0)];
-        let f = Feature::new("square".into(), Map::new(), Some(square.into()));
+        let f = Feature::new("square", Map::new(), Some(square.into()));
         vec![Layer::new(
             "sq",
             "Square",
@@ -1057,11 +1057,7 @@ mod tests {
         let points = [(67.0, 30.0), (66.0, 30.0)]
             .into_iter()
             .map(|(lon, lat)| {
-                Feature::new(
-                    "site".into(),
-                    Map::new(),
-                    Some(geo::Point::new(lon, lat).into()),
-                )
+                Feature::new("site", Map::new(), Some(geo::Point::new(lon, lat).into()))
             })
             .collect();
         layers.push(Layer::new(
@@ -1115,7 +1111,7 @@ mod tests {
             "Sites",
             LayerOrigin::Catalog,
             LayerStyle::default(),
-            vec![Feature::new("sites".into(), Map::new(), Some(mp.into()))],
+            vec![Feature::new("sites", Map::new(), Some(mp.into()))],
         )];
         let v = view(6.0);
         let (shapes, boxes) = super::super::layer_shapes(&layers, None, &v, None);
