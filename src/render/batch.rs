@@ -1169,7 +1169,7 @@ mod tests {
                     egui::StrokeKind::Inside,
                 ),
             ]
-            .map(crate::render::piece::Piece::Shape),
+            .map(crate::render::piece::Piece::from),
         );
         let by_paths = paths::draw(&pieces, &v, [0, 0], [400, 300], &|| false).expect("drawn");
         let mesh = tessellate(into_shapes(pieces, &v), 1.0, TessellationOptions::default());

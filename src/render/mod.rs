@@ -406,7 +406,7 @@ fn feature_lines<'a>(
                 ));
             }
         }
-        pieces.extend(out.into_iter().map(Piece::Shape));
+        pieces.extend(out.into_iter().map(Piece::from));
     }
 }
 
@@ -545,7 +545,7 @@ pub fn layer_pieces<'a>(
                 .unwrap_or_default();
             let mut markers = Vec::new();
             feature_markers(view, f, &paint, selected == Some(r), offset, &mut markers);
-            out.extend(markers.into_iter().map(Piece::Shape));
+            out.extend(markers.into_iter().map(Piece::from));
             let rad = paint.marker_radius_pt + 1.0;
             marker_boxes.extend(f.parts.iter().flat_map(Part::markers).map(|w| {
                 let c = view.pos(w) + offset;
@@ -561,7 +561,7 @@ pub fn layer_pieces<'a>(
     out.extend(
         selected_markers(layers, categories, view, selected, false, &spread)
             .into_iter()
-            .map(Piece::Shape),
+            .map(Piece::from),
     );
     (out, marker_boxes)
 }

@@ -89,6 +89,10 @@ fn rows_px(piece: &Piece<'_>, view: &View, origin_y_px: i64) -> [f32; 2] {
                     })
             })
             .unwrap_or([f32::INFINITY, f32::NEG_INFINITY]),
+        Piece::Circle(c) => {
+            let r = c.radius + c.stroke.width.max(0.0);
+            [c.center.y - r, c.center.y + r]
+        }
         Piece::Shape(shape) => {
             // A bevel join stays within half a width of its vertex, as the bounds do.
             let r = shape.visual_bounding_rect();
@@ -152,7 +156,7 @@ fn draw_band(
             continue;
         }
         match piece {
-            Piece::Shape(Shape::Circle(c)) if let Some(placed) = stamps.place(c) => {
+            Piece::Circle(c) if let Some(placed) = stamps.place(c) => {
                 if pending {
                     ctx.flush();
                     ctx.render_with(&mut pixmap, &mut resources, over);
@@ -168,6 +172,10 @@ fn draw_band(
                     add_points(&mut path, ring.iter().map(|w| view.pos(w)), true);
                 }
                 fill(&mut ctx, &path, *color, Fill::EvenOdd);
+                pending = true;
+            }
+            Piece::Circle(c) => {
+                circle(&mut ctx, c);
                 pending = true;
             }
             Piece::Shape(shape) => {
@@ -363,7 +371,7 @@ mod tests {
             Stroke::new(2.0, Color32::BLUE),
         );
         let img = draw(
-            &[Piece::Shape(line)],
+            &[Piece::from(line)],
             &unit_view(2.0),
             [4, 0],
             [40, 40],
@@ -382,8 +390,8 @@ mod tests {
         let half = Color32::from_rgba_unmultiplied(0, 0, 0, 128);
         let r = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(8.0, 8.0));
         let pieces = [
-            Piece::Shape(Shape::rect_filled(r, 0.0, Color32::WHITE)),
-            Piece::Shape(Shape::rect_filled(r, 0.0, half)),
+            Piece::from(Shape::rect_filled(r, 0.0, Color32::WHITE)),
+            Piece::from(Shape::rect_filled(r, 0.0, half)),
         ];
         let img = draw(&pieces, &unit_view(1.0), [0, 0], [8, 8], &|| false).expect("drawn");
         let p = at(&img, 4, 4);
@@ -424,11 +432,8 @@ mod tests {
         let view = unit_view(1.5);
         let size = [384, 384];
         let draw_both = |markers: &[CircleShape]| {
-            let stamped: Vec<Piece<'_>> = markers
-                .iter()
-                .map(|c| Piece::Shape(Shape::Circle(*c)))
-                .collect();
-            let as_paths = [Piece::Shape(Shape::Vec(
+            let stamped: Vec<Piece<'_>> = markers.iter().map(|c| Piece::Circle(*c)).collect();
+            let as_paths = [Piece::from(Shape::Vec(
                 markers.iter().map(|c| Shape::Circle(*c)).collect(),
             ))];
             let a = draw(&stamped, &view, [0, 0], size, &|| false).expect("drawn");
@@ -475,9 +480,9 @@ mod tests {
         };
         let r = Rect::from_min_max(Pos2::new(20.0, 0.0), Pos2::new(60.0, 40.0));
         let pieces = [
-            Piece::Shape(Shape::Circle(red)),
-            Piece::Shape(Shape::rect_filled(r, 0.0, Color32::WHITE)),
-            Piece::Shape(Shape::Circle(blue)),
+            Piece::Circle(red),
+            Piece::from(Shape::rect_filled(r, 0.0, Color32::WHITE)),
+            Piece::Circle(blue),
         ];
         let img = draw(&pieces, &unit_view(1.0), [0, 0], [64, 40], &|| false).expect("drawn");
         assert_eq!(
@@ -493,7 +498,7 @@ mod tests {
     #[test]
     fn a_stopped_render_gives_nothing() {
         let r = Rect::from_min_max(Pos2::ZERO, Pos2::new(8.0, 8.0));
-        let pieces = [Piece::Shape(Shape::rect_filled(r, 0.0, Color32::WHITE))];
+        let pieces = [Piece::from(Shape::rect_filled(r, 0.0, Color32::WHITE))];
         assert!(draw(&pieces, &unit_view(1.0), [0, 0], [8, 8], &|| true).is_none());
     }
 }
