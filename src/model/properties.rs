@@ -502,9 +502,10 @@ fn number_of(text: &str) -> Option<Number> {
 
 /// Key lists kept to share: the features of a file mostly have one of a few.
 const RECENT_LISTS: usize = 32;
-/// Key names kept to share; past this many (a file whose keys are all different) the
-/// names are let go and collected afresh.
+/// Key names kept to share; past this many, or this many bytes of them (a file whose keys are
+/// all different, or long), the names are let go and collected afresh.
 const NAMES_HELD: usize = 4096;
+const NAME_BYTES_HELD: usize = 1 << 20;
 
 thread_local! {
     static KEY_CACHE: RefCell<KeyCache> = RefCell::new(KeyCache::default());
@@ -516,6 +517,8 @@ struct KeyCache {
     /// Most recent first.
     lists: VecDeque<Keys>,
     names: HashSet<Arc<str>>,
+    /// The bytes of `names`.
+    name_bytes: usize,
 }
 
 impl KeyCache {
@@ -528,8 +531,9 @@ impl KeyCache {
             self.lists.push_front(Arc::clone(&found));
             return found;
         }
-        if self.names.len() > NAMES_HELD {
+        if self.names.len() > NAMES_HELD || self.name_bytes > NAME_BYTES_HELD {
             self.names.clear();
+            self.name_bytes = 0;
         }
         let list: Keys = keys.iter().map(|k| self.name(k)).collect();
         self.lists.push_front(Arc::clone(&list));
@@ -543,6 +547,7 @@ impl KeyCache {
         }
         let name: Arc<str> = Arc::from(key);
         self.names.insert(Arc::clone(&name));
+        self.name_bytes += key.len();
         name
     }
 }
@@ -730,6 +735,22 @@ mod tests {
         let (ka, kb) = (a.key_list(), b.key_list());
         assert!(Arc::ptr_eq(&ka[0], &kb[1]) && Arc::ptr_eq(&ka[1], &kb[0]));
         assert_eq!(d.get("name").and_then(|v| v.as_str()), Some("D"));
+    }
+
+    #[test]
+    fn the_names_kept_to_share_stay_within_their_bytes() {
+        // A file whose every feature has one new, long key (as a fuzzer makes them): the
+        // names kept are let go past a megabyte, and the features still read their keys.
+        let mut cache = KeyCache::default();
+        let mut longest_held = 0;
+        for i in 0..200 {
+            let key = format!("{i}-{}", "k".repeat(20_000));
+            let list = cache.list(&[Cow::Owned(key.clone())]);
+            assert_eq!(&*list[0], key);
+            longest_held = longest_held.max(cache.name_bytes);
+        }
+        assert!(longest_held <= NAME_BYTES_HELD + 20_100, "{longest_held}");
+        assert!(cache.names.len() < 100);
     }
 
     #[test]
