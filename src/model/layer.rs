@@ -334,16 +334,15 @@ impl FeatureName {
             "marker-symbol",
             "@id",
         ];
-        let text = |i: usize| properties.value(i).and_then(|v| v.as_str());
-        let keys: Vec<&str> = properties.keys().collect();
+        // Keys are unique within a feature's properties, so a key's place is its property's.
         let named = NAME_KEYS.iter().find_map(|k| {
-            keys.iter()
-                .position(|key| key == k)
-                .filter(|&i| text(i).is_some())
+            properties
+                .iter()
+                .position(|(key, v)| key == *k && v.as_str().is_some())
         });
         let any_text = || {
-            (0..keys.len()).find(|&i| {
-                !NOT_NAMES.contains(&keys[i]) && text(i).is_some_and(|s| !s.trim().is_empty())
+            properties.iter().position(|(k, v)| {
+                !NOT_NAMES.contains(&k) && v.as_str().is_some_and(|s| !s.trim().is_empty())
             })
         };
         match named.or_else(any_text).and_then(|i| properties.key(i)) {

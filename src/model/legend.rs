@@ -167,15 +167,15 @@ pub fn legend_for(
     let mut credits: Vec<String> = Vec::new();
     let mut schematic = 0;
     for layer in &visible {
+        // In file order: the index gives features in its own, scattered through memory.
+        let mut shown: Vec<usize> = layer.index.query(view).collect();
+        shown.sort_unstable();
         if let Some(c) = &layer.attribution
-            && layer.index.query(view).next().is_some()
+            && !shown.is_empty()
             && !credits.contains(c)
         {
             credits.push(c.clone());
         }
-        // In file order: the index gives features in its own, scattered through memory.
-        let mut shown: Vec<usize> = layer.index.query(view).collect();
-        shown.sort_unstable();
         for f in shown.into_iter().filter_map(|i| layer.features.get(i)) {
             schematic += usize::from(f.is_schematic());
             match f.confidence() {

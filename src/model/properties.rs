@@ -182,8 +182,8 @@ impl Properties {
         self.keys.as_deref().unwrap_or(&[])
     }
 
-    /// The `i`th value, in file order.
-    pub fn value(&self, i: usize) -> Option<PropValue<'_>> {
+    /// The `i`th value.
+    fn value(&self, i: usize) -> Option<PropValue<'_>> {
         let n = self.len();
         let end_at = |i: usize| -> Option<usize> {
             let at = n + 4 * i;

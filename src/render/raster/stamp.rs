@@ -36,10 +36,11 @@ pub struct Key {
     phase: [u8; 2],
 }
 
-/// A stamp placed: its image's key and the pixel of its top-left corner in the target.
+/// A stamp placed: its image (by place in the cache) and the pixel of its top-left corner in
+/// the target.
 #[derive(Clone, Copy)]
 pub struct Placed {
-    key: Key,
+    sprite: usize,
     top_left_px: [i64; 2],
 }
 
@@ -57,7 +58,9 @@ pub struct Stamps {
     pixels_per_point: f32,
     /// The target's top-left, as a physical screen pixel.
     origin_px: [i64; 2],
-    sprites: HashMap<Key, Sprite>,
+    sprites: Vec<Sprite>,
+    /// Where each look's image is in `sprites`: one lookup a marker.
+    by_key: HashMap<Key, usize>,
     bytes: usize,
 }
 
@@ -67,7 +70,8 @@ impl Stamps {
         Self {
             pixels_per_point,
             origin_px,
-            sprites: HashMap::new(),
+            sprites: Vec::new(),
+            by_key: HashMap::new(),
             bytes: 0,
         }
     }
@@ -103,18 +107,22 @@ impl Stamps {
             phase,
         };
         let margin = margin_px(outer_px);
-        if !self.sprites.contains_key(&key) {
-            let side = side_px(margin);
-            let bytes = usize::from(side).pow(2) * 4;
-            if self.bytes + bytes > MAX_CACHE_BYTES {
-                return None;
+        let sprite = match self.by_key.get(&key) {
+            Some(&i) => i,
+            None => {
+                let bytes = usize::from(side_px(margin)).pow(2) * 4;
+                if self.bytes + bytes > MAX_CACHE_BYTES {
+                    return None;
+                }
+                self.sprites.push(sprite(circle, ppp, margin, phase));
+                self.bytes += bytes;
+                self.by_key.insert(key, self.sprites.len() - 1);
+                self.sprites.len() - 1
             }
-            self.sprites.insert(key, sprite(circle, ppp, margin, phase));
-            self.bytes += bytes;
-        }
+        };
         let margin = i64::from(margin);
         Some(Placed {
-            key,
+            sprite,
             top_left_px: [
                 gx.div_euclid(PHASE_STEPS) - margin,
                 gy.div_euclid(PHASE_STEPS) - margin,
@@ -125,7 +133,7 @@ impl Stamps {
     /// Blend a placed stamp over `target` (premultiplied RGBA bytes, `size_px`), cut to its
     /// edges.
     pub fn stamp(&self, placed: Placed, target: &mut [u8], size_px: [usize; 2]) {
-        let Some(sprite) = self.sprites.get(&placed.key) else {
+        let Some(sprite) = self.sprites.get(placed.sprite) else {
             return;
         };
         let side = i64::from(sprite.side_px);
