@@ -23,6 +23,8 @@ fn the_scale_benchmark_runs_at_small_sizes_and_detail_is_bounded() {
         assert!(row.mesh_vertices > 0, "{kind:?}: something is drawn");
     }
     assert!(scale::first_frame().as_secs_f64() > 0.0);
+    let (frame_s, render_s) = scale::points_frames(10_000, 2);
+    assert!(frame_s > 0.0 && render_s > 0.0);
 }
 
 #[test]

@@ -40,12 +40,18 @@ fn briefing_views_name_the_corridor_and_no_label_overlaps_another_or_a_marker() 
                     &view,
                     None,
                 );
-                let atlas = label_shapes(&basemap, &view, ui.painter(), &markers, language);
+                let markers = markers.reserved;
+                let atlas = label_shapes(&basemap, &view, ui.painter(), markers.clone(), language);
                 placed = Some((markers, atlas));
             });
             output.textures_delta.clear();
             let (markers, atlas) = placed.expect("a pass");
-            let labels = &atlas.boxes[markers.len()..];
+            let markers = markers.boxes();
+            assert!(
+                !markers.is_empty(),
+                "the catalog's markers, held one by one"
+            );
+            let labels = &atlas.boxes.boxes()[markers.len()..];
             let where_ = format!("{} ({})", named.name, language.code());
             assert_eq!(labels.len(), atlas.texts.len(), "{where_}");
             for (i, a) in labels.iter().enumerate() {

@@ -11,6 +11,7 @@ use corridor_viewer::export::{BriefingRequest, RenderedImage, render_briefing};
 use corridor_viewer::io::basemap_assets::{BASEMAP_ATTRIBUTION, load_basemap};
 use corridor_viewer::io::catalog::load_catalog;
 use corridor_viewer::model::label_language::LabelLanguage;
+use corridor_viewer::model::labels::Reserved;
 use corridor_viewer::model::layout::Composition;
 use corridor_viewer::model::view::{LonLat, ScreenTransform, WorldPos};
 use corridor_viewer::model::views::ViewSpec;
@@ -423,7 +424,15 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
     let ctx = egui::Context::default();
     let mut shapes = Vec::new();
     ctx.run_ui(egui::RawInput::default(), |ui| {
-        shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], &[], Default::default()).0;
+        shapes = draw::label_shapes(
+            ui.painter(),
+            &view,
+            &frame,
+            Reserved::default(),
+            &[],
+            Default::default(),
+        )
+        .0;
     })
     .textures_delta
     .clear();
@@ -444,7 +453,7 @@ fn a_name_on_both_sides_of_a_tile_edge_is_labelled_once() {
             ui.painter(),
             &view,
             &frame,
-            &[],
+            Reserved::default(),
             &already,
             Default::default(),
         )
@@ -492,7 +501,15 @@ fn a_place_is_named_in_the_labels_language_and_not_again_beside_the_atlas_name()
     let drawn = |language: LabelLanguage, already: &[draw::PlacedText]| {
         let mut shapes = Vec::new();
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-            shapes = draw::label_shapes(ui.painter(), &view, &frame, &[], already, language).0;
+            shapes = draw::label_shapes(
+                ui.painter(),
+                &view,
+                &frame,
+                Reserved::default(),
+                already,
+                language,
+            )
+            .0;
         });
         output.textures_delta.clear();
         let mut t: Vec<String> = texts(&shapes).into_iter().map(|(s, _)| s).collect();
@@ -523,7 +540,14 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_left_to_urdu_labels_ne
         let ctx = egui::Context::default();
         let mut out = (Vec::new(), draw::LabelReport::default());
         ctx.run_ui(egui::RawInput::default(), |ui| {
-            out = draw::label_shapes(ui.painter(), &view, &frame, &[], &[], Default::default());
+            out = draw::label_shapes(
+                ui.painter(),
+                &view,
+                &frame,
+                Reserved::default(),
+                &[],
+                Default::default(),
+            );
         })
         .textures_delta
         .clear();
@@ -570,7 +594,14 @@ fn real_labels_never_overlap_or_repeat_and_urdu_names_are_left_to_urdu_labels_ne
     for language in [LabelLanguage::English, LabelLanguage::Urdu] {
         let mut shapes = Vec::new();
         ctx.run_ui(egui::RawInput::default(), |ui| {
-            let (s, report) = draw::label_shapes(ui.painter(), &view, &frame, &[], &[], language);
+            let (s, report) = draw::label_shapes(
+                ui.painter(),
+                &view,
+                &frame,
+                Reserved::default(),
+                &[],
+                language,
+            );
             shapes = s;
             reports.push(report);
         })

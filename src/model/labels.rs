@@ -4,6 +4,8 @@
 //! of its positions (right, left, above, below its anchor, then the corners; close first, then
 //! a little farther out) whose box meets no box already placed or reserved.
 
+use super::coverage::Coverage;
+
 /// An axis-aligned box on screen, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BoxPx {
@@ -46,6 +48,77 @@ impl BoxPx {
     }
 }
 
+/// What labels keep off: boxes held one by one (labels placed, badges, the markers of small
+/// data), and where a render drew more markers than [`Reserved::EXACT_MAX`] (a dense point layer
+/// draws a million), the cells of a grid they cover instead ([`Coverage`]): a frame then tests
+/// a label against a few hundred boxes and a bitmap, not every marker.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reserved {
+    boxes: Vec<BoxPx>,
+    grid: Option<Coverage>,
+}
+
+impl Reserved {
+    /// The most boxes held one by one when made from a render's markers.
+    pub const EXACT_MAX: usize = 4096;
+
+    /// `boxes` reserved: held as they are up to [`Self::EXACT_MAX`], else as the cells they
+    /// cover.
+    pub fn from_boxes(boxes: Vec<BoxPx>) -> Self {
+        if boxes.len() <= Self::EXACT_MAX {
+            Self { boxes, grid: None }
+        } else {
+            Self {
+                boxes: Vec::new(),
+                grid: Coverage::of(&boxes),
+            }
+        }
+    }
+
+    /// Reserve one more box (held as it is).
+    pub fn push(&mut self, b: BoxPx) {
+        self.boxes.push(b);
+    }
+
+    /// Whether `b` overlaps anything reserved (sharing an edge does not count).
+    pub fn overlaps(&self, b: &BoxPx) -> bool {
+        self.boxes.iter().any(|r| r.overlaps(b))
+            || self.grid.as_ref().is_some_and(|g| g.overlaps(b))
+    }
+
+    /// The boxes held one by one, in the order reserved (not those only on the grid).
+    pub fn boxes(&self) -> &[BoxPx] {
+        &self.boxes
+    }
+
+    /// Whether it holds markers as a grid.
+    pub fn is_grid(&self) -> bool {
+        self.grid.is_some()
+    }
+
+    /// Everything moved: each point `p` to `p × scale + shift` (a scale above zero).
+    pub fn mapped(&self, scale: f32, shift: [f32; 2]) -> Self {
+        let map = |p: [f32; 2]| [p[0] * scale + shift[0], p[1] * scale + shift[1]];
+        Self {
+            boxes: self
+                .boxes
+                .iter()
+                .map(|b| BoxPx {
+                    min: map(b.min),
+                    max: map(b.max),
+                })
+                .collect(),
+            grid: self.grid.as_ref().map(|g| g.mapped(scale, shift)),
+        }
+    }
+}
+
+impl Extend<BoxPx> for Reserved {
+    fn extend<I: IntoIterator<Item = BoxPx>>(&mut self, iter: I) {
+        self.boxes.extend(iter);
+    }
+}
+
 /// A label that wants a place.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LabelCandidate {
@@ -84,7 +157,7 @@ const CLEARANCE: f32 = 0.3;
 /// Place labels inside `bounds` without overlaps, avoiding the `reserved` boxes (e.g. markers).
 pub fn place_labels(
     candidates: &[LabelCandidate],
-    reserved: &[BoxPx],
+    reserved: &Reserved,
     bounds: BoxPx,
 ) -> Vec<PlacedLabel> {
     place_labels_avoiding(candidates, reserved, &[], bounds)
@@ -95,7 +168,7 @@ pub fn place_labels(
 /// be hidden.
 pub fn place_labels_avoiding(
     candidates: &[LabelCandidate],
-    reserved: &[BoxPx],
+    reserved: &Reserved,
     avoid: &[BoxPx],
     bounds: BoxPx,
 ) -> Vec<PlacedLabel> {
@@ -126,7 +199,7 @@ pub fn place_labels_avoiding(
             let spaced = b.expand(CLEARANCE * (b.max[1] - b.min[1]));
             b.inside(&bounds)
                 && !avoid.iter().any(|t| t.overlaps(b))
-                && (over_markers || !reserved.iter().any(|t| t.overlaps(b)))
+                && (over_markers || !reserved.overlaps(b))
                 && !labels.iter().any(|t| t.overlaps(&spaced))
                 && !others().any(|(o, _)| b.distance_to(o) < d)
         };
@@ -199,6 +272,10 @@ fn positions(c: &LabelCandidate, [w, h]: [f32; 2]) -> impl Iterator<Item = [f32;
 mod tests {
     use super::*;
 
+    fn held(boxes: &[BoxPx]) -> Reserved {
+        Reserved::from_boxes(boxes.to_vec())
+    }
+
     #[test]
     fn a_label_is_never_nearer_another_named_point_than_its_own() {
         // A town with markers all round it (right, left, above, below reserved), and a
@@ -230,7 +307,7 @@ mod tests {
                 max: [600.0, 520.0],
             },
         ];
-        let placed = place_labels(&[town, capital], &reserved, BOUNDS);
+        let placed = place_labels(&[town, capital], &held(&reserved), BOUNDS);
         let both = [town, capital];
         for p in &placed {
             let c = both[p.candidate];
@@ -290,7 +367,7 @@ mod tests {
                 )
             })
             .collect();
-        let placed = place_labels(&c, &[], BOUNDS);
+        let placed = place_labels(&c, &Reserved::default(), BOUNDS);
         assert!(!placed.is_empty() && placed.len() < c.len());
         assert_eq!(placed[0].candidate, 49, "highest priority placed first");
         let b = boxes(&placed, &c);
@@ -316,9 +393,9 @@ mod tests {
         };
         let mut capital = cand(500.0, 500.0, 2.0);
         let town = cand(500.0, 500.0, 1.0);
-        assert!(place_labels(&[capital], &[ring], BOUNDS).is_empty());
+        assert!(place_labels(&[capital], &held(&[ring]), BOUNDS).is_empty());
         capital.essential = true;
-        let placed = place_labels(&[capital, town], &[ring], BOUNDS);
+        let placed = place_labels(&[capital, town], &held(&[ring]), BOUNDS);
         assert_eq!(placed.len(), 1, "the capital is placed, the town is not");
         assert_eq!(placed[0].candidate, 0);
     }
@@ -330,7 +407,7 @@ mod tests {
             min: [502.0, 490.0],
             max: [520.0, 510.0],
         };
-        let placed = place_labels(&c, &[marker], BOUNDS);
+        let placed = place_labels(&c, &held(&[marker]), BOUNDS);
         let b = boxes(&placed, &c);
         assert!(b.iter().all(|b| !b.overlaps(&marker) && b.inside(&BOUNDS)));
         // The first label had to move off its preferred right-hand side.
@@ -361,18 +438,55 @@ mod tests {
             priority: 1.0,
             essential: false,
         };
-        assert!(place_labels(&[both_lines], &reserved, BOUNDS).is_empty());
+        assert!(place_labels(&[both_lines], &held(&reserved), BOUNDS).is_empty());
         let placed = place_labels(
             &[LabelCandidate {
                 short_size_px: Some([60.0, 14.0]),
                 ..both_lines
             }],
-            &reserved,
+            &held(&reserved),
             BOUNDS,
         );
         assert_eq!(placed.len(), 1);
         assert!(placed[0].short, "the first line alone");
         let b = boxed(placed[0].pos_px, [60.0, 14.0]);
         assert!(!reserved.iter().any(|r| r.overlaps(&b)));
+    }
+
+    #[test]
+    fn labels_keep_off_a_dense_layers_markers_held_as_a_grid() {
+        // Ten thousand markers in a band across the map, a town in the middle of it: held as
+        // a grid, and the town's name still goes past the band, clear of every marker.
+        let markers: Vec<BoxPx> = (0..10_000)
+            .map(|i| {
+                let (x, y) = ((i % 500) as f32 * 2.0, 480.0 + (i / 500) as f32 * 2.0);
+                BoxPx {
+                    min: [x - 6.0, y - 6.0],
+                    max: [x + 6.0, y + 6.0],
+                }
+            })
+            .collect();
+        let reserved = Reserved::from_boxes(markers.clone());
+        assert!(reserved.is_grid() && reserved.boxes().is_empty());
+        let town = LabelCandidate {
+            anchor_px: [500.0, 500.0],
+            size_px: [60.0, 14.0],
+            short_size_px: None,
+            priority: 1.0,
+            essential: true,
+        };
+        let placed = place_labels(&[town], &reserved, BOUNDS);
+        assert_eq!(placed.len(), 1, "the essential name is placed");
+        let b = boxed(placed[0].pos_px, town.size_px);
+        assert!(
+            !markers.iter().any(|m| m.overlaps(&b)),
+            "placed above the band, clear of it: {b:?}"
+        );
+        // A name that may not go far from its point finds no place clear of the band.
+        let near_only = LabelCandidate {
+            essential: false,
+            ..town
+        };
+        assert!(place_labels(&[near_only], &reserved, BOUNDS).is_empty());
     }
 }

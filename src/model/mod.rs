@@ -7,6 +7,7 @@ pub mod citation;
 pub mod classify;
 pub mod confidence;
 pub mod coords;
+pub mod coverage;
 pub mod hit_test;
 pub mod index;
 pub mod label_language;

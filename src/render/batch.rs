@@ -24,7 +24,7 @@ use super::parallel::in_parallel;
 use super::piece::{into_shapes, point_count};
 use super::raster::mesh::{Canvas, Textures, draw_in_bands};
 use super::raster::paths;
-use super::{BoxPx, FeatureRef, View, layer_pieces};
+use super::{DrawnMarkers, FeatureRef, View, layer_pieces};
 use crate::model::layer::Layer;
 use crate::model::style::Categories;
 use crate::model::view::{WorldPos, WorldRect};
@@ -109,7 +109,7 @@ struct Requested {
 /// The image on show and where it was drawn.
 struct Built {
     placement: Placement,
-    marker_boxes: Vec<BoxPx>,
+    markers: DrawnMarkers,
     content: Content,
     /// From submission to the image being ready.
     latency: Duration,
@@ -162,7 +162,7 @@ struct Job {
 struct Rendered {
     placement: Placement,
     made: Made,
-    marker_boxes: Vec<BoxPx>,
+    markers: DrawnMarkers,
     stages: Stages,
 }
 
@@ -274,7 +274,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
             );
         }
     };
-    let (pieces, marker_boxes) = layer_pieces(&layers, categories.as_ref(), &job.view, selected);
+    let (pieces, markers) = layer_pieces(&layers, categories.as_ref(), &job.view, selected);
     if stale() {
         return None;
     }
@@ -308,7 +308,7 @@ fn render(job: Job, latest: &AtomicU64) -> Option<Rendered> {
     Some(Rendered {
         placement: job.placement,
         made,
-        marker_boxes,
+        markers,
         stages,
     })
 }
@@ -351,7 +351,7 @@ fn render_tiles(
     Some(Rendered {
         placement,
         made: Made::Image(image),
-        marker_boxes: Vec::new(),
+        markers: DrawnMarkers::default(),
         stages: Stages {
             batch: batched - start,
             tessellate: Duration::ZERO,
@@ -373,7 +373,8 @@ pub struct Stages {
 
 impl LayerBatch {
     /// The layers for `view` as one shape (a mesh, or an image of it), with `selected`
-    /// highlighted under the markers, and the boxes of their markers. `generation` changes
+    /// highlighted under the markers, and what its markers leave for labels and badges
+    /// ([`DrawnMarkers`], moved with the image). `generation` changes
     /// whenever the layers, their styles or visibility change. Submits a new render when
     /// needed, without waiting for it: until it arrives the last result is shown, moved and
     /// scaled to the view (see [`Self::shows_selection`]).
@@ -385,7 +386,7 @@ impl LayerBatch {
         view: &View,
         generation: u64,
         options: TessellationOptions,
-    ) -> (Shape, Vec<BoxPx>) {
+    ) -> (Shape, DrawnMarkers) {
         self.request(ctx, view, (generation, selected), options, || {
             // The job gets the visible layers only: the selection's layer counted among them.
             let selected = selected
@@ -614,16 +615,16 @@ impl LayerBatch {
         self.built = Some(Built {
             content,
             placement: r.placement,
-            marker_boxes: r.marker_boxes,
+            markers: r.markers,
             latency,
             stages: r.stages,
         });
     }
 
     /// The image or mesh on show, moved and scaled from where it was drawn to `view`.
-    fn on_screen(&self, view: &View) -> (Shape, Vec<BoxPx>) {
+    fn on_screen(&self, view: &View) -> (Shape, DrawnMarkers) {
         let Some(b) = &self.built else {
-            return (Shape::Noop, Vec::new());
+            return (Shape::Noop, DrawnMarkers::default());
         };
         let at = &b.placement;
         let scale = (view.transform.zoom() - at.key.zoom).exp2();
@@ -640,17 +641,7 @@ impl LayerBatch {
         // Built screen position → screen position now.
         let (scale, shift) = (scale as f32, Vec2::new(shift[0] as f32, shift[1] as f32));
         let map = |p: Pos2| Pos2::new(p.x * scale, p.y * scale) + shift;
-        let boxes = b
-            .marker_boxes
-            .iter()
-            .map(|m| {
-                let (min, max) = (map(Pos2::from(m.min)), map(Pos2::from(m.max)));
-                BoxPx {
-                    min: [min.x, min.y],
-                    max: [max.x, max.y],
-                }
-            })
-            .collect();
+        let markers = b.markers.mapped(scale, [shift.x, shift.y]);
         let shape = match (&b.content, &self.texture) {
             (Content::Mesh(mesh), _) if scale == 1.0 && shift == Vec2::ZERO => {
                 Shape::Mesh(Arc::clone(mesh))
@@ -669,7 +660,7 @@ impl LayerBatch {
             }
             (Content::Image, None) => Shape::Noop,
         };
-        (shape, boxes)
+        (shape, markers)
     }
 }
 
@@ -1114,12 +1105,16 @@ mod tests {
             vec![Feature::new("sites", Map::new(), Some(mp.into()))],
         )];
         let v = view(6.0);
-        let (shapes, boxes) = super::super::layer_shapes(&layers, None, &v, None);
+        let (shapes, markers) = super::super::layer_shapes(&layers, None, &v, None);
         // A box for each marker, around its position, for the labels to keep clear of.
+        let boxes = markers.reserved.boxes();
         assert_eq!(boxes.len(), 3);
-        for ((lon, lat), b) in sites.into_iter().zip(&boxes) {
+        for (lon, lat) in sites {
             let c = v.pos(LonLat::new(lon, lat).to_world());
-            assert!(b.min[0] < c.x && c.x < b.max[0] && b.min[1] < c.y && c.y < b.max[1]);
+            let around = |b: &&crate::model::labels::BoxPx| {
+                b.min[0] < c.x && c.x < b.max[0] && b.min[1] < c.y && c.y < b.max[1]
+            };
+            assert_eq!(boxes.iter().filter(around).count(), 1, "{lon}, {lat}");
         }
         let mesh = tessellate(shapes, 1.0, TessellationOptions::default());
         let primitives = [ClippedPrimitive {

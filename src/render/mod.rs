@@ -14,7 +14,7 @@ use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke};
 use piece::{Piece, add_triangles, fill_mesh, into_shapes};
 
 use crate::model::basemap::{AreaKind, Basemap};
-use crate::model::labels::{BoxPx, LabelCandidate, place_labels_avoiding};
+use crate::model::labels::{BoxPx, LabelCandidate, Reserved, place_labels_avoiding};
 use crate::model::layer::{Drawn, Feature, Layer, Part};
 use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
 use crate::model::triangulate::{FilledArea, triangulate};
@@ -495,9 +495,9 @@ pub fn layer_shapes(
     categories: Option<&Categories>,
     view: &View,
     selected: Option<FeatureRef>,
-) -> (Vec<Shape>, Vec<BoxPx>) {
-    let (pieces, boxes) = layer_pieces(layers, categories, view, selected);
-    (into_shapes(pieces, view), boxes)
+) -> (Vec<Shape>, DrawnMarkers) {
+    let (pieces, markers) = layer_pieces(layers, categories, view, selected);
+    (into_shapes(pieces, view), markers)
 }
 
 /// Features in view from which a layer's pieces are made on all cores.
@@ -506,13 +506,13 @@ const PARALLEL_FROM: usize = 2_000;
 /// The visible layers' features in view, at the view's level of detail: all lines and areas
 /// first, then the selected feature's outline halo, then all markers on top, so neither a later
 /// layer's line nor the selection ever hides a point; the selected feature's own markers last.
-/// Returns the pieces and the boxes of the markers (for label placement).
+/// Returns the pieces and what the markers leave for the labels and badges over them.
 pub fn layer_pieces<'a>(
     layers: &'a [Layer],
     categories: Option<&Categories>,
     view: &View,
     selected: Option<FeatureRef>,
-) -> (Vec<Piece<'a>>, Vec<BoxPx>) {
+) -> (Vec<Piece<'a>>, DrawnMarkers) {
     let visible_world = view.visible_world(20.0);
     let spread = spread_at(layers, view);
     let mut out = Vec::new();
@@ -563,7 +563,7 @@ pub fn layer_pieces<'a>(
             .into_iter()
             .map(Piece::from),
     );
-    (out, marker_boxes)
+    (out, DrawnMarkers::of(marker_boxes))
 }
 
 /// The selected feature and its paint, when its layer is shown.
@@ -679,8 +679,8 @@ fn visible_features(
 pub struct AtlasLabels {
     /// What to paint.
     pub shapes: Vec<Shape>,
-    /// The boxes taken: the reserved ones given, then the labels'.
-    pub boxes: Vec<BoxPx>,
+    /// What is taken: what was reserved, and the labels' boxes after it.
+    pub boxes: Reserved,
     /// The labels' texts and anchors.
     pub texts: Vec<crate::tiles::vector::draw::PlacedText>,
 }
@@ -729,7 +729,7 @@ pub fn label_shapes(
     basemap: &Basemap,
     view: &View,
     painter: &egui::Painter,
-    reserved: &[BoxPx],
+    mut reserved: Reserved,
     language: crate::model::label_language::LabelLanguage,
 ) -> AtlasLabels {
     use palette::*;
@@ -744,7 +744,6 @@ pub fn label_shapes(
     let mut texts = Vec::new();
 
     // Area names first, as reserved boxes for the city labels: countries, then provinces.
-    let mut reserved = reserved.to_vec();
     let area_size = if zoom < 5.5 { 11.0 } else { 13.0 };
     let mut areas: Vec<&crate::model::basemap::AreaLabel> = basemap
         .area_labels
@@ -809,7 +808,9 @@ pub fn label_shapes(
                 (c, min, b)
             })
             .find(|(_, _, b)| {
-                b.inside(&area_bounds) && !corners.iter().chain(&reserved).any(|r| r.overlaps(b))
+                b.inside(&area_bounds)
+                    && !corners.iter().any(|r| r.overlaps(b))
+                    && !reserved.overlaps(b)
             });
         if let Some((c, min, b)) = spot {
             reserved.push(b);
@@ -1010,10 +1011,10 @@ pub fn paint_map(
     if basemap != BasemapDraw::Off {
         painter.extend(boundary_shapes(scene.basemap, view));
     }
-    let marker_boxes = match cache {
+    let markers = match cache {
         Some((batch, generation)) => {
             let options = painter.ctx().tessellation_options(|o| *o);
-            let (image, boxes) = batch.shapes(
+            let (image, markers) = batch.shapes(
                 painter.ctx(),
                 (scene.layers, scene.categories),
                 selected,
@@ -1032,28 +1033,29 @@ pub fn paint_map(
                     selected,
                 ));
             }
-            boxes
+            markers
         }
         None => {
-            let (shapes, boxes) = layer_shapes(scene.layers, scene.categories, view, selected);
+            let (shapes, markers) = layer_shapes(scene.layers, scene.categories, view, selected);
             painter.extend(shapes);
-            boxes
+            markers
         }
     };
     // The count badges sit beside their markers: no label goes under one either.
-    let (badges, badge_boxes) = stack_badges(&painter, &marker_boxes);
-    let reserved: Vec<BoxPx> = marker_boxes.iter().chain(&badge_boxes).copied().collect();
+    let (badges, badge_boxes) = stack_badges(&painter, &markers.stacks);
+    let mut reserved = markers.reserved;
+    reserved.extend(badge_boxes);
     let (taken, texts) = if basemap == BasemapDraw::Off {
         (reserved, Vec::new())
     } else {
-        let atlas = label_shapes(scene.basemap, view, &painter, &reserved, scene.labels);
+        let atlas = label_shapes(scene.basemap, view, &painter, reserved, scene.labels);
         painter.extend(atlas.shapes);
         (atlas.boxes, atlas.texts)
     };
     let mut report = vector_draw::LabelReport::default();
     if let Some(frame) = vector {
         let (shapes, r) =
-            vector_draw::label_shapes(&painter, view, frame, &taken, &texts, scene.labels);
+            vector_draw::label_shapes(&painter, view, frame, taken, &texts, scene.labels);
         painter.extend(shapes);
         report = r;
     }
@@ -1061,60 +1063,112 @@ pub fn paint_map(
     report
 }
 
+/// Markers drawn on one spot (several projects at one town point).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stack {
+    /// The spot: the markers' centre, to the whole screen point, in screen points.
+    pub at_pt: [f32; 2],
+    /// How many markers.
+    pub count: usize,
+    /// The largest marker's radius with its edge, in screen points.
+    pub radius_pt: f32,
+}
+
+/// The markers a render drew, as what is painted over them every frame needs them: what the
+/// labels keep off, and the stacks that get a count badge. Made once a render, not every
+/// frame: a dense point layer draws a million markers, and a frame that held, sorted and
+/// tested them all took hundreds of milliseconds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DrawnMarkers {
+    /// The markers' boxes (exactly for few markers, else the cells they cover).
+    pub reserved: Reserved,
+    /// The [`MAX_BADGES`] largest stacks, in position order (see [`stacks`]).
+    pub stacks: Vec<Stack>,
+}
+
+impl DrawnMarkers {
+    /// From the boxes of the markers drawn (each centred on its marker).
+    pub fn of(mut boxes: Vec<BoxPx>) -> Self {
+        let stacks = stacks(&mut boxes);
+        Self {
+            reserved: Reserved::from_boxes(boxes),
+            stacks,
+        }
+    }
+
+    /// Everything moved: each point `p` to `p × scale + shift` (a scale above zero), as the
+    /// image they were drawn into is moved on screen.
+    pub fn mapped(&self, scale: f32, shift: [f32; 2]) -> Self {
+        Self {
+            reserved: self.reserved.mapped(scale, shift),
+            stacks: self
+                .stacks
+                .iter()
+                .map(|s| Stack {
+                    at_pt: [s.at_pt[0] * scale + shift[0], s.at_pt[1] * scale + shift[1]],
+                    radius_pt: s.radius_pt * scale,
+                    ..*s
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The most count badges drawn: past this many stacks (a dense layer, where markers share
 /// pixels everywhere) the largest are badged, and a badge for every pair would bury the map.
 const MAX_BADGES: usize = 64;
 
-/// Markers drawn on one spot: its whole point in screen points, how many, and their radius.
-type Stack = ((i64, i64), (usize, f32));
-
 /// The spots where more than one marker is drawn, by position: the [`MAX_BADGES`] with the
-/// most markers where there are more.
-fn stacks(marker_boxes: &[BoxPx]) -> Vec<Stack> {
-    // Each marker's pixel and radius, sorted by pixel: a run of one pixel is a stack (a sort,
-    // not a map, as a dense layer has a million markers).
-    let mut spots: Vec<((i64, i64), f32)> = marker_boxes
-        .iter()
-        .map(|b| {
-            let c = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
-            (
-                (c[0].round() as i64, c[1].round() as i64),
-                (b.max[0] - b.min[0]) / 2.0,
-            )
-        })
-        .collect();
-    spots.sort_unstable_by_key(|(at, _)| *at);
-    let mut shared: Vec<Stack> = spots
-        .chunk_by(|a, b| a.0 == b.0)
+/// most markers where there are more. Sorts `marker_boxes` by their centres' whole points (a
+/// sort in place, not a map: a dense layer has a million markers).
+fn stacks(marker_boxes: &mut [BoxPx]) -> Vec<Stack> {
+    let spot = |b: &BoxPx| {
+        (
+            ((b.min[0] + b.max[0]) / 2.0).round() as i64,
+            ((b.min[1] + b.max[1]) / 2.0).round() as i64,
+        )
+    };
+    marker_boxes.sort_unstable_by_key(spot);
+    let mut shared: Vec<((i64, i64), Stack)> = marker_boxes
+        .chunk_by(|a, b| spot(a) == spot(b))
         .filter(|run| run.len() >= 2)
         .map(|run| {
-            let radius = run.iter().map(|(_, r)| *r).fold(0.0, f32::max);
-            (run[0].0, (run.len(), radius))
+            let (x, y) = spot(&run[0]);
+            let radius_pt = run
+                .iter()
+                .map(|b| (b.max[0] - b.min[0]) / 2.0)
+                .fold(0.0, f32::max);
+            let stack = Stack {
+                at_pt: [x as f32, y as f32],
+                count: run.len(),
+                radius_pt,
+            };
+            ((x, y), stack)
         })
         .collect();
     if shared.len() > MAX_BADGES {
         // The largest first (a stable sort: equal counts stay in position order).
-        shared.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));
+        shared.sort_by_key(|(_, s)| std::cmp::Reverse(s.count));
         shared.truncate(MAX_BADGES);
         shared.sort_by_key(|(at, _)| *at);
     }
-    shared
+    shared.into_iter().map(|(_, s)| s).collect()
 }
 
-/// Markers drawn on the same spot (several projects at one town point): a count badge beside
-/// them, so a reader knows more than one is there (see [`stacks`]). The shapes, and the
-/// badges' boxes.
-pub fn stack_badges(painter: &egui::Painter, marker_boxes: &[BoxPx]) -> (Vec<Shape>, Vec<BoxPx>) {
+/// A count badge beside each stack of markers, so a reader knows more than one is there (see
+/// [`stacks`]). The shapes, and the badges' boxes.
+pub fn stack_badges(painter: &egui::Painter, stacks: &[Stack]) -> (Vec<Shape>, Vec<BoxPx>) {
     let mut out = Vec::new();
     let mut boxes = Vec::new();
-    for ((x, y), (count, radius)) in stacks(marker_boxes) {
+    for s in stacks {
         let text = painter.layout_no_wrap(
-            count.to_string(),
+            s.count.to_string(),
             egui::FontId::proportional(10.0),
             Color32::WHITE,
         );
         let size = text.size() + egui::vec2(6.0, 2.0);
-        let at = Pos2::new(x as f32 + radius * 0.7, y as f32 - radius * 0.7 - size.y);
+        let r = s.radius_pt;
+        let at = Pos2::new(s.at_pt[0] + r * 0.7, s.at_pt[1] - r * 0.7 - size.y);
         let rect = Rect::from_min_size(at, size);
         boxes.push(BoxPx {
             min: [rect.min.x, rect.min.y],
@@ -1364,32 +1418,42 @@ mod badge_tests {
             .chain(std::iter::repeat_n(marker_at(600.0, 120.0), 3))
             .chain([marker_at(300.0, 300.0)])
             .collect();
-        let found: Vec<(i64, i64, usize)> = stacks(&boxes)
+        let found: Vec<(f32, f32, usize)> = stacks(&mut boxes.clone())
             .into_iter()
-            .map(|((x, y), (n, _))| (x, y, n))
+            .map(|s| (s.at_pt[0], s.at_pt[1], s.count))
             .collect();
-        assert_eq!(found, [(100, 400, 10), (600, 120, 3)]);
+        assert_eq!(found, [(100.0, 400.0, 10), (600.0, 120.0, 3)]);
         // A dense layer over it: thousands of pairs sharing pixels. The badges stay few, and
         // the largest stacks keep theirs.
         for i in 0..5000 {
             let at = marker_at(f32::from(i as u16 % 500), f32::from(i as u16 / 500) + 500.0);
             boxes.extend([at, at]);
         }
-        let dense = stacks(&boxes);
+        let dense = stacks(&mut boxes.clone());
         assert_eq!(dense.len(), MAX_BADGES);
-        assert!(
+        let has = |x: f32, y: f32, n: usize| {
             dense
                 .iter()
-                .any(|((x, y), (n, _))| (*x, *y, *n) == (100, 400, 10))
-        );
+                .any(|s| (s.at_pt[0], s.at_pt[1], s.count) == (x, y, n))
+        };
+        assert!(has(100.0, 400.0, 10) && has(600.0, 120.0, 3));
         assert!(
-            dense
-                .iter()
-                .any(|((x, y), (n, _))| (*x, *y, *n) == (600, 120, 3))
-        );
-        assert!(
-            dense.is_sorted_by_key(|(at, _)| *at),
+            dense.is_sorted_by_key(|s| (s.at_pt[0] as i64, s.at_pt[1] as i64)),
             "drawn in position order"
         );
+        // Made once, at the render, and moved with its image: the stacks and the boxes too.
+        let drawn = DrawnMarkers::of(boxes);
+        assert!(drawn.reserved.is_grid(), "10 014 markers held as a grid");
+        let moved = drawn.mapped(2.0, [10.0, -5.0]);
+        let gwadar = moved.stacks.iter().find(|s| s.count == 10).expect("Gwadar");
+        assert_eq!((gwadar.at_pt, gwadar.radius_pt), ([210.0, 795.0], 10.0));
+        assert!(moved.reserved.overlaps(&BoxPx {
+            min: [205.0, 790.0],
+            max: [215.0, 800.0],
+        }));
+        assert!(!moved.reserved.overlaps(&BoxPx {
+            min: [205.0, 20.0],
+            max: [215.0, 30.0],
+        }));
     }
 }

@@ -6,7 +6,9 @@
 //! (b) a frame at a fixed view (Pakistan in 1280 × 800): culling, level of detail, batching and
 //!     tessellation (cold), the same frame reusing the batch (warm), and a 10-pixel pan;
 //! (c) hit-testing 1 000 points through the index;
-//! (d) start-up to the first frame of the app (catalog, basemap, first layout and paint).
+//! (d) start-up to the first frame of the app (catalog, basemap, first layout and paint);
+//! (e) whole map frames over a dense point layer (10 k to 1 M points): the basemap, the layers'
+//!     image, count badges and labels placed around the markers, as the app paints each frame.
 //!
 //! `cargo bench --bench scale` runs the full sizes (about 10 minutes, 6 GB at 10 M);
 //! `-- --quick` the small ones (what CI runs through `tests/bench_quick.rs`); `-- --big` the
@@ -314,6 +316,77 @@ pub fn measure(kind: Kind, vertices: usize, repeats: usize) -> Row {
     }
 }
 
+/// A FeatureCollection of `n` points without properties, spread over Pakistan.
+pub fn synthetic_points(n: usize) -> Vec<u8> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut out = String::with_capacity(n * 100);
+    out.push_str("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for i in 0..n {
+        let sep = if i + 1 < n { ",\n" } else { "\n" };
+        let (x, y) = (61.0 + rng.next() * 16.0, 24.0 + rng.next() * 13.0);
+        out.push_str(&format!(
+            "{{\"type\":\"Feature\",\"properties\":null,\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{x:.6},{y:.6}]}}}}{sep}"
+        ));
+    }
+    out.push_str("]}\n");
+    out.into_bytes()
+}
+
+/// Whole map frames over `n` points, as the app paints them (basemap, the layers' image,
+/// badges, the atlas's labels placed around the markers), at the fixed view: the median of
+/// `frames` frames once the layers' image is ready, and the render of that image, seconds.
+pub fn points_frames(n: usize, frames: usize) -> (f64, f64) {
+    use corridor_viewer::render::{BasemapDraw, Batches, Scene, paint_map};
+    let bytes = synthetic_points(n);
+    let file = parse_bytes(&bytes, Path::new("points.geojson")).expect("our loader");
+    drop(bytes);
+    let layers = [Layer::new(
+        "points",
+        "Points",
+        LayerOrigin::Catalog,
+        LayerStyle::default(),
+        file.features,
+    )];
+    let basemap = corridor_viewer::io::basemap_assets::load_basemap().expect("basemap");
+    let view = fixed_view();
+    let ctx = egui::Context::default();
+    corridor_viewer::render::fonts::install(&ctx);
+    let mut batch = LayerBatch::default();
+    let scene = Scene {
+        basemap: &basemap,
+        layers: &layers,
+        categories: None,
+        labels: Default::default(),
+    };
+    let frame = |batch: &mut LayerBatch| {
+        let t = Instant::now();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let batches = Batches {
+                layers: batch,
+                generation: 1,
+                tiles: None,
+            };
+            paint_map(
+                ui.painter(),
+                &scene,
+                &view,
+                None,
+                BasemapDraw::Full,
+                None,
+                Some(batches),
+            );
+        });
+        output.textures_delta.clear();
+        t.elapsed().as_secs_f64()
+    };
+    let _ = frame(&mut batch);
+    let t = Instant::now();
+    assert!(batch.finish(&ctx, Duration::from_secs(600)), "rendered");
+    let render_s = t.elapsed().as_secs_f64();
+    let times: Vec<f64> = (0..frames).map(|_| frame(&mut batch)).collect();
+    (median(times), render_s)
+}
+
 /// Start-up to the first frame: the app built (catalog, basemap) and one frame laid out and
 /// painted, headless.
 pub fn first_frame() -> Duration {
@@ -472,6 +545,17 @@ pub fn print(row: &Row) {
     );
 }
 
+/// Measure and print the frames over `n` points.
+#[cfg_attr(test, allow(dead_code))]
+fn print_points(n: usize) {
+    let (frame_s, render_s) = points_frames(n, 9);
+    println!(
+        "{n:>8} points: whole map frame {:.2} ms (median of 9; the layers' image rendered in {:.0} ms)",
+        frame_s * 1e3,
+        render_s * 1e3
+    );
+}
+
 #[cfg_attr(test, allow(dead_code))]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -498,6 +582,13 @@ fn main() {
     } else {
         &[10_000, 100_000, 1_000_000, 10_000_000]
     };
+    // `--points` measures only the frames over dense point layers.
+    if args.iter().any(|a| a == "--points") {
+        for &n in sizes.iter().filter(|n| **n <= 1_000_000) {
+            print_points(n);
+        }
+        return;
+    }
     // `--big` measures only the big file and the whole-process exports.
     let big = args.iter().any(|a| a == "--big");
     if !big {
@@ -506,6 +597,9 @@ fn main() {
             for &n in sizes {
                 print(&measure(kind, n, if n >= 1_000_000 { 3 } else { 5 }));
             }
+        }
+        for &n in sizes.iter().filter(|n| **n <= 1_000_000) {
+            print_points(n);
         }
     }
     if !quick && one.is_empty() {

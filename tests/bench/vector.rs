@@ -93,7 +93,8 @@ fn frame(
         t1 = t.elapsed();
         paint_vector_tiles(&painter, v, &f, Some(&mut *batch));
         t2 = t.elapsed();
-        let (labels, _) = draw::label_shapes(&painter, v, &f, &[], &[], Default::default());
+        let (labels, _) =
+            draw::label_shapes(&painter, v, &f, Default::default(), &[], Default::default());
         painter.extend(labels);
     });
     let t3 = t.elapsed();

@@ -461,7 +461,7 @@ pub fn label_shapes(
     painter: &egui::Painter,
     view: &View,
     frame: &VectorFrame,
-    reserved: &[BoxPx],
+    reserved: crate::model::labels::Reserved,
     already: &[PlacedText],
     language: crate::model::label_language::LabelLanguage,
 ) -> (Vec<Shape>, LabelReport) {
@@ -513,9 +513,9 @@ pub fn label_shapes(
     // cannot be placed would cost a frame its budget.
     chosen.sort_by_key(|(_, seed, _)| !seed.style.shield);
     let mut out = Vec::new();
-    let mut taken: Vec<BoxPx> = reserved.to_vec();
+    let mut taken = reserved;
     let fits =
-        |taken: &[BoxPx], b: &BoxPx| b.inside(&bounds) && !taken.iter().any(|t| t.overlaps(b));
+        |taken: &crate::model::labels::Reserved, b: &BoxPx| b.inside(&bounds) && !taken.overlaps(b);
     for (at, seed, shown) in chosen {
         let font = egui::FontId::proportional(seed.style.size_pt);
         if !painter.fonts_mut(|f| shown.lines().all(|line| f.has_glyphs(&font, line))) {
