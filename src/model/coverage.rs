@@ -162,10 +162,7 @@ mod tests {
     use super::*;
 
     fn at(x: f32, y: f32, r: f32) -> BoxPx {
-        BoxPx {
-            min: [x - r, y - r],
-            max: [x + r, y + r],
-        }
+        BoxPx::around([x, y], r)
     }
 
     /// A tiny generator, so that the test is the same every run.

@@ -16,6 +16,14 @@ pub struct BoxPx {
 }
 
 impl BoxPx {
+    /// The box `half` on each side of `centre` (a marker's, say).
+    pub fn around(centre: [f32; 2], half: f32) -> Self {
+        Self {
+            min: [centre[0] - half, centre[1] - half],
+            max: [centre[0] + half, centre[1] + half],
+        }
+    }
+
     /// Whether two boxes overlap (sharing an edge does not count).
     pub fn overlaps(&self, other: &Self) -> bool {
         self.min[0] < other.max[0]

@@ -22,6 +22,7 @@ pub mod properties;
 pub mod search;
 pub mod session;
 pub mod spread;
+pub mod stacks;
 pub mod style;
 pub mod table;
 pub mod triangulate;

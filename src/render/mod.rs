@@ -16,6 +16,7 @@ use piece::{Piece, add_triangles, fill_mesh, into_shapes};
 use crate::model::basemap::{AreaKind, Basemap};
 use crate::model::labels::{BoxPx, LabelCandidate, Reserved, place_labels_avoiding};
 use crate::model::layer::{Drawn, Feature, Layer, Part};
+use crate::model::stacks::{Stack, stacks};
 use crate::model::style::{Categories, LinePattern, Paint, Rgba, resolve};
 use crate::model::triangulate::{FilledArea, triangulate};
 use crate::model::view::{ScreenTransform, WorldPos, WorldRect};
@@ -535,6 +536,8 @@ pub fn layer_pieces<'a>(
         }
     }
     out.extend(selection_outline(layers, categories, view, selected));
+    // One feature's marker shapes at a time, in one buffer (a dense layer has a million).
+    let mut markers = Vec::new();
     for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
         let has_points = |f: &Feature| f.parts.iter().any(|p| p.markers().next().is_some());
         for (r, f) in visible_features(li, layer, visible_world).filter(|(_, f)| has_points(f)) {
@@ -543,16 +546,12 @@ pub fn layer_pieces<'a>(
                 .get(&(r.layer, r.feature))
                 .copied()
                 .unwrap_or_default();
-            let mut markers = Vec::new();
             feature_markers(view, f, &paint, selected == Some(r), offset, &mut markers);
-            out.extend(markers.into_iter().map(Piece::from));
+            out.extend(markers.drain(..).map(Piece::from));
             let rad = paint.marker_radius_pt + 1.0;
             marker_boxes.extend(f.parts.iter().flat_map(Part::markers).map(|w| {
                 let c = view.pos(w) + offset;
-                BoxPx {
-                    min: [c.x - rad, c.y - rad],
-                    max: [c.x + rad, c.y + rad],
-                }
+                BoxPx::around([c.x, c.y], rad)
             }));
         }
     }
@@ -1063,17 +1062,6 @@ pub fn paint_map(
     report
 }
 
-/// Markers drawn on one spot (several projects at one town point).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Stack {
-    /// The spot: the markers' centre, to the whole screen point, in screen points.
-    pub at_pt: [f32; 2],
-    /// How many markers.
-    pub count: usize,
-    /// The largest marker's radius with its edge, in screen points.
-    pub radius_pt: f32,
-}
-
 /// The markers a render drew, as what is painted over them every frame needs them: what the
 /// labels keep off, and the stacks that get a count badge. Made once a render, not every
 /// frame: a dense point layer draws a million markers, and a frame that held, sorted and
@@ -1082,14 +1070,14 @@ pub struct Stack {
 pub struct DrawnMarkers {
     /// The markers' boxes (exactly for few markers, else the cells they cover).
     pub reserved: Reserved,
-    /// The [`MAX_BADGES`] largest stacks, in position order (see [`stacks`]).
+    /// The largest stacks, in position order (see [`stacks`]).
     pub stacks: Vec<Stack>,
 }
 
 impl DrawnMarkers {
     /// From the boxes of the markers drawn (each centred on its marker).
-    pub fn of(mut boxes: Vec<BoxPx>) -> Self {
-        let stacks = stacks(&mut boxes);
+    pub fn of(boxes: Vec<BoxPx>) -> Self {
+        let stacks = stacks(&boxes);
         Self {
             reserved: Reserved::from_boxes(boxes),
             stacks,
@@ -1112,47 +1100,6 @@ impl DrawnMarkers {
                 .collect(),
         }
     }
-}
-
-/// The most count badges drawn: past this many stacks (a dense layer, where markers share
-/// pixels everywhere) the largest are badged, and a badge for every pair would bury the map.
-const MAX_BADGES: usize = 64;
-
-/// The spots where more than one marker is drawn, by position: the [`MAX_BADGES`] with the
-/// most markers where there are more. Sorts `marker_boxes` by their centres' whole points (a
-/// sort in place, not a map: a dense layer has a million markers).
-fn stacks(marker_boxes: &mut [BoxPx]) -> Vec<Stack> {
-    let spot = |b: &BoxPx| {
-        (
-            ((b.min[0] + b.max[0]) / 2.0).round() as i64,
-            ((b.min[1] + b.max[1]) / 2.0).round() as i64,
-        )
-    };
-    marker_boxes.sort_unstable_by_key(spot);
-    let mut shared: Vec<((i64, i64), Stack)> = marker_boxes
-        .chunk_by(|a, b| spot(a) == spot(b))
-        .filter(|run| run.len() >= 2)
-        .map(|run| {
-            let (x, y) = spot(&run[0]);
-            let radius_pt = run
-                .iter()
-                .map(|b| (b.max[0] - b.min[0]) / 2.0)
-                .fold(0.0, f32::max);
-            let stack = Stack {
-                at_pt: [x as f32, y as f32],
-                count: run.len(),
-                radius_pt,
-            };
-            ((x, y), stack)
-        })
-        .collect();
-    if shared.len() > MAX_BADGES {
-        // The largest first (a stable sort: equal counts stay in position order).
-        shared.sort_by_key(|(_, s)| std::cmp::Reverse(s.count));
-        shared.truncate(MAX_BADGES);
-        shared.sort_by_key(|(at, _)| *at);
-    }
-    shared.into_iter().map(|(_, s)| s).collect()
 }
 
 /// A count badge beside each stack of markers, so a reader knows more than one is there (see
@@ -1405,45 +1352,22 @@ mod badge_tests {
     use super::*;
 
     fn marker_at(x: f32, y: f32) -> BoxPx {
-        BoxPx {
-            min: [x - 5.0, y - 5.0],
-            max: [x + 5.0, y + 5.0],
-        }
+        BoxPx::around([x, y], 5.0)
     }
 
     #[test]
-    fn shared_spots_are_counted_and_a_dense_layer_badges_only_its_largest() {
-        // The corridor's case: ten projects at Gwadar, three at Islamabad, one alone.
+    fn drawn_markers_are_made_once_and_moved_with_their_image() {
+        // Ten projects at Gwadar, three at Islamabad, and a dense layer of pairs: held as a
+        // grid, the largest stacks badged.
         let mut boxes: Vec<BoxPx> = std::iter::repeat_n(marker_at(100.0, 400.0), 10)
             .chain(std::iter::repeat_n(marker_at(600.0, 120.0), 3))
-            .chain([marker_at(300.0, 300.0)])
             .collect();
-        let found: Vec<(f32, f32, usize)> = stacks(&mut boxes.clone())
-            .into_iter()
-            .map(|s| (s.at_pt[0], s.at_pt[1], s.count))
-            .collect();
-        assert_eq!(found, [(100.0, 400.0, 10), (600.0, 120.0, 3)]);
-        // A dense layer over it: thousands of pairs sharing pixels. The badges stay few, and
-        // the largest stacks keep theirs.
         for i in 0..5000 {
             let at = marker_at(f32::from(i as u16 % 500), f32::from(i as u16 / 500) + 500.0);
             boxes.extend([at, at]);
         }
-        let dense = stacks(&mut boxes.clone());
-        assert_eq!(dense.len(), MAX_BADGES);
-        let has = |x: f32, y: f32, n: usize| {
-            dense
-                .iter()
-                .any(|s| (s.at_pt[0], s.at_pt[1], s.count) == (x, y, n))
-        };
-        assert!(has(100.0, 400.0, 10) && has(600.0, 120.0, 3));
-        assert!(
-            dense.is_sorted_by_key(|s| (s.at_pt[0] as i64, s.at_pt[1] as i64)),
-            "drawn in position order"
-        );
-        // Made once, at the render, and moved with its image: the stacks and the boxes too.
         let drawn = DrawnMarkers::of(boxes);
-        assert!(drawn.reserved.is_grid(), "10 014 markers held as a grid");
+        assert!(drawn.reserved.is_grid(), "10 013 markers held as a grid");
         let moved = drawn.mapped(2.0, [10.0, -5.0]);
         let gwadar = moved.stacks.iter().find(|s| s.count == 10).expect("Gwadar");
         assert_eq!((gwadar.at_pt, gwadar.radius_pt), ([210.0, 795.0], 10.0));
