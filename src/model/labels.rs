@@ -76,10 +76,15 @@ impl Reserved {
         if boxes.len() <= Self::EXACT_MAX {
             Self { boxes, grid: None }
         } else {
-            Self {
-                boxes: Vec::new(),
-                grid: Coverage::of(&boxes),
-            }
+            Self::covering(&boxes)
+        }
+    }
+
+    /// The cells `boxes` cover reserved (see [`Coverage`]), however few.
+    pub fn covering(boxes: &[BoxPx]) -> Self {
+        Self {
+            boxes: Vec::new(),
+            grid: Coverage::of(boxes),
         }
     }
 

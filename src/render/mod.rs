@@ -518,16 +518,32 @@ pub fn layer_pieces<'a>(
     let spread = spread_at(layers, view);
     let mut out = Vec::new();
     let mut marker_boxes = Vec::new();
-    for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
-        let lines = |features: Vec<(FeatureRef, &'a Feature)>| {
+    // Each shown layer's features in view, asked of its index once for both passes.
+    let shown: Vec<(usize, &Layer, Vec<usize>)> = layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.visible)
+        .map(|(li, l)| (li, l, in_view(l, visible_world)))
+        .collect();
+    for (_, layer, in_view) in &shown {
+        let lines = |features: Vec<&'a Feature>| {
             let mut pieces = Vec::new();
-            for (_, f) in features {
+            for f in features {
                 let paint = paint_of(layer, categories, f);
                 feature_lines(view, f, &paint, false, &mut pieces);
             }
             pieces
         };
-        let features: Vec<_> = visible_features(li, layer, visible_world).collect();
+        let has_lines = |f: &&Feature| {
+            f.parts
+                .iter()
+                .any(|p| matches!(p, Part::Line(_) | Part::Areas(_)))
+        };
+        let features: Vec<&Feature> = in_view
+            .iter()
+            .map(|&fi| &layer.features[fi])
+            .filter(has_lines)
+            .collect();
         // A big layer's pieces are made over the cores, in order.
         if features.len() > PARALLEL_FROM {
             out.extend(parallel::in_parallel(features, lines).into_iter().flatten());
@@ -538,9 +554,16 @@ pub fn layer_pieces<'a>(
     out.extend(selection_outline(layers, categories, view, selected));
     // One feature's marker shapes at a time, in one buffer (a dense layer has a million).
     let mut markers = Vec::new();
-    for (li, layer) in layers.iter().enumerate().filter(|(_, l)| l.visible) {
+    for (li, layer, in_view) in &shown {
         let has_points = |f: &Feature| f.parts.iter().any(|p| p.markers().next().is_some());
-        for (r, f) in visible_features(li, layer, visible_world).filter(|(_, f)| has_points(f)) {
+        let features = in_view.iter().map(|&fi| {
+            let r = FeatureRef {
+                layer: *li,
+                feature: fi,
+            };
+            (r, &layer.features[fi])
+        });
+        for (r, f) in features.filter(|(_, f)| has_points(f)) {
             let paint = paint_of(layer, categories, f);
             let offset = spread
                 .get(&(r.layer, r.feature))
@@ -654,23 +677,11 @@ pub fn spread_at(
         .collect()
 }
 
-/// The features of `layer` whose boxes meet `visible`, in file order.
-fn visible_features(
-    li: usize,
-    layer: &Layer,
-    visible: WorldRect,
-) -> impl Iterator<Item = (FeatureRef, &Feature)> {
+/// The features of `layer` whose boxes meet `visible`: their numbers, in file order.
+fn in_view(layer: &Layer, visible: WorldRect) -> Vec<usize> {
     let mut idx: Vec<usize> = layer.index.query(visible).collect();
     idx.sort_unstable();
-    idx.into_iter().map(move |fi| {
-        (
-            FeatureRef {
-                layer: li,
-                feature: fi,
-            },
-            &layer.features[fi],
-        )
-    })
+    idx
 }
 
 /// The atlas's labels: their shapes, and each label's box and text with its anchor (which
