@@ -225,11 +225,7 @@ mod tests {
         let (scale, shift) = (2.0, [-40.0, 15.0]);
         let grid = Coverage::of(&boxes).expect("a grid").mapped(scale, shift);
         for b in boxes {
-            let moved = BoxPx {
-                min: [b.min[0] * scale + shift[0], b.min[1] * scale + shift[1]],
-                max: [b.max[0] * scale + shift[0], b.max[1] * scale + shift[1]],
-            };
-            let inner = moved.expand(-1.0);
+            let inner = b.mapped(scale, shift).expand(-1.0);
             assert!(grid.overlaps(&inner));
             let beside = BoxPx {
                 min: [inner.min[0] + 40.0, inner.min[1]],

@@ -24,6 +24,15 @@ impl BoxPx {
         }
     }
 
+    /// The box moved as a point `p` moves to `p × scale + shift` (a scale above zero).
+    pub fn mapped(&self, scale: f32, shift: [f32; 2]) -> Self {
+        let map = |p: [f32; 2]| [p[0] * scale + shift[0], p[1] * scale + shift[1]];
+        Self {
+            min: map(self.min),
+            max: map(self.max),
+        }
+    }
+
     /// Whether two boxes overlap (sharing an edge does not count).
     pub fn overlaps(&self, other: &Self) -> bool {
         self.min[0] < other.max[0]
@@ -76,15 +85,10 @@ impl Reserved {
         if boxes.len() <= Self::EXACT_MAX {
             Self { boxes, grid: None }
         } else {
-            Self::covering(&boxes)
-        }
-    }
-
-    /// The cells `boxes` cover reserved (see [`Coverage`]), however few.
-    pub fn covering(boxes: &[BoxPx]) -> Self {
-        Self {
-            boxes: Vec::new(),
-            grid: Coverage::of(boxes),
+            Self {
+                boxes: Vec::new(),
+                grid: Coverage::of(&boxes),
+            }
         }
     }
 
@@ -111,16 +115,8 @@ impl Reserved {
 
     /// Everything moved: each point `p` to `p × scale + shift` (a scale above zero).
     pub fn mapped(&self, scale: f32, shift: [f32; 2]) -> Self {
-        let map = |p: [f32; 2]| [p[0] * scale + shift[0], p[1] * scale + shift[1]];
         Self {
-            boxes: self
-                .boxes
-                .iter()
-                .map(|b| BoxPx {
-                    min: map(b.min),
-                    max: map(b.max),
-                })
-                .collect(),
+            boxes: self.boxes.iter().map(|b| b.mapped(scale, shift)).collect(),
             grid: self.grid.as_ref().map(|g| g.mapped(scale, shift)),
         }
     }
@@ -473,10 +469,7 @@ mod tests {
         let markers: Vec<BoxPx> = (0..10_000)
             .map(|i| {
                 let (x, y) = ((i % 500) as f32 * 2.0, 480.0 + (i / 500) as f32 * 2.0);
-                BoxPx {
-                    min: [x - 6.0, y - 6.0],
-                    max: [x + 6.0, y + 6.0],
-                }
+                BoxPx::around([x, y], 6.0)
             })
             .collect();
         let reserved = Reserved::from_boxes(markers.clone());

@@ -48,12 +48,13 @@ pub fn stacks(marker_boxes: &[BoxPx]) -> Vec<Stack> {
             (lo.min(i64::from(y)), hi.max(i64::from(y)))
         });
     let mut shared: Vec<Stack> = Vec::new();
-    let mut take = |x: i32, y: i32, run: &[(i32, f32)]| {
-        if run.len() >= 2 {
+    // A run of markers on one spot, with their radii.
+    let mut take = |x: i32, y: i32, radii: &mut dyn ExactSizeIterator<Item = f32>| {
+        if radii.len() >= 2 {
             shared.push(Stack {
                 at_pt: [x as f32, y as f32],
-                count: run.len(),
-                radius_pt: run.iter().map(|(_, r)| *r).fold(0.0, f32::max),
+                count: radii.len(),
+                radius_pt: radii.fold(0.0, f32::max),
             });
         }
     };
@@ -81,7 +82,7 @@ pub fn stacks(marker_boxes: &[BoxPx]) -> Vec<Stack> {
             let cells = &mut placed[starts[r]..starts[r + 1]];
             cells.sort_unstable_by_key(|(x, _)| *x);
             for run in cells.chunk_by(|a, b| a.0 == b.0) {
-                take(run[0].0, y, run);
+                take(run[0].0, y, &mut run.iter().map(|(_, r)| *r));
             }
         }
     } else {
@@ -89,20 +90,19 @@ pub fn stacks(marker_boxes: &[BoxPx]) -> Vec<Stack> {
         let mut spots: Vec<([i32; 2], f32)> = marker_boxes.iter().filter_map(spot).collect();
         spots.sort_unstable_by_key(|([x, y], _)| (*y, *x));
         for run in spots.chunk_by(|a, b| a.0 == b.0) {
-            let column: Vec<(i32, f32)> = run.iter().map(|([x, _], r)| (*x, *r)).collect();
-            take(run[0].0[0], run[0].0[1], &column);
+            let [x, y] = run[0].0;
+            take(x, y, &mut run.iter().map(|(_, r)| *r));
         }
     }
     let position = |s: &Stack| (s.at_pt[0] as i32, s.at_pt[1] as i32);
-    shared.sort_unstable_by_key(position);
     if shared.len() > MAX_STACKS {
         // The largest, equal counts in position order.
         shared.select_nth_unstable_by_key(MAX_STACKS - 1, |s| {
             (std::cmp::Reverse(s.count), position(s))
         });
         shared.truncate(MAX_STACKS);
-        shared.sort_unstable_by_key(position);
     }
+    shared.sort_unstable_by_key(position);
     shared
 }
 

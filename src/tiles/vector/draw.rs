@@ -12,7 +12,7 @@ use egui::{Color32, Pos2, Rect};
 use super::decode::{TileFeature, TileGeometry, TilePoint, VectorTile};
 use super::schema::{Kind, Schema, also, kind, name};
 use super::style::{LabelStyle, StyleContext, Symbol, symbols};
-use crate::model::labels::BoxPx;
+use crate::model::labels::{BoxPx, Reserved};
 use crate::model::view::{WorldPos, WorldRect};
 use crate::render::{View, color32};
 use crate::tiles::source::TileAddress;
@@ -461,7 +461,7 @@ pub fn label_shapes(
     painter: &egui::Painter,
     view: &View,
     frame: &VectorFrame,
-    reserved: crate::model::labels::Reserved,
+    reserved: Reserved,
     already: &[PlacedText],
     language: crate::model::label_language::LabelLanguage,
 ) -> (Vec<Shape>, LabelReport) {
@@ -514,8 +514,7 @@ pub fn label_shapes(
     chosen.sort_by_key(|(_, seed, _)| !seed.style.shield);
     let mut out = Vec::new();
     let mut taken = reserved;
-    let fits =
-        |taken: &crate::model::labels::Reserved, b: &BoxPx| b.inside(&bounds) && !taken.overlaps(b);
+    let fits = |taken: &Reserved, b: &BoxPx| b.inside(&bounds) && !taken.overlaps(b);
     for (at, seed, shown) in chosen {
         let font = egui::FontId::proportional(seed.style.size_pt);
         if !painter.fonts_mut(|f| shown.lines().all(|line| f.has_glyphs(&font, line))) {
